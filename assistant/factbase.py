@@ -1,0 +1,353 @@
+"""Load, validate and query the fact base (facts/international_work.yml).
+
+Loading is all or nothing: a file with any problem raises FactBaseError listing every problem as
+`file:line: record: field: problem`, so the assistant never serves half a fact base.
+"""
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple
+
+import yaml
+
+LANGUAGES = ("fi", "sv", "en")
+ENTITY_TYPES = ("city", "network", "organisation", "region")
+ATTRIBUTES = ("since", "staff")
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "facts" / "international_work.yml"
+
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_NUMBER = re.compile(r"\d+")
+
+
+class FactBaseError(ValueError):
+    """The fact base cannot be used; `problems` holds one located message per problem."""
+
+    def __init__(self, problems: List[str]):
+        self.problems = problems
+        super().__init__("invalid fact base:\n" + "\n".join(f"  {p}" for p in problems))
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    publisher: Dict[str, str]
+    title: Dict[str, str]
+    date: datetime.date
+    file: Optional[Path]
+
+
+@dataclass(frozen=True)
+class Entity:
+    id: str
+    type: str
+    names: Dict[str, str]
+    aliases: Dict[str, Tuple[str, ...]]
+
+    def spellings(self) -> List[str]:
+        """Every way of writing the entity, in all languages, without repeats."""
+        seen: Dict[str, str] = {}
+        for lang in LANGUAGES:
+            for spelling in (self.names[lang], *self.aliases[lang]):
+                seen.setdefault(spelling.casefold(), spelling)
+        return list(seen.values())
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    question: Dict[str, str]
+    related: Tuple[str, ...]
+    subject: Optional[str]
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: str
+    topic: str
+    about: Tuple[str, ...]
+    source: str
+    quote: str
+    text: Dict[str, str]
+    attribute: Optional[str]
+
+
+@dataclass(frozen=True)
+class FactBase:
+    path: Path
+    sources: Dict[str, Source]
+    entities: Dict[str, Entity]
+    topics: Dict[str, Topic]
+    facts: Dict[str, Fact]
+    city: str  # the city whose page this is: naming it does not narrow a question
+
+    def find_entity(self, value: str) -> Optional[Entity]:
+        """The entity with this id, or with this name or alias in any language."""
+        if value in self.entities:
+            return self.entities[value]
+        folded = value.strip().casefold()
+        for entity in self.entities.values():
+            if folded in (s.casefold() for s in entity.spellings()):
+                return entity
+        return None
+
+    def topic_facts(self, topic_id: str) -> List[Fact]:
+        return [f for f in self.facts.values() if f.topic == topic_id]
+
+    def facts_about(self, entity_id: str, attribute: Optional[str] = None) -> List[Fact]:
+        """Facts about an entity; with an attribute, only the facts that state it."""
+        return [
+            f
+            for f in self.facts.values()
+            if entity_id in f.about and (attribute is None or f.attribute == attribute)
+        ]
+
+    def subjects_with(self, attribute: str) -> List[str]:
+        """Entities whose `attribute` the fact base states, e.g. who has a known headcount."""
+        found = [f.about[0] for f in self.facts.values() if f.attribute == attribute]
+        return list(dict.fromkeys(found))
+
+
+# --- loading --------------------------------------------------------------------------------------
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A YAML loader that remembers the line of every mapping and of each of its keys."""
+
+
+class _Mapping(dict):
+    line = 0
+    key_lines: Dict[str, int] = {}
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Mapping:
+    mapping = _Mapping(loader.construct_mapping(node, deep=True))
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {k.value: k.start_mark.line + 1 for k, _ in node.value if hasattr(k, "value")}
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+@lru_cache(maxsize=1)
+def current() -> FactBase:
+    """The project's fact base, loaded and validated on first use."""
+    return load(DEFAULT_PATH)
+
+
+def load(path: Path = DEFAULT_PATH) -> FactBase:
+    """Read and validate a fact base file; raise FactBaseError naming every problem."""
+    path = Path(path)
+    try:
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+    except OSError as error:
+        raise FactBaseError([f"{path}: cannot be read: {error.strerror}"]) from error
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise FactBaseError([f"{where}: not valid YAML: {getattr(error, 'problem', error)}"]) from error
+    return _Validator(path).build(raw)
+
+
+class _Validator:
+    """Checks the raw YAML and builds the FactBase, collecting every problem on the way."""
+
+    SECTIONS = ("city", "sources", "entities", "topics", "facts")
+    FIELDS = {
+        "sources": ({"id", "publisher", "title", "date"}, {"file"}),
+        "entities": ({"id", "type", "names", "aliases"}, set()),
+        "topics": ({"id", "question", "related"}, {"subject"}),
+        "facts": ({"id", "topic", "about", "source", "quote", "text"}, {"attribute"}),
+    }
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.problems: List[str] = []
+
+    def problem(self, line: int, record: str, field: str, message: str) -> None:
+        self.problems.append(f"{self.path}:{line}: {record}: {field}: {message}")
+
+    def build(self, raw: Any) -> FactBase:
+        if not isinstance(raw, dict):
+            raise FactBaseError([f"{self.path}:1: the file must be a mapping of {', '.join(self.SECTIONS)}"])
+        for key in raw:
+            if key not in self.SECTIONS:
+                self.problem(raw.key_lines.get(key, 1), "file", key, "unknown section")
+        records = {section: self.records(raw, section) for section in self.SECTIONS[1:]}
+        sources = {r["id"]: self.source(r) for r in records["sources"]}
+        entities = {r["id"]: self.entity(r) for r in records["entities"]}
+        topics = {r["id"]: self.topic(r, entities) for r in records["topics"]}
+        facts = {r["id"]: self.fact(r, sources, entities, topics) for r in records["facts"]}
+        self.check_references(records, topics, facts)
+        self.check_aliases(records["entities"], entities)
+        city = raw.get("city")
+        if city not in entities:
+            self.problem(raw.key_lines.get("city", 1), "file", "city", f"must name an entity, not '{city}'")
+        if self.problems:
+            raise FactBaseError(self.problems)
+        return FactBase(self.path, sources, entities, topics, facts, city)
+
+    def records(self, raw: _Mapping, section: str) -> List[_Mapping]:
+        """The section's records that have the required fields and a unique id."""
+        items = raw.get(section)
+        line = raw.key_lines.get(section, raw.line)
+        if not isinstance(items, list) or not items:
+            self.problem(line, "file", section, "missing or empty: a list of records is required")
+            return []
+        required, optional = self.FIELDS[section]
+        valid, seen = [], set()
+        for index, item in enumerate(items):
+            if not isinstance(item, dict):
+                self.problem(line, f"{section}[{index}]", "-", "a record must be a mapping")
+                continue
+            record = f"{section[:-1]} '{item.get('id', f'#{index + 1}')}'"
+            missing = sorted(required - item.keys())
+            for field in missing:
+                self.problem(item.line, record, field, "required field is missing")
+            for field in sorted(item.keys() - required - optional):
+                self.problem(item.key_lines.get(field, item.line), record, field, "unknown field")
+            record_id = item.get("id")
+            if "id" in item and (not isinstance(record_id, str) or not _ID.match(record_id)):
+                self.problem(item.line, record, "id", "must be lower_case letters, digits and _")
+                continue
+            if record_id in seen:
+                self.problem(item.line, record, "id", f"duplicate id in {section}")
+                continue
+            seen.add(record_id)
+            if not missing:
+                valid.append(item)
+        return valid
+
+    def texts(self, item: _Mapping, field: str, kind: str, lists: bool = False) -> Dict[str, Any]:
+        """A field with a value in each of fi, sv and en: non-empty text (or a list of texts)."""
+        value = item.get(field)
+        line = item.key_lines.get(field, item.line)
+        record = f"{kind} '{item['id']}'"
+        if not isinstance(value, dict):
+            self.problem(line, record, field, "must be a mapping with fi, sv and en")
+            return {lang: () if lists else "" for lang in LANGUAGES}
+        for lang in LANGUAGES:
+            if lang not in value:
+                self.problem(line, record, f"{field}.{lang}", "language is missing")
+        for lang in value.keys() - set(LANGUAGES):
+            self.problem(line, record, f"{field}.{lang}", "unknown language (use fi, sv, en)")
+        result: Dict[str, Any] = {}
+        for lang in LANGUAGES:
+            text = value.get(lang)
+            if lists:
+                ok = isinstance(text, list) and all(isinstance(t, str) and t.strip() for t in text)
+                if lang in value and not ok:
+                    self.problem(line, record, f"{field}.{lang}", "must be a list of non-empty texts")
+                result[lang] = tuple(t.strip() for t in text) if ok else ()
+            else:
+                ok = isinstance(text, str) and bool(text.strip())
+                if lang in value and not ok:
+                    self.problem(line, record, f"{field}.{lang}", "must be a non-empty text")
+                result[lang] = " ".join(text.split()) if ok else ""
+        return result
+
+    def source(self, item: _Mapping) -> Source:
+        record = f"source '{item['id']}'"
+        date = item["date"]
+        if isinstance(date, str):
+            try:
+                date = datetime.date.fromisoformat(date)
+            except ValueError:
+                pass
+        if not isinstance(date, datetime.date):
+            self.problem(item.key_lines["date"], record, "date", "must be a date like 2019-12-06")
+            date = datetime.date.min
+        file = None
+        if "file" in item:
+            file = self.path.parent / str(item["file"])
+            if not file.is_file():
+                self.problem(item.key_lines["file"], record, "file", f"no such file: {file}")
+                file = None
+        return Source(
+            item["id"],
+            self.texts(item, "publisher", "source"),
+            self.texts(item, "title", "source"),
+            date,
+            file,
+        )
+
+    def entity(self, item: _Mapping) -> Entity:
+        if item["type"] not in ENTITY_TYPES:
+            self.problem(
+                item.key_lines["type"], f"entity '{item['id']}'", "type", f"must be one of {', '.join(ENTITY_TYPES)}"
+            )
+        return Entity(
+            item["id"],
+            item["type"],
+            self.texts(item, "names", "entity"),
+            self.texts(item, "aliases", "entity", lists=True),
+        )
+
+    def topic(self, item: _Mapping, entities: Dict[str, Entity]) -> Topic:
+        record = f"topic '{item['id']}'"
+        subject = item.get("subject")
+        if subject is not None and subject not in entities:
+            self.problem(item.key_lines["subject"], record, "subject", f"unknown entity '{subject}'")
+        related = item["related"]
+        if not isinstance(related, list) or not all(isinstance(r, str) for r in related):
+            self.problem(item.key_lines["related"], record, "related", "must be a list of topic ids")
+            related = []
+        return Topic(item["id"], self.texts(item, "question", "topic"), tuple(related), subject)
+
+    def fact(self, item: _Mapping, sources, entities, topics) -> Fact:
+        record = f"fact '{item['id']}'"
+        line = item.key_lines.get
+        if item["topic"] not in topics:
+            self.problem(line("topic"), record, "topic", f"unknown topic '{item['topic']}'")
+        about = item["about"]
+        if not isinstance(about, list) or not about:
+            self.problem(line("about"), record, "about", "must be a non-empty list of entity ids")
+            about = []
+        for entity in about:
+            if entity not in entities:
+                self.problem(line("about"), record, "about", f"unknown entity '{entity}'")
+        source = sources.get(item["source"])
+        if source is None:
+            self.problem(line("source"), record, "source", f"unknown source '{item['source']}'")
+        attribute = item.get("attribute")
+        if attribute is not None and attribute not in ATTRIBUTES:
+            self.problem(line("attribute"), record, "attribute", f"must be one of {', '.join(ATTRIBUTES)}")
+        quote = " ".join(str(item["quote"]).split())
+        if not quote:
+            self.problem(line("quote"), record, "quote", "must be the source's sentence, verbatim")
+        elif source is not None and source.file is not None:
+            page = " ".join(source.file.read_text(encoding="utf-8").split())
+            if quote not in page:
+                self.problem(line("quote"), record, "quote", f"not found verbatim in {source.file.name}")
+        text = self.texts(item, "text", "fact")
+        for lang, sentence in text.items():
+            for number in _NUMBER.findall(sentence):
+                if number not in _NUMBER.findall(quote):
+                    self.problem(line("text"), record, f"text.{lang}", f"the number {number} is not in the quote")
+        return Fact(item["id"], item["topic"], tuple(about), item["source"], quote, text, attribute)
+
+    def check_references(self, records, topics: Dict[str, Topic], facts: Dict[str, Fact]) -> None:
+        for item in records["topics"]:
+            for related in topics[item["id"]].related:
+                if related not in topics:
+                    self.problem(item.key_lines["related"], f"topic '{item['id']}'", "related", f"unknown topic '{related}'")
+            if not any(f.topic == item["id"] for f in facts.values()):
+                self.problem(item.line, f"topic '{item['id']}'", "id", "no fact has this topic")
+
+    def check_aliases(self, items: List[_Mapping], entities: Dict[str, Entity]) -> None:
+        """One spelling must mean one entity, or a resident's question would be ambiguous."""
+        owner: Dict[str, str] = {}
+        for item in items:
+            for spelling in entities[item["id"]].spellings():
+                other = owner.setdefault(spelling.casefold(), item["id"])
+                if other != item["id"]:
+                    self.problem(
+                        item.key_lines["aliases"],
+                        f"entity '{item['id']}'",
+                        "aliases",
+                        f"'{spelling}' is also a name of entity '{other}'",
+                    )
