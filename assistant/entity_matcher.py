@@ -1,0 +1,69 @@
+"""Find the fact base's entities in a resident's text, whatever the language or Finnish case.
+
+A blank spaCy pipeline tokenises (its Finnish rules keep "EU-toimistossa" and "ECHA:ssa" whole), and a
+spaCy Matcher built from every name and alias of the fact base matches the last word of a name with
+the case endings and clitics residents add: Tallinnan, Berliinissä, Pietariin, ECHA:ssa, Berlins.
+Nothing is downloaded: no trained spaCy model is needed for this.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from dataclasses import dataclass
+from typing import List
+
+import spacy
+from spacy.matcher import Matcher
+from spacy.util import filter_spans
+
+from assistant import factbase
+from assistant.factbase import FactBase
+
+# Finnish case endings, optionally after a linking vowel (Bryssel-i-ssä, Tampere-e-lla); illatives
+# and genitives after any vowel (Tallinna-an, Pietari-in); a suffix after a colon for acronyms (ECHA:ssa).
+_CASE = r"(?:[ei]?(?:n|a|ä|ta|tä|ssa|ssä|sta|stä|lla|llä|lta|ltä|lle|na|nä|ksi|seen|hin|ineen)|[aeiouyäö]n|:[a-zåäö]+)"
+_CLITIC = r"(?:kin|ko|kö|han|hän|pa|pä|kaan|kään)"
+# Swedish and English genitives, Swedish definite forms (EU-byrå-n).
+_OTHER = r"(?:'s|’s|s|n|en|et)"
+SUFFIXES = rf"(?:{_CASE}?{_CLITIC}?|{_OTHER})"
+
+
+@dataclass(frozen=True)
+class Match:
+    entity_id: str
+    type: str
+    start: int  # character offsets in the text
+    end: int
+    text: str
+
+
+class EntityMatcher:
+    """Matches every entity but the city whose page it is: "Helsinki's partners" names no subject."""
+
+    def __init__(self, kb: FactBase):
+        self._nlp = spacy.blank("fi")
+        self._matcher = Matcher(self._nlp.vocab)
+        self._types = {}
+        for entity in kb.entities.values():
+            if entity.id == kb.city:
+                continue
+            self._types[entity.id] = entity.type
+            patterns = [self._pattern(spelling) for spelling in entity.spellings()]
+            self._matcher.add(entity.id, patterns)
+
+    def _pattern(self, spelling: str) -> List[dict]:
+        *head, last = [token.lower_ for token in self._nlp.make_doc(spelling)]
+        return [{"LOWER": word} for word in head] + [
+            {"LOWER": {"REGEX": f"^{re.escape(last)}{SUFFIXES}$"}}
+        ]
+
+    def find(self, text: str) -> List[Match]:
+        """The entities named in the text, longest match first where names overlap."""
+        spans = filter_spans(self._matcher(self._nlp.make_doc(text), as_spans=True))
+        return [Match(s.label_, self._types[s.label_], s.start_char, s.end_char, s.text) for s in spans]
+
+
+@lru_cache(maxsize=1)
+def default_matcher() -> EntityMatcher:
+    """The matcher for the project's fact base, built on first use (it takes a second)."""
+    return EntityMatcher(factbase.current())

@@ -1,0 +1,56 @@
+"""Choose the reply language: the client's choice, else the message's language, else the conversation's.
+
+Detection uses Lingua's fi/sv/en models, which ship inside the package (nothing is downloaded). Names
+say nothing about the language ("Tallinn", "ECHA", "Eurocities" are spelt alike in all three), so the
+caller passes their spans and they are left out; what remains must be long enough and clear enough.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Iterable, Optional, Tuple
+
+from assistant.factbase import LANGUAGES
+
+DEFAULT_LANGUAGE = "fi"
+MIN_LETTERS = 3  # "ok", "hi", "?" say nothing
+MIN_CONFIDENCE = 0.5
+
+_ACRONYM_OR_NUMBER = re.compile(r"\b(?:[A-ZÅÄÖ]{2,}|\d+)\b")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+@lru_cache(maxsize=1)
+def _detector():
+    from lingua import Language, LanguageDetectorBuilder
+
+    return LanguageDetectorBuilder.from_languages(
+        Language.FINNISH, Language.SWEDISH, Language.ENGLISH
+    ).build()
+
+
+def detect(text: str, name_spans: Iterable[Tuple[int, int]] = ()) -> Optional[str]:
+    """The language of the text, or None when the text is too short or unclear to tell."""
+    if not text or text.lstrip().startswith("/"):  # a button payload, not words
+        return None
+    for start, end in sorted(name_spans, reverse=True):
+        text = text[:start] + " " + text[end:]
+    text = _ACRONYM_OR_NUMBER.sub(" ", text)
+    if len(_LETTER.findall(text)) < MIN_LETTERS:
+        return None
+    best = _detector().compute_language_confidence_values(text)[0]
+    if best.value < MIN_CONFIDENCE:
+        return None
+    return best.language.iso_code_639_1.name.lower()
+
+
+def reply_language(
+    text: str,
+    requested: Optional[str] = None,
+    current: Optional[str] = None,
+    name_spans: Iterable[Tuple[int, int]] = (),
+) -> str:
+    """metadata.language wins; then the detected language; then the conversation's; then Finnish."""
+    if requested in LANGUAGES:
+        return requested
+    return detect(text, name_spans) or (current if current in LANGUAGES else DEFAULT_LANGUAGE)

@@ -1,0 +1,39 @@
+"""Reply language: metadata wins, then the detected language, then the conversation's."""
+import pytest
+
+from assistant.language import DEFAULT_LANGUAGE, detect, reply_language
+
+DETECTED = [
+    ("Mitkä ovat Helsingin tärkeimmät kumppanikaupungit?", "fi"),
+    ("kuinka moni siellä työskentelee", "fi"),
+    ("entä Berliini?", "fi"),
+    ("kiitos", "fi"),
+    ("Vilka är Helsingfors viktigaste samarbetsstäder?", "sv"),
+    ("hur många jobbar där", "sv"),
+    ("tack så mycket", "sv"),
+    ("Which are Helsinki's main partner cities?", "en"),
+    ("how many people work there?", "en"),
+    ("thanks", "en"),
+]
+
+
+@pytest.mark.parametrize("text, lang", DETECTED)
+def test_detect(text, lang):
+    assert detect(text) == lang
+
+
+def test_names_do_not_decide_the_language():
+    text = "Is Tallinn a partner?"
+    assert detect(text, [(3, 10)]) == "en"
+
+
+@pytest.mark.parametrize("text", ["ECHA?", "ok", "?", "/ask_echa", "", "2007"])
+def test_too_short_to_tell(text):
+    assert detect(text) is None
+
+
+def test_reply_language_order():
+    assert reply_language("What is ECHA?", requested="sv", current="fi") == "sv"
+    assert reply_language("What is ECHA?", requested="de", current="fi") == "en"
+    assert reply_language("ECHA?", current="sv") == "sv"
+    assert reply_language("ECHA?") == DEFAULT_LANGUAGE
