@@ -1,0 +1,107 @@
+"""Rasa custom actions: thin wrappers that read the turn from the tracker and reply via assistant.replies."""
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from assistant import factbase
+from assistant.factbase import FactBaseError
+from assistant.language import reply_language
+from assistant.replies import Context, Mention, Replies, Reply, unavailable
+
+logger = logging.getLogger(__name__)
+
+# Intents that never answer a question, so they are not offered as "did you mean" candidates.
+NOT_CANDIDATES = {"nlu_fallback", "out_of_scope", "deny", "ask_about"}
+
+
+def _reply(tracker: Tracker, dispatcher: CollectingDispatcher, compose) -> List[Dict[Text, Any]]:
+    """Choose the language, compose the reply with `compose(replies)`, send it, and keep the context."""
+    message = tracker.latest_message or {}
+    spans = [(e["start"], e["end"]) for e in message.get("entities", []) if "start" in e and "end" in e]
+    lang = reply_language(
+        message.get("text") or "",
+        requested=(message.get("metadata") or {}).get("language"),
+        current=tracker.get_slot("language"),
+        name_spans=spans,
+    )
+    try:
+        replies = Replies(factbase.current(), lang)
+    except FactBaseError as error:
+        logger.error("cannot answer: %s", error)
+        replies = None
+    reply: Reply = compose(replies) if replies else unavailable(lang)
+    dispatcher.utter_message(text=reply.text, buttons=[{"title": t, "payload": p} for t, p in reply.buttons])
+    events = [SlotSet("language", lang)]
+    if reply.context is not None:
+        events += [SlotSet("topic", reply.context.topic), SlotSet("subject", reply.context.subject)]
+    return events
+
+
+class ActionAnswer(Action):
+    """Answers a question about the city's international work from the fact base."""
+
+    def name(self) -> Text:
+        return "action_answer"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
+        intent = tracker.get_intent_of_latest_message()
+        mentions = [Mention(e["entity"], str(e["value"])) for e in tracker.latest_message.get("entities", [])]
+        context = Context(tracker.get_slot("topic"), tracker.get_slot("subject"))
+        return _reply(tracker, dispatcher, lambda replies: replies.answer(intent, mentions, context))
+
+
+class ActionSmalltalk(Action):
+    """Greetings, thanks, goodbyes, "are you a bot?" and "what can you do?"."""
+
+    def name(self) -> Text:
+        return "action_smalltalk"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
+        intent = tracker.get_intent_of_latest_message()
+        return _reply(tracker, dispatcher, lambda replies: replies.smalltalk(intent))
+
+
+class ActionOutOfScope(Action):
+    def name(self) -> Text:
+        return "action_out_of_scope"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
+        return _reply(tracker, dispatcher, lambda replies: replies.out_of_scope())
+
+
+class ActionClarify(Action):
+    """Low confidence: "Did you mean ...?" with the likeliest questions; the second time, or after
+    "none of these", an honest fallback."""
+
+    def name(self) -> Text:
+        return "action_clarify"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
+        if tracker.get_intent_of_latest_message() == "deny" or _asked_already(tracker):
+            return _reply(tracker, dispatcher, lambda replies: replies.fallback())
+        ranking = [
+            i["name"] for i in tracker.latest_message.get("intent_ranking", []) if i["name"] not in NOT_CANDIDATES
+        ]
+        context = Context(tracker.get_slot("topic"), tracker.get_slot("subject"))
+        return _reply(tracker, dispatcher, lambda replies: replies.did_you_mean(ranking, context))
+
+
+def _asked_already(tracker: Tracker) -> bool:
+    """Whether the bot's last action before this message was a clarification."""
+    seen_this_message = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_this_message:
+                return False
+            seen_this_message = True
+        elif seen_this_message and event.get("event") == "action" and event.get("name") not in (
+            "action_listen",
+            None,
+        ):
+            return event.get("name") == "action_clarify"
+    return False

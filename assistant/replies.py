@@ -1,0 +1,232 @@
+"""Compose the assistant's replies from the fact base, in one language. Knows nothing of Rasa.
+
+`Replies(kb, lang).answer(intent, entities, context)` turns an understood question into the facts
+that answer it, the source they come from, and 2-3 related questions as buttons. `Context` is what
+the conversation was last about, so that "what about Berlin?" and "how many work there?" work.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+import yaml
+
+from assistant.factbase import ATTRIBUTES, LANGUAGES, Entity, Fact, FactBase
+
+MESSAGES_PATH = Path(__file__).resolve().parent / "messages.yml"
+SMALLTALK = ("greet", "goodbye", "thank", "bot_challenge", "ask_capabilities")
+MAX_RELATED = 3
+_MONTHS = "January February March April May June July August September October November December".split()
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An entity as NLU gave it: a fact base id, or (for a place the fact base lacks) the text typed."""
+
+    type: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Context:
+    topic: Optional[str] = None  # the topic last answered, or an attribute ("since", "staff")
+    subject: Optional[str] = None  # the entity it was about
+
+
+@dataclass
+class Reply:
+    text: str
+    buttons: List[Tuple[str, str]] = field(default_factory=list)  # (title, payload)
+    context: Optional[Context] = None  # None: the conversation's context stays as it was
+
+
+@lru_cache(maxsize=1)
+def messages() -> Dict[str, Dict[str, str]]:
+    loaded = yaml.safe_load(MESSAGES_PATH.read_text(encoding="utf-8"))
+    for key, texts in loaded.items():
+        missing = [lang for lang in LANGUAGES if not (texts or {}).get(lang)]
+        if missing:
+            raise ValueError(f"{MESSAGES_PATH}: {key}: missing {', '.join(missing)}")
+    return loaded
+
+
+def payload(intent: str, entity: Optional[Entity] = None) -> str:
+    """A button payload that Rasa understands without running NLU."""
+    if entity is None:
+        return f"/{intent}"
+    return f"/{intent}{json.dumps({entity.type: entity.id})}"
+
+
+class Replies:
+    def __init__(self, kb: FactBase, lang: str):
+        self.kb = kb
+        self.lang = lang
+
+    def say(self, key: str, **values: str) -> str:
+        return messages()[key][self.lang].format(**values)
+
+    def name(self, entity_id: str) -> str:
+        return self.kb.entities[entity_id].names[self.lang]
+
+    # --- buttons ----------------------------------------------------------------------------------
+
+    def topic_button(self, topic_id: str) -> Tuple[str, str]:
+        return self.kb.topics[topic_id].question[self.lang], payload(f"ask_{topic_id}")
+
+    def attribute_button(self, attribute: str, entity_id: str) -> Tuple[str, str]:
+        entity = self.kb.entities[entity_id]
+        return self.say(f"question_{attribute}", subject=self.name(entity_id)), payload(f"ask_{attribute}", entity)
+
+    def related_buttons(self, topic_id: Optional[str], skip: Iterable[str] = ()) -> List[Tuple[str, str]]:
+        topic = self.kb.topics.get(topic_id) if topic_id else None
+        related = topic.related if topic else tuple(self.kb.topics)
+        chosen = [t for t in related if t not in skip and t != topic_id][:MAX_RELATED]
+        return [self.topic_button(t) for t in chosen]
+
+    def suggestion_buttons(self, count: int) -> List[Tuple[str, str]]:
+        return [self.topic_button(t) for t in list(self.kb.topics)[:count]]
+
+    # --- facts with their source ------------------------------------------------------------------
+
+    def date(self, source_id: str) -> str:
+        day = self.kb.sources[source_id].date
+        if self.lang == "en":
+            return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+        return f"{day.day}.{day.month}.{day.year}"
+
+    def cite(self, *parts: Tuple[Sequence[str], Sequence[Fact]]) -> str:
+        """Paragraphs of (preface, facts), then one line for each source the facts come from."""
+        paragraphs = [" ".join([*preface, *(f.text[self.lang] for f in facts)]) for preface, facts in parts]
+        sources = dict.fromkeys(f.source for _, facts in parts for f in facts)
+        for source_id in sources:
+            source = self.kb.sources[source_id]
+            paragraphs.append(
+                self.say(
+                    "source",
+                    publisher=source.publisher[self.lang],
+                    title=source.title[self.lang],
+                    original=source.title["sv"],
+                    date=self.date(source_id),
+                )
+            )
+        return "\n\n".join(paragraphs)
+
+    # --- answers ----------------------------------------------------------------------------------
+
+    def answer(self, intent: str, mentions: Sequence[Mention], context: Context) -> Reply:
+        known = [self.kb.find_entity(m.value) for m in mentions]
+        subjects = [e for e in known if e is not None]
+        unknown = [m for m, e in zip(mentions, known) if e is None]
+        subject = subjects[0] if subjects else None
+
+        attribute = intent[len("ask_"):] if intent.startswith("ask_") else None
+        if attribute in ATTRIBUTES:
+            return self.attribute(attribute, subject.id if subject else context.subject, unknown)
+        if intent == "ask_about":
+            return self.follow_up(subject, unknown, context)
+        if attribute == "partners" and (subject or unknown):
+            return self.partner_check(subject, unknown)
+        if attribute == "networks" and subject is not None and subject.type == "network":
+            return self.about(subject)
+        return self.topic(attribute)
+
+    def topic(self, topic_id: str) -> Reply:
+        topic = self.kb.topics[topic_id]
+        return Reply(
+            self.cite(((), self.kb.topic_facts(topic_id))),
+            self.related_buttons(topic_id),
+            Context(topic_id, topic.subject),
+        )
+
+    def about(self, entity: Entity) -> Reply:
+        facts = self.kb.facts_about(entity.id)
+        topic_id = facts[0].topic
+        return Reply(self.cite(((), facts)), self.related_buttons(topic_id), Context(topic_id, entity.id))
+
+    def follow_up(self, subject: Optional[Entity], unknown: Sequence[Mention], context: Context) -> Reply:
+        """"What about X?": the last question again, about X; else what the page says of X."""
+        if subject is None and not unknown:
+            return Reply(self.say("unknown_subject"), self.suggestion_buttons(MAX_RELATED))
+        if context.topic in ATTRIBUTES and subject is not None:
+            return self.attribute(context.topic, subject.id, [])
+        is_city = subject.type == "city" if subject else any(m.type == "city" for m in unknown)
+        if is_city and (context.topic in ("partners", "twin_cities") or subject is None):
+            return self.partner_check(subject, unknown)
+        if subject is None:
+            return Reply(self.say("unknown_subject"), self.suggestion_buttons(MAX_RELATED))
+        return self.about(subject)
+
+    def partner_check(self, city: Optional[Entity], unknown: Sequence[Mention]) -> Reply:
+        """"Is X a partner?": yes with the fact that says so, or no with the partners the page names."""
+        partner_facts = self.kb.topic_facts("partners")
+        buttons = self.related_buttons("partners")
+        if city is None:
+            # Finnish inflects names ("Oslossa"), so a Finnish reply does not repeat the typed form.
+            typed = unknown[0].value
+            preface = self.say("partner_no_unnamed") if self.lang == "fi" else self.say("partner_no", city=typed)
+            return Reply(self.cite(([preface], partner_facts)), buttons, Context("partners", None))
+        name = city.names[self.lang]
+        facts = [f for f in partner_facts if city.id in f.about]
+        if facts:
+            text = self.cite(([self.say("partner_yes", city=name)], facts))
+        else:
+            elsewhere = [f for f in self.kb.facts_about(city.id) if f.topic != "partners"]
+            parts = [([self.say("partner_no", city=name)], partner_facts)]
+            if elsewhere:
+                parts.append(([self.say("also_mentioned", city=name)], elsewhere))
+            text = self.cite(*parts)
+        return Reply(text, buttons, Context("partners", city.id))
+
+    def attribute(self, attribute: str, subject_id: Optional[str], unknown: Sequence[Mention]) -> Reply:
+        """"Since when?" / "How many work there?" about the subject asked or talked about."""
+        known_subjects = self.kb.subjects_with(attribute)
+        choices = [self.attribute_button(attribute, s) for s in known_subjects]
+        if subject_id is None and not unknown:
+            return Reply(self.say("which_subject"), choices)
+        facts = self.kb.facts_about(subject_id, attribute) if subject_id else []
+        if facts:
+            return Reply(self.cite(((), facts)), self.related_buttons(facts[0].topic), Context(attribute, subject_id))
+        name = self.name(subject_id) if subject_id else unknown[0].value
+        return Reply(self.say(f"not_stated_{attribute}", subject=name), choices, Context(attribute, subject_id))
+
+    # --- around the answers -----------------------------------------------------------------------
+
+    def smalltalk(self, intent: str) -> Reply:
+        key = "capabilities" if intent == "ask_capabilities" else intent
+        buttons = {
+            "greet": self.suggestion_buttons(4),
+            "ask_capabilities": self.suggestion_buttons(len(self.kb.topics)),
+            "bot_challenge": self.suggestion_buttons(MAX_RELATED),
+        }.get(intent, [])
+        return Reply(self.say(key), buttons)
+
+    def out_of_scope(self) -> Reply:
+        return Reply(self.say("out_of_scope"), self.suggestion_buttons(4))
+
+    def did_you_mean(self, ranked_intents: Iterable[str], context: Context) -> Reply:
+        """Buttons for the likeliest questions; with none to offer, the honest fallback."""
+        buttons: List[Tuple[str, str]] = []
+        for intent in ranked_intents:
+            topic_or_attribute = intent[len("ask_"):]
+            if topic_or_attribute in self.kb.topics:
+                buttons.append(self.topic_button(topic_or_attribute))
+            elif topic_or_attribute in ATTRIBUTES:
+                subjects = self.kb.subjects_with(topic_or_attribute)
+                subject = context.subject if context.subject in subjects else subjects[0] if subjects else None
+                if subject:
+                    buttons.append(self.attribute_button(topic_or_attribute, subject))
+        buttons = list(dict.fromkeys(buttons))[:MAX_RELATED]
+        if not buttons:
+            return self.fallback()
+        return Reply(self.say("did_you_mean"), buttons + [(self.say("none_of_these"), "/deny")])
+
+    def fallback(self) -> Reply:
+        return Reply(self.say("fallback"), self.suggestion_buttons(MAX_RELATED))
+
+
+def unavailable(lang: str) -> Reply:
+    """What to say when the fact base cannot be loaded: no facts at all rather than half of them."""
+    return Reply(messages()["facts_unavailable"][lang])

@@ -1,0 +1,206 @@
+"""Every custom action, in each language, with a fresh tracker, dispatcher and domain per test."""
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from actions.actions import ActionAnswer, ActionClarify, ActionOutOfScope, ActionSmalltalk
+from assistant import factbase
+from assistant.factbase import FactBaseError
+from assistant.replies import messages
+
+QUESTIONS = {"fi": "Kerro lisää", "sv": "Berätta mer", "en": "Tell me more"}
+
+
+def run(action, dispatcher, tracker, domain):
+    events = asyncio.run(action.run(dispatcher, tracker, domain))
+    assert len(dispatcher.messages) == 1
+    return dispatcher.messages[0], {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+def ask(tracker, lang, intent, entities=(), **kwargs):
+    """A turn whose language the client chose, as the web widget sends it."""
+    entities = [{"entity": t, "value": v} for t, v in entities]
+    return tracker(QUESTIONS[lang], intent, entities, metadata={"language": lang}, **kwargs)
+
+
+def texts(kb, lang, *fact_ids):
+    return [kb.facts[f].text[lang] for f in fact_ids]
+
+
+def source_line(lang):
+    return messages()["source"][lang].split("{")[0]
+
+
+@pytest.mark.parametrize(
+    "intent, fact_ids",
+    [
+        ("ask_focus_areas", ["focus_areas"]),
+        ("ask_eu_funding", ["eu_funding_help", "eu_projects"]),
+        ("ask_networks", ["eurocities", "ucue", "baltic_metropoles", "department_networking"]),
+        ("ask_partners", ["main_partners", "historical_partners"]),
+        ("ask_twin_cities", ["no_twin_cities"]),
+        ("ask_eu_office", ["eu_office", "eu_office_support"]),
+        ("ask_helsinki_centre", ["helsinki_centre", "helsinki_centre_work"]),
+        ("ask_echa", ["echa", "echa_since", "echa_staff"]),
+    ],
+)
+def test_a_topic_question_gets_its_facts_source_and_related_questions(
+    kb, lang, tracker, dispatcher, domain, intent, fact_ids
+):
+    message, slots = run(ActionAnswer(), dispatcher, ask(tracker, lang, intent), domain)
+    for text in texts(kb, lang, *fact_ids):
+        assert text in message["text"]
+    assert source_line(lang) in message["text"]
+    assert "2019" in message["text"].split(source_line(lang))[1]
+    assert 2 <= len(message["buttons"]) <= 3
+    assert all(b["payload"].startswith("/ask_") for b in message["buttons"])
+    assert slots["language"] == lang and slots["topic"] == intent[len("ask_"):]
+
+
+@pytest.mark.parametrize("city, fact_id", [("tallinn", "main_partners"), ("moscow", "historical_partners")])
+def test_a_named_partner_is_confirmed(kb, lang, tracker, dispatcher, domain, city, fact_id):
+    message, slots = run(ActionAnswer(), dispatcher, ask(tracker, lang, "ask_partners", [("city", city)]), domain)
+    assert message["text"].startswith(messages()["partner_yes"][lang].format(city=kb.entities[city].names[lang]))
+    assert texts(kb, lang, fact_id)[0] in message["text"]
+    assert slots["subject"] == city
+
+
+def test_a_city_the_page_does_not_name_is_no_partner(kb, lang, tracker, dispatcher, domain):
+    message, _ = run(ActionAnswer(), dispatcher, ask(tracker, lang, "ask_partners", [("city", "Oslo")]), domain)
+    assert messages()["partner_yes"][lang].split("{")[0] not in message["text"]
+    for text in texts(kb, lang, "main_partners", "historical_partners"):
+        assert text in message["text"]
+    if lang != "fi":
+        assert message["text"].startswith("Oslo ")
+
+
+def test_a_known_city_that_is_no_partner_says_where_the_page_names_it(kb, lang, tracker, dispatcher, domain):
+    message, _ = run(ActionAnswer(), dispatcher, ask(tracker, lang, "ask_partners", [("city", "kotka")]), domain)
+    assert message["text"].startswith(messages()["partner_no"][lang].format(city=kb.entities["kotka"].names[lang]))
+    assert texts(kb, lang, "helsinki_centre")[0] in message["text"]
+
+
+def test_what_about_another_city_follows_a_partner_question(kb, lang, tracker, dispatcher, domain):
+    turn = ask(tracker, lang, "ask_about", [("city", "berlin")], slots={"topic": "partners", "subject": "tallinn"})
+    message, slots = run(ActionAnswer(), dispatcher, turn, domain)
+    assert message["text"].startswith(messages()["partner_yes"][lang].format(city=kb.entities["berlin"].names[lang]))
+    assert slots["subject"] == "berlin"
+
+
+def test_what_about_a_network_follows_a_network_question(kb, lang, tracker, dispatcher, domain):
+    turn = ask(tracker, lang, "ask_about", [("network", "ucue")], slots={"topic": "networks", "subject": "eurocities"})
+    message, _ = run(ActionAnswer(), dispatcher, turn, domain)
+    assert texts(kb, lang, "ucue")[0] in message["text"]
+    assert texts(kb, lang, "eurocities")[0] not in message["text"]
+
+
+def test_how_many_work_there_after_echa(kb, lang, tracker, dispatcher, domain):
+    turn = ask(tracker, lang, "ask_staff", slots={"topic": "echa", "subject": "echa"})
+    message, slots = run(ActionAnswer(), dispatcher, turn, domain)
+    assert message["text"].startswith(texts(kb, lang, "echa_staff")[0])
+    assert (slots["topic"], slots["subject"]) == ("staff", "echa")
+
+
+def test_since_when_names_the_year(kb, lang, tracker, dispatcher, domain):
+    turn = ask(tracker, lang, "ask_since", [("organisation", "echa")])
+    message, _ = run(ActionAnswer(), dispatcher, turn, domain)
+    assert "2007" in message["text"] and "600" not in message["text"]
+
+
+def test_a_headcount_the_page_does_not_give_is_not_invented(kb, lang, tracker, dispatcher, domain):
+    turn = ask(tracker, lang, "ask_staff", [("organisation", "eu_office")])
+    message, _ = run(ActionAnswer(), dispatcher, turn, domain)
+    assert message["text"] == messages()["not_stated_staff"][lang].format(subject=kb.entities["eu_office"].names[lang])
+    assert not any(ch.isdigit() for ch in message["text"])
+    assert [b["payload"] for b in message["buttons"]] == ['/ask_staff{"organisation": "echa"}']
+
+
+def test_how_many_work_there_without_context_asks_which(lang, tracker, dispatcher, domain):
+    message, _ = run(ActionAnswer(), dispatcher, ask(tracker, lang, "ask_staff"), domain)
+    assert message["text"] == messages()["which_subject"][lang]
+    assert message["buttons"]
+
+
+def test_a_bare_mention_gets_what_the_page_says_of_it(kb, lang, tracker, dispatcher, domain):
+    turn = ask(tracker, lang, "ask_about", [("organisation", "echa")])
+    message, _ = run(ActionAnswer(), dispatcher, turn, domain)
+    for text in texts(kb, lang, "echa", "echa_since", "echa_staff"):
+        assert text in message["text"]
+
+
+def test_a_follow_up_without_a_subject_is_answered_honestly(lang, tracker, dispatcher, domain):
+    message, slots = run(ActionAnswer(), dispatcher, ask(tracker, lang, "ask_about"), domain)
+    assert message["text"] == messages()["unknown_subject"][lang]
+    assert "topic" not in slots
+
+
+@pytest.mark.parametrize("intent", ["greet", "goodbye", "thank", "bot_challenge", "ask_capabilities"])
+def test_smalltalk(lang, tracker, dispatcher, domain, intent):
+    message, slots = run(ActionSmalltalk(), dispatcher, ask(tracker, lang, intent), domain)
+    key = "capabilities" if intent == "ask_capabilities" else intent
+    assert message["text"] == messages()[key][lang]
+    assert slots == {"language": lang}
+    if intent in ("greet", "ask_capabilities", "bot_challenge"):
+        assert len(message["buttons"]) >= 3
+
+
+def test_out_of_scope_says_what_it_can_answer(lang, tracker, dispatcher, domain):
+    message, _ = run(ActionOutOfScope(), dispatcher, ask(tracker, lang, "out_of_scope"), domain)
+    assert message["text"] == messages()["out_of_scope"][lang]
+    assert len(message["buttons"]) >= 3
+
+
+def test_low_confidence_offers_the_best_candidates(kb, lang, tracker, dispatcher, domain):
+    turn = ask(tracker, lang, "nlu_fallback", ranking=["nlu_fallback", "ask_echa", "greet", "ask_eu_office", "ask_staff"])
+    message, _ = run(ActionClarify(), dispatcher, turn, domain)
+    assert message["text"] == messages()["did_you_mean"][lang]
+    payloads = [b["payload"] for b in message["buttons"]]
+    assert payloads == ["/ask_echa", "/ask_eu_office", '/ask_staff{"organisation": "echa"}', "/deny"]
+    assert message["buttons"][0]["title"] == kb.topics["echa"].question[lang]
+
+
+def test_low_confidence_twice_ends_in_the_fallback(lang, tracker, dispatcher, domain):
+    before = [
+        {"event": "user", "text": "???"},
+        {"event": "action", "name": "action_clarify"},
+        {"event": "bot", "text": "..."},
+        {"event": "action", "name": "action_listen"},
+    ]
+    turn = ask(tracker, lang, "nlu_fallback", ranking=["nlu_fallback", "ask_echa"], events=before)
+    message, _ = run(ActionClarify(), dispatcher, turn, domain)
+    assert message["text"] == messages()["fallback"][lang]
+
+
+def test_none_of_these_ends_in_the_fallback(lang, tracker, dispatcher, domain):
+    message, _ = run(ActionClarify(), dispatcher, ask(tracker, lang, "deny"), domain)
+    assert message["text"] == messages()["fallback"][lang]
+
+
+def test_the_message_language_is_detected(kb, lang, tracker, dispatcher, domain):
+    question = {"fi": "Mikä on ECHA?", "sv": "Vad är ECHA?", "en": "What is ECHA?"}[lang]
+    entities = [{"entity": "organisation", "value": "echa", "start": question.index("ECHA"), "end": question.index("ECHA") + 4}]
+    message, slots = run(ActionAnswer(), dispatcher, tracker(question, "ask_echa", entities, slots={"language": "fi" if lang != "fi" else "sv"}), domain)
+    assert texts(kb, lang, "echa")[0] in message["text"] and slots["language"] == lang
+
+
+def test_metadata_language_wins_over_the_message(kb, lang, tracker, dispatcher, domain):
+    turn = tracker("What is ECHA?", "ask_echa", metadata={"language": lang})
+    message, _ = run(ActionAnswer(), dispatcher, turn, domain)
+    assert texts(kb, lang, "echa")[0] in message["text"]
+
+
+def test_a_message_too_short_to_tell_keeps_the_conversation_language(kb, lang, tracker, dispatcher, domain):
+    turn = tracker("ECHA?", "ask_about", [{"entity": "organisation", "value": "echa", "start": 0, "end": 4}], slots={"language": lang})
+    message, slots = run(ActionAnswer(), dispatcher, turn, domain)
+    assert texts(kb, lang, "echa")[0] in message["text"] and slots["language"] == lang
+
+
+def test_without_facts_it_says_so_and_keeps_running(lang, tracker, dispatcher, domain, monkeypatch):
+    def broken():
+        raise FactBaseError(["facts.yml:3: fact 'x': text: broken"])
+
+    monkeypatch.setattr(factbase, "current", broken)
+    message, _ = run(ActionAnswer(), dispatcher, ask(tracker, lang, "ask_echa"), domain)
+    assert message["text"] == messages()["facts_unavailable"][lang]
