@@ -1,0 +1,47 @@
+"""The parts agree: domain, rules, fact base, training data and held-out questions."""
+from pathlib import Path
+
+import yaml
+
+from assistant.factbase import ATTRIBUTES
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def training_examples():
+    examples = set()
+    for path in (ROOT / "data" / "nlu").rglob("*.yml"):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
+            for line in block["examples"].splitlines():
+                examples.add(normalise(line.lstrip("- ")))
+    return examples
+
+
+def normalise(text):
+    import re
+
+    text = re.sub(r"\[([^\]]+)\]\([a-z_]+\)", r"\1", text)
+    text = re.sub(r"\[([^\]]+)\]\{[^}]+\}", r"\1", text)
+    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
+
+
+def test_every_topic_and_attribute_has_an_intent(kb, domain):
+    asked = {f"ask_{t}" for t in kb.topics} | {f"ask_{a}" for a in ATTRIBUTES}
+    assert asked <= set(domain["intents"])
+
+
+def test_every_intent_has_a_rule(domain):
+    rules = yaml.safe_load((ROOT / "data" / "rules.yml").read_text(encoding="utf-8"))["rules"]
+    ruled = set()
+    for rule in rules:
+        for step in rule["steps"]:
+            ruled |= {s["intent"] for s in step.get("or", [])} | ({step["intent"]} if "intent" in step else set())
+    assert set(domain["intents"]) <= ruled
+
+
+def test_held_out_questions_are_not_in_the_training_data():
+    trained = training_examples()
+    assert len(trained) > 1000
+    for path in (ROOT / "tests" / "heldout").glob("*.yml"):
+        for item in yaml.safe_load(path.read_text(encoding="utf-8")):
+            assert normalise(item["text"]) not in trained, (path.name, item["text"])
