@@ -1,0 +1,46 @@
+# The assistant's commands. `make run` and `make test` set everything up on a fresh machine.
+PYTHON_VERSION := 3.10
+VENV := .venv
+BIN := $(VENV)/bin
+MODEL := models/assistant.tar.gz
+# What the model is trained from: changing any of these retrains on the next `make run` or `make test`.
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') assistant/fact_entity_extractor.py
+
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONUNBUFFERED := 1
+
+.PHONY: run test setup train validate test-conversations test-python clean
+
+run: $(MODEL)
+	scripts/run-servers
+
+test: validate $(MODEL) test-conversations test-python
+
+setup: $(BIN)/.installed
+
+$(BIN)/.installed: requirements.txt scripts/make-venv
+	rm -rf $(VENV)
+	scripts/make-venv $(PYTHON_VERSION) $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+train: $(MODEL)
+
+$(MODEL): $(BIN)/.installed $(TRAINING_INPUTS)
+	$(BIN)/rasa train --force --fixed-model-name assistant --out models
+
+validate: $(BIN)/.installed
+	$(BIN)/rasa data validate --fail-on-warnings
+
+# The conversation tests (tests/conversations/): NLU and dialogue together, any wrong prediction fails.
+test-conversations: $(MODEL)
+	$(BIN)/rasa test core --model $(MODEL) --stories tests/conversations \
+		--fail-on-prediction-errors --out results/conversations
+
+# Fact base, replies, actions, language, entity matching; then both servers over REST, with the
+# held-out score.
+test-python: $(MODEL)
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) models results var .rasa

@@ -1,0 +1,69 @@
+"""Real questions over the REST channel, through NLU, dialogue and the action server."""
+import pytest
+
+from assistant import factbase
+from assistant.replies import messages
+
+
+def fact(fact_id, lang):
+    return factbase.current().facts[fact_id].text[lang]
+
+
+def text_of(replies):
+    return "\n".join(r.get("text", "") for r in replies)
+
+
+CONVERSATIONS = {
+    "fi": [
+        ("Hei!", [messages()["greet"]["fi"]]),
+        ("Onko Tallinna Helsingin kumppanikaupunki?", [fact("main_partners", "fi")]),
+        ("entä Berliini?", ["Berliini", fact("main_partners", "fi")]),
+        ("Mikä on ECHA?", [fact("echa", "fi")]),
+        ("kuinka moni siellä työskentelee?", [fact("echa_staff", "fi")]),
+    ],
+    "sv": [
+        ("Hej!", [messages()["greet"]["sv"]]),
+        ("Är Tallinn en samarbetsstad till Helsingfors?", [fact("main_partners", "sv")]),
+        ("och Berlin då?", ["Berlin", fact("main_partners", "sv")]),
+        ("Vad är ECHA?", [fact("echa", "sv")]),
+        ("hur många arbetar där?", [fact("echa_staff", "sv")]),
+    ],
+    "en": [
+        ("Hello!", [messages()["greet"]["en"]]),
+        ("Is Tallinn one of Helsinki's partner cities?", [fact("main_partners", "en")]),
+        ("what about Berlin?", ["Berlin", fact("main_partners", "en")]),
+        ("What is ECHA?", [fact("echa", "en")]),
+        ("how many people work there?", [fact("echa_staff", "en")]),
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", CONVERSATIONS)
+def test_a_conversation_in_each_language(servers, sender, lang):
+    for question, expected in CONVERSATIONS[lang]:
+        replies = servers.ask(sender, question)
+        for part in expected:
+            assert part in text_of(replies), (question, replies)
+
+
+def test_buttons_are_sent_with_an_answer(servers, sender):
+    replies = servers.ask(sender, "/ask_echa", metadata={"language": "sv"})
+    assert fact("echa", "sv") in text_of(replies)
+    assert 2 <= len(replies[0]["buttons"]) <= 3
+
+
+def test_metadata_language_wins(servers, sender):
+    replies = servers.ask(sender, "What is ECHA?", metadata={"language": "fi"})
+    assert fact("echa", "fi") in text_of(replies)
+
+
+def test_out_of_scope(servers, sender):
+    replies = servers.ask(sender, "What's the weather like tomorrow?")
+    assert messages()["out_of_scope"]["en"] in text_of(replies)
+
+
+def test_a_restart_loses_no_conversation(servers, sender):
+    servers.ask(sender, "Vad är ECHA?")
+    servers.restart_rasa()
+    replies = servers.ask(sender, "hur många arbetar där?")
+    assert fact("echa_staff", "sv") in text_of(replies)
