@@ -4,12 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 MODEL := models/assistant.tar.gz
 # What the model is trained from: changing any of these retrains on the next `make run` or `make test`.
-TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') assistant/fact_entity_extractor.py
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') assistant/nlu_components.py
 
 export TF_CPP_MIN_LOG_LEVEL := 2
+# No usage data leaves the machine (and there is no network to send it over).
+export RASA_TELEMETRY_ENABLED := false
 export PYTHONUNBUFFERED := 1
 
-.PHONY: run test setup train validate test-conversations test-python clean
+.PHONY: run test setup train validate test-conversations test-python shell clean
 
 run: $(MODEL)
 	scripts/run-servers
@@ -35,7 +37,7 @@ validate: $(BIN)/.installed
 # The conversation tests (tests/conversations/): NLU and dialogue together, any wrong prediction fails.
 test-conversations: $(MODEL)
 	$(BIN)/rasa test core --model $(MODEL) --stories tests/conversations \
-		--fail-on-prediction-errors --out results/conversations
+		--e2e --fail-on-prediction-errors --out results/conversations
 
 # Fact base, replies, actions, language, entity matching; then both servers over REST, with the
 # held-out score.
@@ -44,3 +46,7 @@ test-python: $(MODEL)
 
 clean:
 	rm -rf $(VENV) models results var .rasa
+
+# `rasa shell` with the action server, for developers.
+shell: $(MODEL)
+	scripts/shell

@@ -22,12 +22,10 @@ NOT_CANDIDATES = {"nlu_fallback", "out_of_scope", "deny", "ask_about"}
 def _reply(tracker: Tracker, dispatcher: CollectingDispatcher, compose) -> List[Dict[Text, Any]]:
     """Choose the language, compose the reply with `compose(replies)`, send it, and keep the context."""
     message = tracker.latest_message or {}
-    spans = [(e["start"], e["end"]) for e in message.get("entities", []) if "start" in e and "end" in e]
     lang = reply_language(
-        message.get("text") or "",
         requested=(message.get("metadata") or {}).get("language"),
+        detected=message.get("language"),  # set by assistant.nlu_components.LanguageDetector
         current=tracker.get_slot("language"),
-        name_spans=spans,
     )
     try:
         replies = Replies(factbase.current(), lang)

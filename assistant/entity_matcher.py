@@ -38,15 +38,11 @@ class Match:
 
 
 class EntityMatcher:
-    """Matches every entity but the city whose page it is: "Helsinki's partners" names no subject."""
-
     def __init__(self, kb: FactBase):
         self._nlp = spacy.blank("fi")
         self._matcher = Matcher(self._nlp.vocab)
         self._types = {}
         for entity in kb.entities.values():
-            if entity.id == kb.city:
-                continue
             self._types[entity.id] = entity.type
             patterns = [self._pattern(spelling) for spelling in entity.spellings()]
             self._matcher.add(entity.id, patterns)

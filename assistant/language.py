@@ -1,7 +1,7 @@
-"""Choose the reply language: the client's choice, else the message's language, else the conversation's.
+"""The message's language, and the reply's: the client's choice, else the message's, else the conversation's.
 
 Detection uses Lingua's fi/sv/en models, which ship inside the package (nothing is downloaded). Names
-say nothing about the language ("Tallinn", "ECHA", "Eurocities" are spelt alike in all three), so the
+say nothing about the language ("Tallinn", "ECHA", "Helsinki" are spelt alike in all three), so the
 caller passes their spans and they are left out; what remains must be long enough and clear enough.
 """
 from __future__ import annotations
@@ -45,12 +45,10 @@ def detect(text: str, name_spans: Iterable[Tuple[int, int]] = ()) -> Optional[st
 
 
 def reply_language(
-    text: str,
-    requested: Optional[str] = None,
-    current: Optional[str] = None,
-    name_spans: Iterable[Tuple[int, int]] = (),
+    requested: Optional[str] = None, detected: Optional[str] = None, current: Optional[str] = None
 ) -> str:
-    """metadata.language wins; then the detected language; then the conversation's; then Finnish."""
-    if requested in LANGUAGES:
-        return requested
-    return detect(text, name_spans) or (current if current in LANGUAGES else DEFAULT_LANGUAGE)
+    """metadata.language wins; then the message's language; then the conversation's; then Finnish."""
+    for lang in (requested, detected, current):
+        if lang in LANGUAGES:
+            return lang
+    return DEFAULT_LANGUAGE

@@ -46,6 +46,7 @@ def tracker():
         entities: Optional[List[Dict[str, Any]]] = None,
         slots: Optional[Dict[str, Any]] = None,
         metadata: Optional[Dict[str, Any]] = None,
+        detected: Optional[str] = None,
         ranking: Optional[List[str]] = None,
         events: Optional[List[Dict[str, Any]]] = None,
     ) -> Tracker:
@@ -54,6 +55,7 @@ def tracker():
             "intent": {"name": intent, "confidence": 0.9},
             "entities": entities or [],
             "metadata": metadata or {},
+            "language": detected,  # what assistant.nlu_components.LanguageDetector found
             "intent_ranking": [{"name": name, "confidence": 0.1} for name in (ranking or [intent])],
         }
         user_event = {"event": "user", "text": text, "parse_data": message}

@@ -179,20 +179,21 @@ def test_none_of_these_ends_in_the_fallback(lang, tracker, dispatcher, domain):
 
 
 def test_the_message_language_is_detected(kb, lang, tracker, dispatcher, domain):
-    question = {"fi": "Mikä on ECHA?", "sv": "Vad är ECHA?", "en": "What is ECHA?"}[lang]
-    entities = [{"entity": "organisation", "value": "echa", "start": question.index("ECHA"), "end": question.index("ECHA") + 4}]
-    message, slots = run(ActionAnswer(), dispatcher, tracker(question, "ask_echa", entities, slots={"language": "fi" if lang != "fi" else "sv"}), domain)
+    other = "fi" if lang != "fi" else "sv"
+    turn = tracker("...", "ask_echa", detected=lang, slots={"language": other})
+    message, slots = run(ActionAnswer(), dispatcher, turn, domain)
     assert texts(kb, lang, "echa")[0] in message["text"] and slots["language"] == lang
 
 
 def test_metadata_language_wins_over_the_message(kb, lang, tracker, dispatcher, domain):
-    turn = tracker("What is ECHA?", "ask_echa", metadata={"language": lang})
+    other = "en" if lang != "en" else "fi"
+    turn = tracker("...", "ask_echa", detected=other, metadata={"language": lang})
     message, _ = run(ActionAnswer(), dispatcher, turn, domain)
     assert texts(kb, lang, "echa")[0] in message["text"]
 
 
 def test_a_message_too_short_to_tell_keeps_the_conversation_language(kb, lang, tracker, dispatcher, domain):
-    turn = tracker("ECHA?", "ask_about", [{"entity": "organisation", "value": "echa", "start": 0, "end": 4}], slots={"language": lang})
+    turn = tracker("ECHA?", "ask_about", [{"entity": "organisation", "value": "echa"}], slots={"language": lang})
     message, slots = run(ActionAnswer(), dispatcher, turn, domain)
     assert texts(kb, lang, "echa")[0] in message["text"] and slots["language"] == lang
 
