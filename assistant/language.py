@@ -33,8 +33,10 @@ def detect(text: str, name_spans: Iterable[Tuple[int, int]] = ()) -> Optional[st
     """The language of the text, or None when the text is too short or unclear to tell."""
     if not text or text.lstrip().startswith("/"):  # a button payload, not words
         return None
-    for start, end in sorted(name_spans, reverse=True):
-        text = text[:start] + " " + text[end:]
+    chars = list(text)
+    for start, end in name_spans:  # spans may overlap: blank them out, keeping every offset
+        chars[start:end] = " " * (end - start)
+    text = "".join(chars)
     text = _ACRONYM_OR_NUMBER.sub(" ", text)
     if len(_LETTER.findall(text)) < MIN_LETTERS:
         return None

@@ -27,6 +27,12 @@ def test_names_do_not_decide_the_language():
     assert detect(text, [(3, 10), (13, 21)]) == "en"
 
 
+def test_overlapping_name_spans():
+    # The same name found by two extractors must not cut into the words after it.
+    text = "Is Saint Petersburg one of Helsinki's partners?"
+    assert detect(text, [(3, 19), (3, 19), (27, 37)]) == "en"
+
+
 @pytest.mark.parametrize("text", ["ECHA?", "ok", "?", "/ask_echa", "", "2007"])
 def test_too_short_to_tell(text):
     assert detect(text) is None
