@@ -16,7 +16,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from assistant import factbase
-from assistant.entity_matcher import default_matcher
+from assistant import world_cities
+from assistant.entity_matcher import Match, default_matcher
 from assistant.language import detect
 
 LANGUAGE = "language"  # the parse data key: "fi", "sv", "en", or None when too short to tell
@@ -36,12 +37,11 @@ class _Stateless(GraphComponent):
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
 class FactEntityExtractor(_Stateless, EntityExtractorMixin):
-    """Marks the fact base's cities, networks and organisations, whatever the language or Finnish case.
-
-    Runs after DIET. A name it finds gets the fact base id as value ("Berliinissä" -> berlin). Of
-    DIET's guesses it keeps only cities away from those names: a city the fact base lacks ("Oslo")
-    still reaches the actions, but not fragments of a known name ("an" in "an EU Office"). The city
-    whose page this is names no subject ("Helsinki's partners") and is left out.
+    """The entities of a message: the fact base's cities, networks and organisations, whatever the
+    language or Finnish case, with their fact base id as value ("Berliinissä" -> berlin); and other
+    cities of the world, with their name as value ("Oslossa" -> Oslo), so that a question about a
+    city the page does not name can be answered as such. The city whose page this is names no
+    subject ("Helsinki's partners") and is left out.
     """
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -50,26 +50,26 @@ class FactEntityExtractor(_Stateless, EntityExtractorMixin):
             text = message.get(TEXT)
             if not text:
                 continue
-            found = [
+            names = default_matcher().find(text)
+            others = [c for c in world_cities.find(text) if not any(_overlap(c, n) for n in names)]
+            entities = [
                 {"entity": m.type, "value": m.entity_id, "start": m.start, "end": m.end, "confidence_entity": 1.0}
-                for m in default_matcher().find(text)
+                for m in sorted(names + others, key=lambda m: m.start)
+                if m.entity_id != home
             ]
-            cities = [e for e in message.get(ENTITIES, []) if e["entity"] == "city" and not _near(e, found)]
-            entities = cities + self.add_extractor_name([f for f in found if f["value"] != home])
-            message.set(ENTITIES, sorted(entities, key=lambda e: e["start"]), add_to_output=True)
+            message.set(ENTITIES, self.add_extractor_name(entities), add_to_output=True)
         return messages
 
 
-def _near(entity: Dict[Text, Any], names: List[Dict[Text, Any]]) -> bool:
-    """Overlapping or touching (one space apart) one of the names."""
-    return any(entity["start"] <= n["end"] + 1 and n["start"] <= entity["end"] + 1 for n in names)
+def _overlap(a: Match, b: Match) -> bool:
+    return a.start < b.end and b.start < a.end
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class LanguageDetector(_Stateless):
     """Adds the message's language to the parse data, leaving out names: "Tallinn", "ECHA" and
-    "Helsinki" are spelt alike in all three languages and would only mislead. Runs after the entity
-    extractors, so that the cities DIET found ("Copenhagen") are left out too."""
+    "Helsinki" are spelt alike in all three languages and would only mislead. Runs after
+    FactEntityExtractor, whose entities are left out along with the page's own city."""
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

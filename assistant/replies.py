@@ -163,10 +163,8 @@ class Replies:
         """"Is X a partner?": yes with the fact that says so, or no with the partners the page names."""
         partner_facts = self.kb.topic_facts("partners")
         buttons = self.related_buttons("partners")
-        if city is None:
-            # Finnish inflects names ("Oslossa"), so a Finnish reply does not repeat the typed form.
-            typed = unknown[0].value
-            preface = self.say("partner_no_unnamed") if self.lang == "fi" else self.say("partner_no", city=typed)
+        if city is None:  # a city the fact base lacks, by its name ("Oslo")
+            preface = self.say("partner_no", city=unknown[0].value)
             return Reply(self.cite(([preface], partner_facts)), buttons, Context("partners", None))
         name = city.names[self.lang]
         facts = [f for f in partner_facts if city.id in f.about]

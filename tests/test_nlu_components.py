@@ -1,32 +1,42 @@
-"""The NLU components on messages as DIET leaves them."""
+"""The NLU components on messages."""
+import pytest
 from rasa.shared.nlu.training_data.message import Message
 
 from assistant.nlu_components import FactEntityExtractor, LanguageDetector
 
 
-def diet(entity, text, value):
-    start = TEXT.index(value)
-    return {"entity": entity, "value": value, "start": start, "end": start + len(value), "extractor": "DIETClassifier"}
-
-
-TEXT = "Why does Helsinki have an EU Office, and is Oslo a partner like Tallinnan?"
-
-
-def test_fact_base_names_win_and_unknown_cities_stay():
-    message = Message(data={"text": TEXT, "entities": [diet("organisation", TEXT, "an"), diet("city", TEXT, "Oslo"), diet("city", TEXT, "Tallinnan")]})
+def entities(text):
+    message = Message(data={"text": text})
     FactEntityExtractor().process([message])
-    entities = [(e["entity"], e["value"], e["extractor"]) for e in message.get("entities")]
-    assert entities == [
-        ("organisation", "eu_office", "FactEntityExtractor"),
-        ("city", "Oslo", "DIETClassifier"),
-        ("city", "tallinn", "FactEntityExtractor"),
+    return [(e["entity"], e["value"], text[e["start"]:e["end"]]) for e in message.get("entities")]
+
+
+def test_fact_base_names_and_other_cities():
+    assert entities("Why does Helsinki have an EU Office, and is Oslo a partner like Tallinnan?") == [
+        ("organisation", "eu_office", "EU Office"),
+        ("city", "Oslo", "Oslo"),
+        ("city", "tallinn", "Tallinnan"),
     ]
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [("Onko Pariisissa", "Pariisi"), ("Är Köpenhamn en partner?", "Köpenhamn"), ("entä Lontooseen", "Lontoo"),
+     ("New Yorkin kanssa", "New York"), ("and Lisbon?", "Lisbon")],
+)
+def test_cities_of_the_world_in_their_base_form(text, value):
+    assert [(t, v) for t, v, _ in entities(text)] == [("city", value)]
+
+
+@pytest.mark.parametrize("text", ["Vilka är stadens partner?", "Berätta om ECHA, tack", "ask me", "the Baltic Sea region",
+                                  "sol", "Helsingin kumppanit"])
+def test_no_city_in_ordinary_words(text):
+    assert [e for e in entities(text) if e[0] == "city"] == []
 
 
 def test_language_leaves_names_out():
     texts = ["is tallinn a helsinki partner", "ECHA?", "Onko Tallinna kumppani?", "is Copenhagen Helsinki's partner"]
     messages = [Message(data={"text": t}) for t in texts]
-    copenhagen = {"entity": "city", "value": "Copenhagen", "start": 3, "end": 13}
-    messages[3].set("entities", [copenhagen])
+    FactEntityExtractor().process(messages)
     LanguageDetector().process(messages)
     assert [m.get("language") for m in messages] == ["en", None, "fi", "en"]
