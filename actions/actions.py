@@ -1,4 +1,5 @@
 """Rasa custom actions: thin wrappers that read the turn from the tracker and reply via assistant.replies."""
+
 from __future__ import annotations
 
 import logging
@@ -83,7 +84,9 @@ class ActionClarify(Action):
         if tracker.get_intent_of_latest_message() == "deny" or _asked_already(tracker):
             return _reply(tracker, dispatcher, lambda replies: replies.fallback())
         ranking = [
-            i["name"] for i in tracker.latest_message.get("intent_ranking", []) if i["name"] not in NOT_CANDIDATES
+            i["name"]
+            for i in tracker.latest_message.get("intent_ranking", [])
+            if i["name"] not in NOT_CANDIDATES
         ]
         context = Context(tracker.get_slot("topic"), tracker.get_slot("subject"))
         return _reply(tracker, dispatcher, lambda replies: replies.did_you_mean(ranking, context))
@@ -97,9 +100,14 @@ def _asked_already(tracker: Tracker) -> bool:
             if seen_this_message:
                 return False
             seen_this_message = True
-        elif seen_this_message and event.get("event") == "action" and event.get("name") not in (
-            "action_listen",
-            None,
+        elif (
+            seen_this_message
+            and event.get("event") == "action"
+            and event.get("name")
+            not in (
+                "action_listen",
+                None,
+            )
         ):
             return event.get("name") == "action_clarify"
     return False

@@ -5,11 +5,12 @@ spaCy Matcher built from every name and alias of the fact base matches the last 
 the case endings and clitics residents add: Tallinnan, Berliinissä, Pietariin, ECHA:ssa, Berlins.
 Nothing is downloaded: no trained spaCy model is needed for this.
 """
+
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import List
 
 import spacy
@@ -49,9 +50,7 @@ class EntityMatcher:
 
     def _pattern(self, spelling: str) -> List[dict]:
         *head, last = [token.lower_ for token in self._nlp.make_doc(spelling)]
-        return [{"LOWER": word} for word in head] + [
-            {"LOWER": {"REGEX": f"^{re.escape(last)}{SUFFIXES}$"}}
-        ]
+        return [{"LOWER": word} for word in head] + [{"LOWER": {"REGEX": f"^{re.escape(last)}{SUFFIXES}$"}}]
 
     def find(self, text: str) -> List[Match]:
         """The entities named in the text, longest match first where names overlap."""

@@ -3,6 +3,7 @@
 Loading is all or nothing: a file with any problem raises FactBaseError listing every problem as
 `file:line: record: field: problem`, so the assistant never serves half a fact base.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -278,7 +279,10 @@ class _Validator:
     def entity(self, item: _Mapping) -> Entity:
         if item["type"] not in ENTITY_TYPES:
             self.problem(
-                item.key_lines["type"], f"entity '{item['id']}'", "type", f"must be one of {', '.join(ENTITY_TYPES)}"
+                item.key_lines["type"],
+                f"entity '{item['id']}'",
+                "type",
+                f"must be one of {', '.join(ENTITY_TYPES)}",
             )
         return Entity(
             item["id"],
@@ -327,14 +331,21 @@ class _Validator:
         for lang, sentence in text.items():
             for number in _NUMBER.findall(sentence):
                 if number not in _NUMBER.findall(quote):
-                    self.problem(line("text"), record, f"text.{lang}", f"the number {number} is not in the quote")
+                    self.problem(
+                        line("text"), record, f"text.{lang}", f"the number {number} is not in the quote"
+                    )
         return Fact(item["id"], item["topic"], tuple(about), item["source"], quote, text, attribute)
 
     def check_references(self, records, topics: Dict[str, Topic], facts: Dict[str, Fact]) -> None:
         for item in records["topics"]:
             for related in topics[item["id"]].related:
                 if related not in topics:
-                    self.problem(item.key_lines["related"], f"topic '{item['id']}'", "related", f"unknown topic '{related}'")
+                    self.problem(
+                        item.key_lines["related"],
+                        f"topic '{item['id']}'",
+                        "related",
+                        f"unknown topic '{related}'",
+                    )
             if not any(f.topic == item["id"] for f in facts.values()):
                 self.problem(item.line, f"topic '{item['id']}'", "id", "no fact has this topic")
 

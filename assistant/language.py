@@ -4,6 +4,7 @@ Detection uses Lingua's fi/sv/en models, which ship inside the package (nothing 
 say nothing about the language ("Tallinn", "ECHA", "Helsinki" are spelt alike in all three), so the
 caller passes their spans and they are left out; what remains must be long enough and clear enough.
 """
+
 from __future__ import annotations
 
 import re

@@ -2,6 +2,7 @@
 
 Both run at prediction time only (nothing to train), from the fact base as it is on disk.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -15,8 +16,7 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from assistant import factbase
-from assistant import world_cities
+from assistant import factbase, world_cities
 from assistant.entity_matcher import Match, default_matcher
 from assistant.language import detect
 
@@ -53,7 +53,13 @@ class FactEntityExtractor(_Stateless, EntityExtractorMixin):
             names = default_matcher().find(text)
             others = [c for c in world_cities.find(text) if not any(_overlap(c, n) for n in names)]
             entities = [
-                {"entity": m.type, "value": m.entity_id, "start": m.start, "end": m.end, "confidence_entity": 1.0}
+                {
+                    "entity": m.type,
+                    "value": m.entity_id,
+                    "start": m.start,
+                    "end": m.end,
+                    "confidence_entity": 1.0,
+                }
                 for m in sorted(names + others, key=lambda m: m.start)
                 if m.entity_id != home
             ]

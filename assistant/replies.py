@@ -4,6 +4,7 @@
 that answer it, the source they come from, and 2-3 related questions as buttons. `Context` is what
 the conversation was last about, so that "what about Berlin?" and "how many work there?" work.
 """
+
 from __future__ import annotations
 
 import json
@@ -78,7 +79,9 @@ class Replies:
 
     def attribute_button(self, attribute: str, entity_id: str) -> Tuple[str, str]:
         entity = self.kb.entities[entity_id]
-        return self.say(f"question_{attribute}", subject=self.name(entity_id)), payload(f"ask_{attribute}", entity)
+        return self.say(f"question_{attribute}", subject=self.name(entity_id)), payload(
+            f"ask_{attribute}", entity
+        )
 
     def related_buttons(self, topic_id: Optional[str], skip: Iterable[str] = ()) -> List[Tuple[str, str]]:
         topic = self.kb.topics.get(topic_id) if topic_id else None
@@ -122,7 +125,7 @@ class Replies:
         unknown = [m for m, e in zip(mentions, known) if e is None]
         subject = subjects[0] if subjects else None
 
-        attribute = intent[len("ask_"):] if intent.startswith("ask_") else None
+        attribute = intent[len("ask_") :] if intent.startswith("ask_") else None
         if attribute in ATTRIBUTES:
             return self.attribute(attribute, subject.id if subject else context.subject, unknown)
         if intent == "ask_about":
@@ -147,7 +150,7 @@ class Replies:
         return Reply(self.cite(((), facts)), self.related_buttons(topic_id), Context(topic_id, entity.id))
 
     def follow_up(self, subject: Optional[Entity], unknown: Sequence[Mention], context: Context) -> Reply:
-        """"What about X?": the last question again, about X; else what the page says of X."""
+        """ "What about X?": the last question again, about X; else what the page says of X."""
         if subject is None and not unknown:
             return Reply(self.say("unknown_subject"), self.suggestion_buttons(MAX_RELATED))
         if context.topic in ATTRIBUTES and subject is not None:
@@ -160,7 +163,7 @@ class Replies:
         return self.about(subject)
 
     def partner_check(self, city: Optional[Entity], unknown: Sequence[Mention]) -> Reply:
-        """"Is X a partner?": yes with the fact that says so, or no with the partners the page names."""
+        """ "Is X a partner?": yes with the fact that says so, or no with the partners the page names."""
         partner_facts = self.kb.topic_facts("partners")
         buttons = self.related_buttons("partners")
         if city is None:  # a city the fact base lacks, by its name ("Oslo")
@@ -179,16 +182,20 @@ class Replies:
         return Reply(text, buttons, Context("partners", city.id))
 
     def attribute(self, attribute: str, subject_id: Optional[str], unknown: Sequence[Mention]) -> Reply:
-        """"Since when?" / "How many work there?" about the subject asked or talked about."""
+        """ "Since when?" / "How many work there?" about the subject asked or talked about."""
         known_subjects = self.kb.subjects_with(attribute)
         choices = [self.attribute_button(attribute, s) for s in known_subjects]
         if subject_id is None and not unknown:
             return Reply(self.say("which_subject"), choices)
         facts = self.kb.facts_about(subject_id, attribute) if subject_id else []
         if facts:
-            return Reply(self.cite(((), facts)), self.related_buttons(facts[0].topic), Context(attribute, subject_id))
+            return Reply(
+                self.cite(((), facts)), self.related_buttons(facts[0].topic), Context(attribute, subject_id)
+            )
         name = self.name(subject_id) if subject_id else unknown[0].value
-        return Reply(self.say(f"not_stated_{attribute}", subject=name), choices, Context(attribute, subject_id))
+        return Reply(
+            self.say(f"not_stated_{attribute}", subject=name), choices, Context(attribute, subject_id)
+        )
 
     # --- around the answers -----------------------------------------------------------------------
 
@@ -208,12 +215,14 @@ class Replies:
         """Buttons for the likeliest questions; with none to offer, the honest fallback."""
         buttons: List[Tuple[str, str]] = []
         for intent in ranked_intents:
-            topic_or_attribute = intent[len("ask_"):]
+            topic_or_attribute = intent[len("ask_") :]
             if topic_or_attribute in self.kb.topics:
                 buttons.append(self.topic_button(topic_or_attribute))
             elif topic_or_attribute in ATTRIBUTES:
                 subjects = self.kb.subjects_with(topic_or_attribute)
-                subject = context.subject if context.subject in subjects else subjects[0] if subjects else None
+                subject = (
+                    context.subject if context.subject in subjects else subjects[0] if subjects else None
+                )
                 if subject:
                     buttons.append(self.attribute_button(topic_or_attribute, subject))
         buttons = list(dict.fromkeys(buttons))[:MAX_RELATED]

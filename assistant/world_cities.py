@@ -6,6 +6,7 @@ every city of at least a million people, under all its names written in Latin le
 Pariisin). Lower-case words of four letters or fewer and common words (spaCy's fi/sv/en stop words)
 are left alone: "ask", "sol" and "vien" are also names of cities.
 """
+
 from __future__ import annotations
 
 import re

@@ -1,5 +1,6 @@
 """Fixtures for testing the actions without Rasa running: a fresh Tracker, CollectingDispatcher and
 domain for each test, parametrized over the three languages."""
+
 from __future__ import annotations
 
 from pathlib import Path

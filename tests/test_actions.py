@@ -1,4 +1,5 @@
 """Every custom action, in each language, with a fresh tracker, dispatcher and domain per test."""
+
 from __future__ import annotations
 
 import asyncio
@@ -56,19 +57,25 @@ def test_a_topic_question_gets_its_facts_source_and_related_questions(
     assert "2019" in message["text"].split(source_line(lang))[1]
     assert 2 <= len(message["buttons"]) <= 3
     assert all(b["payload"].startswith("/ask_") for b in message["buttons"])
-    assert slots["language"] == lang and slots["topic"] == intent[len("ask_"):]
+    assert slots["language"] == lang and slots["topic"] == intent[len("ask_") :]
 
 
 @pytest.mark.parametrize("city, fact_id", [("tallinn", "main_partners"), ("moscow", "historical_partners")])
 def test_a_named_partner_is_confirmed(kb, lang, tracker, dispatcher, domain, city, fact_id):
-    message, slots = run(ActionAnswer(), dispatcher, ask(tracker, lang, "ask_partners", [("city", city)]), domain)
-    assert message["text"].startswith(messages()["partner_yes"][lang].format(city=kb.entities[city].names[lang]))
+    message, slots = run(
+        ActionAnswer(), dispatcher, ask(tracker, lang, "ask_partners", [("city", city)]), domain
+    )
+    assert message["text"].startswith(
+        messages()["partner_yes"][lang].format(city=kb.entities[city].names[lang])
+    )
     assert texts(kb, lang, fact_id)[0] in message["text"]
     assert slots["subject"] == city
 
 
 def test_a_city_the_page_does_not_name_is_no_partner(kb, lang, tracker, dispatcher, domain):
-    message, _ = run(ActionAnswer(), dispatcher, ask(tracker, lang, "ask_partners", [("city", "Oslo")]), domain)
+    message, _ = run(
+        ActionAnswer(), dispatcher, ask(tracker, lang, "ask_partners", [("city", "Oslo")]), domain
+    )
     assert messages()["partner_yes"][lang].split("{")[0] not in message["text"]
     for text in texts(kb, lang, "main_partners", "historical_partners"):
         assert text in message["text"]
@@ -76,20 +83,34 @@ def test_a_city_the_page_does_not_name_is_no_partner(kb, lang, tracker, dispatch
 
 
 def test_a_known_city_that_is_no_partner_says_where_the_page_names_it(kb, lang, tracker, dispatcher, domain):
-    message, _ = run(ActionAnswer(), dispatcher, ask(tracker, lang, "ask_partners", [("city", "kotka")]), domain)
-    assert message["text"].startswith(messages()["partner_no"][lang].format(city=kb.entities["kotka"].names[lang]))
+    message, _ = run(
+        ActionAnswer(), dispatcher, ask(tracker, lang, "ask_partners", [("city", "kotka")]), domain
+    )
+    assert message["text"].startswith(
+        messages()["partner_no"][lang].format(city=kb.entities["kotka"].names[lang])
+    )
     assert texts(kb, lang, "helsinki_centre")[0] in message["text"]
 
 
 def test_what_about_another_city_follows_a_partner_question(kb, lang, tracker, dispatcher, domain):
-    turn = ask(tracker, lang, "ask_about", [("city", "berlin")], slots={"topic": "partners", "subject": "tallinn"})
+    turn = ask(
+        tracker, lang, "ask_about", [("city", "berlin")], slots={"topic": "partners", "subject": "tallinn"}
+    )
     message, slots = run(ActionAnswer(), dispatcher, turn, domain)
-    assert message["text"].startswith(messages()["partner_yes"][lang].format(city=kb.entities["berlin"].names[lang]))
+    assert message["text"].startswith(
+        messages()["partner_yes"][lang].format(city=kb.entities["berlin"].names[lang])
+    )
     assert slots["subject"] == "berlin"
 
 
 def test_what_about_a_network_follows_a_network_question(kb, lang, tracker, dispatcher, domain):
-    turn = ask(tracker, lang, "ask_about", [("network", "ucue")], slots={"topic": "networks", "subject": "eurocities"})
+    turn = ask(
+        tracker,
+        lang,
+        "ask_about",
+        [("network", "ucue")],
+        slots={"topic": "networks", "subject": "eurocities"},
+    )
     message, _ = run(ActionAnswer(), dispatcher, turn, domain)
     assert texts(kb, lang, "ucue")[0] in message["text"]
     assert texts(kb, lang, "eurocities")[0] not in message["text"]
@@ -111,7 +132,9 @@ def test_since_when_names_the_year(kb, lang, tracker, dispatcher, domain):
 def test_a_headcount_the_page_does_not_give_is_not_invented(kb, lang, tracker, dispatcher, domain):
     turn = ask(tracker, lang, "ask_staff", [("organisation", "eu_office")])
     message, _ = run(ActionAnswer(), dispatcher, turn, domain)
-    assert message["text"] == messages()["not_stated_staff"][lang].format(subject=kb.entities["eu_office"].names[lang])
+    assert message["text"] == messages()["not_stated_staff"][lang].format(
+        subject=kb.entities["eu_office"].names[lang]
+    )
     assert not any(ch.isdigit() for ch in message["text"])
     assert [b["payload"] for b in message["buttons"]] == ['/ask_staff{"organisation": "echa"}']
 
@@ -152,7 +175,12 @@ def test_out_of_scope_says_what_it_can_answer(lang, tracker, dispatcher, domain)
 
 
 def test_low_confidence_offers_the_best_candidates(kb, lang, tracker, dispatcher, domain):
-    turn = ask(tracker, lang, "nlu_fallback", ranking=["nlu_fallback", "ask_echa", "greet", "ask_eu_office", "ask_staff"])
+    turn = ask(
+        tracker,
+        lang,
+        "nlu_fallback",
+        ranking=["nlu_fallback", "ask_echa", "greet", "ask_eu_office", "ask_staff"],
+    )
     message, _ = run(ActionClarify(), dispatcher, turn, domain)
     assert message["text"] == messages()["did_you_mean"][lang]
     payloads = [b["payload"] for b in message["buttons"]]
@@ -192,7 +220,9 @@ def test_metadata_language_wins_over_the_message(kb, lang, tracker, dispatcher, 
 
 
 def test_a_message_too_short_to_tell_keeps_the_conversation_language(kb, lang, tracker, dispatcher, domain):
-    turn = tracker("ECHA?", "ask_about", [{"entity": "organisation", "value": "echa"}], slots={"language": lang})
+    turn = tracker(
+        "ECHA?", "ask_about", [{"entity": "organisation", "value": "echa"}], slots={"language": lang}
+    )
     message, slots = run(ActionAnswer(), dispatcher, turn, domain)
     assert texts(kb, lang, "echa")[0] in message["text"] and slots["language"] == lang
 

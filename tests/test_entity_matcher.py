@@ -1,4 +1,5 @@
 """Names from the fact base are found in any language and Finnish case, and resolve to one entity."""
+
 import pytest
 
 from assistant.entity_matcher import default_matcher
@@ -35,7 +36,7 @@ CASES = [
 def test_names_resolve_to_one_entity(text, entity_id, span):
     found = default_matcher().find(text)
     assert [(m.entity_id, m.text) for m in found] == [(entity_id, span)]
-    assert text[found[0].start:found[0].end] == span
+    assert text[found[0].start : found[0].end] == span
 
 
 def test_the_longest_name_wins():

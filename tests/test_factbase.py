@@ -1,4 +1,5 @@
 """The fact base: complete against its source page, and refused with a located message when broken."""
+
 from __future__ import annotations
 
 import re

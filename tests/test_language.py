@@ -1,4 +1,5 @@
 """Reply language: metadata wins, then the detected language, then the conversation's."""
+
 import pytest
 
 from assistant.language import DEFAULT_LANGUAGE, detect, reply_language

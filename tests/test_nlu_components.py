@@ -1,4 +1,5 @@
 """The NLU components on messages."""
+
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
@@ -8,7 +9,7 @@ from assistant.nlu_components import FactEntityExtractor, LanguageDetector
 def entities(text):
     message = Message(data={"text": text})
     FactEntityExtractor().process([message])
-    return [(e["entity"], e["value"], text[e["start"]:e["end"]]) for e in message.get("entities")]
+    return [(e["entity"], e["value"], text[e["start"] : e["end"]]) for e in message.get("entities")]
 
 
 def test_fact_base_names_and_other_cities():
@@ -21,21 +22,40 @@ def test_fact_base_names_and_other_cities():
 
 @pytest.mark.parametrize(
     "text, value",
-    [("Onko Pariisissa", "Pariisi"), ("Är Köpenhamn en partner?", "Köpenhamn"), ("entä Lontooseen", "Lontoo"),
-     ("New Yorkin kanssa", "New York"), ("and Lisbon?", "Lisbon")],
+    [
+        ("Onko Pariisissa", "Pariisi"),
+        ("Är Köpenhamn en partner?", "Köpenhamn"),
+        ("entä Lontooseen", "Lontoo"),
+        ("New Yorkin kanssa", "New York"),
+        ("and Lisbon?", "Lisbon"),
+    ],
 )
 def test_cities_of_the_world_in_their_base_form(text, value):
     assert [(t, v) for t, v, _ in entities(text)] == [("city", value)]
 
 
-@pytest.mark.parametrize("text", ["Vilka är stadens partner?", "Berätta om ECHA, tack", "ask me", "the Baltic Sea region",
-                                  "sol", "Helsingin kumppanit"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vilka är stadens partner?",
+        "Berätta om ECHA, tack",
+        "ask me",
+        "the Baltic Sea region",
+        "sol",
+        "Helsingin kumppanit",
+    ],
+)
 def test_no_city_in_ordinary_words(text):
     assert [e for e in entities(text) if e[0] == "city"] == []
 
 
 def test_language_leaves_names_out():
-    texts = ["is tallinn a helsinki partner", "ECHA?", "Onko Tallinna kumppani?", "is Copenhagen Helsinki's partner"]
+    texts = [
+        "is tallinn a helsinki partner",
+        "ECHA?",
+        "Onko Tallinna kumppani?",
+        "is Copenhagen Helsinki's partner",
+    ]
     messages = [Message(data={"text": t}) for t in texts]
     FactEntityExtractor().process(messages)
     LanguageDetector().process(messages)

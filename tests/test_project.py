@@ -1,4 +1,6 @@
 """The parts agree: domain, rules, fact base, training data and held-out questions."""
+
+import re
 from pathlib import Path
 
 import yaml
@@ -18,7 +20,7 @@ def training_examples():
 
 
 def normalise(text):
-    import re
+
 
     text = re.sub(r"\[([^\]]+)\]\([a-z_]+\)", r"\1", text)
     text = re.sub(r"\[([^\]]+)\]\{[^}]+\}", r"\1", text)
@@ -35,7 +37,9 @@ def test_every_intent_has_a_rule(domain):
     ruled = set()
     for rule in rules:
         for step in rule["steps"]:
-            ruled |= {s["intent"] for s in step.get("or", [])} | ({step["intent"]} if "intent" in step else set())
+            ruled |= {s["intent"] for s in step.get("or", [])} | (
+                {step["intent"]} if "intent" in step else set()
+            )
     assert set(domain["intents"]) <= ruled
 
 

@@ -3,6 +3,7 @@
 They run on their own ports with their own SQLite tracker store, so a `make run` beside them is
 not disturbed. Needs the trained model (make train).
 """
+
 from __future__ import annotations
 
 import os
@@ -55,20 +56,33 @@ class Servers:
             f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {workdir / 'tracker.db'}\n"
         )
         self.env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
-        self.actions = self._start("actions", ["run", "actions", "--actions", "actions", "--port", str(self.action_port)])
+        self.actions = self._start(
+            "actions", ["run", "actions", "--actions", "actions", "--port", str(self.action_port)]
+        )
         self.rasa: Optional[subprocess.Popen] = None
         self.start_rasa()
         wait_until_up(f"http://127.0.0.1:{self.action_port}/health", self.actions, workdir / "actions.log")
 
     def _start(self, name: str, args: List[str]) -> subprocess.Popen:
         log = open(self.workdir / f"{name}.log", "ab")
-        return subprocess.Popen([str(RASA), *args], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        return subprocess.Popen(
+            [str(RASA), *args], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+        )
 
     def start_rasa(self) -> None:
         self.rasa = self._start(
             "rasa",
-            ["run", "--model", str(MODEL), "--port", str(self.rasa_port), "--endpoints", str(self.endpoints),
-             "--credentials", str(ROOT / "credentials.yml")],
+            [
+                "run",
+                "--model",
+                str(MODEL),
+                "--port",
+                str(self.rasa_port),
+                "--endpoints",
+                str(self.endpoints),
+                "--credentials",
+                str(ROOT / "credentials.yml"),
+            ],
         )
         wait_until_up(f"http://127.0.0.1:{self.rasa_port}/", self.rasa, self.workdir / "rasa.log")
 
@@ -121,6 +135,8 @@ def pytest_terminal_summary(terminalreporter):
         return
     terminalreporter.section("held-out questions: answered right, in the question's language")
     for lang, s in sorted(HELDOUT_SCORES.items()):
-        terminalreporter.write_line(f"{lang}: {s['right']}/{s['total']} = {s['score']:.1%} (target {s['target']:.0%})")
+        terminalreporter.write_line(
+            f"{lang}: {s['right']}/{s['total']} = {s['score']:.1%} (target {s['target']:.0%})"
+        )
         for text in s["wrong"]:
             terminalreporter.write_line(f"    wrong: {text}")

@@ -1,5 +1,6 @@
 """Held-out questions (tests/heldout/, never in data/): each asked in a new conversation, without
 metadata; right means the reply holds every expected fact in the question's language."""
+
 from pathlib import Path
 from typing import Dict, List
 
@@ -26,10 +27,16 @@ def test_held_out_questions(servers, heldout_scores, lang):
     items: List[Dict] = yaml.safe_load((HELDOUT / f"{lang}.yml").read_text(encoding="utf-8"))
     assert len(items) >= 25
     wrong = [
-        item["text"] for n, item in enumerate(items) if not answered_right(servers, f"heldout-{lang}-{n}", item, lang)
+        item["text"]
+        for n, item in enumerate(items)
+        if not answered_right(servers, f"heldout-{lang}-{n}", item, lang)
     ]
     score = 1 - len(wrong) / len(items)
     heldout_scores[lang] = {
-        "right": len(items) - len(wrong), "total": len(items), "score": score, "target": TARGET, "wrong": wrong
+        "right": len(items) - len(wrong),
+        "total": len(items),
+        "score": score,
+        "target": TARGET,
+        "wrong": wrong,
     }
     assert score >= TARGET, f"{lang}: {score:.0%} right; wrong: {wrong}"

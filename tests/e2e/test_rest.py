@@ -1,4 +1,5 @@
 """Real questions over the REST channel, through NLU, dialogue and the action server."""
+
 import pytest
 
 from assistant import factbase
