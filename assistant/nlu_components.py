@@ -5,7 +5,8 @@ Both run at prediction time only (nothing to train), from the fact base as it is
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+import logging
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -18,7 +19,10 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from assistant import factbase, world_cities
 from assistant.entity_matcher import Match, default_matcher
+from assistant.factbase import FactBaseError
 from assistant.language import detect
+
+logger = logging.getLogger(__name__)
 
 LANGUAGE = "language"  # the parse data key: "fi", "sv", "en", or None when too short to tell
 
@@ -45,12 +49,11 @@ class FactEntityExtractor(_Stateless, EntityExtractorMixin):
     """
 
     def process(self, messages: List[Message]) -> List[Message]:
-        home = factbase.current().city
         for message in messages:
             text = message.get(TEXT)
             if not text:
                 continue
-            names = default_matcher().find(text)
+            names, home = _fact_base_names(text)
             others = [c for c in world_cities.find(text) if not any(_overlap(c, n) for n in names)]
             entities = [
                 {
@@ -67,6 +70,16 @@ class FactEntityExtractor(_Stateless, EntityExtractorMixin):
         return messages
 
 
+def _fact_base_names(text: str) -> Tuple[List[Match], Optional[str]]:
+    """The fact base's names in the text, and the page's own city. None while the fact base cannot
+    be loaded: the message is still understood, and the actions say the facts are unavailable."""
+    try:
+        return default_matcher().find(text), factbase.current().city
+    except FactBaseError as error:
+        logger.error("fact base names not matched: %s", error)
+        return [], None
+
+
 def _overlap(a: Match, b: Match) -> bool:
     return a.start < b.end and b.start < a.end
 
@@ -80,7 +93,7 @@ class LanguageDetector(_Stateless):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
-            spans = [(m.start, m.end) for m in default_matcher().find(text)] if text else []
+            spans = [(m.start, m.end) for m in _fact_base_names(text)[0]] if text else []
             spans += [(e["start"], e["end"]) for e in message.get(ENTITIES, []) if "start" in e]
             message.set(LANGUAGE, detect(text, spans), add_to_output=True)
         return messages

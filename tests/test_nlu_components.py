@@ -60,3 +60,18 @@ def test_language_leaves_names_out():
     FactEntityExtractor().process(messages)
     LanguageDetector().process(messages)
     assert [m.get("language") for m in messages] == ["en", None, "fi", "en"]
+
+
+def test_a_broken_fact_base_leaves_messages_understood(monkeypatch):
+    import assistant.nlu_components as components
+    from assistant.factbase import FactBaseError
+
+    def broken():
+        raise FactBaseError(["facts.yml:3: fact 'x': text: broken"])
+
+    monkeypatch.setattr(components, "default_matcher", broken)
+    message = Message(data={"text": "Is Oslo a partner like Tallinn?"})
+    FactEntityExtractor().process([message])
+    LanguageDetector().process([message])
+    assert [e["value"] for e in message.get("entities")] == ["Oslo", "Tallinn"]
+    assert message.get("language") == "en"
