@@ -1,0 +1,224 @@
+// The chat widget: talks to Rasa's REST channel, in the resident's language (fi, sv, en).
+// Everything received is shown as text (textContent), never as HTML; web links in a reply become links.
+"use strict";
+
+const UI = {
+  fi: {
+    title: "Helsingin kansainvälinen toiminta – kysy botilta",
+    language: "Kieli",
+    input: "Kirjoita kysymyksesi",
+    placeholder: "Esim. Mitä ECHA tekee?",
+    send: "Lähetä",
+    typing: "Botti kirjoittaa…",
+    error: "Palvelimeen ei saatu yhteyttä. Viestiäsi ei menetetty.",
+    retry: "Yritä uudelleen",
+    welcome: "Hei! Kysy minulta Helsingin kansainvälisestä toiminnasta.",
+  },
+  sv: {
+    title: "Helsingfors internationella verksamhet – fråga boten",
+    language: "Språk",
+    input: "Skriv din fråga",
+    placeholder: "T.ex. Vad gör ECHA?",
+    send: "Skicka",
+    typing: "Boten skriver…",
+    error: "Det gick inte att nå servern. Ditt meddelande har inte gått förlorat.",
+    retry: "Försök igen",
+    welcome: "Hej! Fråga mig om Helsingfors internationella verksamhet.",
+  },
+  en: {
+    title: "Helsinki's international work – ask the bot",
+    language: "Language",
+    input: "Type your question",
+    placeholder: "E.g. What does ECHA do?",
+    send: "Send",
+    typing: "The bot is typing…",
+    error: "The server could not be reached. Your message was not lost.",
+    retry: "Try again",
+    welcome: "Hi! Ask me about the City of Helsinki's international work.",
+  },
+};
+
+const STORE = { sender: "hia.sender", history: "hia.history", language: "hia.language" };
+const RASA_URL = document.querySelector('meta[name="rasa-url"]').content.replace(/\/$/, "");
+const TIMEOUT_MS = 15000;
+
+const $ = (id) => document.getElementById(id);
+const log = $("log");
+let pending = null; // the message that could not be delivered, kept for "try again"
+
+function senderId() {
+  let id = localStorage.getItem(STORE.sender);
+  if (!id) {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    id = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+    localStorage.setItem(STORE.sender, id);
+  }
+  return id;
+}
+
+function browserLanguage() {
+  for (const tag of navigator.languages || [navigator.language]) {
+    const code = String(tag).slice(0, 2).toLowerCase();
+    if (code in UI) return code;
+  }
+  return "en";
+}
+
+let language = localStorage.getItem(STORE.language);
+if (!(language in UI)) language = browserLanguage();
+
+function applyLanguage() {
+  const t = UI[language];
+  document.documentElement.lang = language;
+  $("language").value = language;
+  $("chat-title").textContent = t.title;
+  $("language-label").textContent = t.language;
+  $("input-label").textContent = t.input;
+  $("input").placeholder = t.placeholder;
+  $("send").textContent = t.send;
+  $("typing").textContent = t.typing;
+  $("error-text").textContent = t.error;
+  $("retry").textContent = t.retry;
+}
+
+// --- history: what was said, kept in the browser so that a reload shows it again ---------------
+
+function history() {
+  try {
+    return JSON.parse(localStorage.getItem(STORE.history)) || [];
+  } catch {
+    return [];
+  }
+}
+
+function remember(entry) {
+  const all = history();
+  all.push(entry);
+  localStorage.setItem(STORE.history, JSON.stringify(all.slice(-200)));
+}
+
+// --- rendering --------------------------------------------------------------------------------
+
+const LINK = /https?:\/\/[^\s<>"”“]+[^\s<>"”“.,;:!?)]/g;
+
+function appendText(element, text) {
+  // Text nodes for everything, <a> only for http(s) addresses.
+  let last = 0;
+  for (const match of text.matchAll(LINK)) {
+    element.append(document.createTextNode(text.slice(last, match.index)));
+    const a = document.createElement("a");
+    a.href = match[0];
+    a.textContent = match[0];
+    a.rel = "noopener noreferrer";
+    a.target = "_blank";
+    element.append(a);
+    last = match.index + match[0].length;
+  }
+  element.append(document.createTextNode(text.slice(last)));
+}
+
+function showMessage(from, text) {
+  const bubble = document.createElement("div");
+  bubble.className = `message message--${from}`;
+  appendText(bubble, text);
+  log.append(bubble);
+}
+
+function showButtons(buttons) {
+  document.querySelectorAll(".replies").forEach((old) => old.remove());
+  if (!buttons || !buttons.length) return;
+  const group = document.createElement("div");
+  group.className = "replies";
+  group.setAttribute("role", "group");
+  for (const { title, payload } of buttons) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = String(title);
+    button.addEventListener("click", () => pending || send(String(payload), String(title)));
+    group.append(button);
+  }
+  log.append(group);
+}
+
+function scrollDown() {
+  log.scrollTop = log.scrollHeight;
+}
+
+function render() {
+  log.replaceChildren();
+  const all = history();
+  if (!all.length) showMessage("bot", UI[language].welcome);
+  for (const entry of all) showMessage(entry.from, entry.text);
+  const lastBot = [...all].reverse().find((e) => e.from === "bot");
+  if (lastBot && all[all.length - 1] === lastBot) showButtons(lastBot.buttons);
+  scrollDown();
+}
+
+// --- talking to Rasa --------------------------------------------------------------------------
+
+async function post(message) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
+  try {
+    const response = await fetch(`${RASA_URL}/webhooks/rest/webhook`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ sender: senderId(), message, metadata: { language } }),
+      signal: controller.signal,
+    });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return await response.json();
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function send(message, shown = message) {
+  $("error").hidden = true;
+  if (!pending) {
+    remember({ from: "user", text: shown });
+    showMessage("user", shown);
+    showButtons([]);
+  }
+  pending = { message, shown };
+  $("typing").hidden = false;
+  scrollDown();
+  try {
+    const replies = await post(message);
+    pending = null;
+    for (const reply of replies) {
+      if (typeof reply.text !== "string") continue;
+      const buttons = Array.isArray(reply.buttons) ? reply.buttons : [];
+      remember({ from: "bot", text: reply.text, buttons });
+      showMessage("bot", reply.text);
+      showButtons(buttons);
+    }
+  } catch {
+    $("error").hidden = false;
+  } finally {
+    $("typing").hidden = true;
+    scrollDown();
+  }
+}
+
+$("form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const text = $("input").value.trim();
+  if (!text || pending) return;
+  $("input").value = "";
+  send(text);
+});
+
+$("retry").addEventListener("click", () => {
+  if (pending) send(pending.message, pending.shown);
+});
+
+$("language").addEventListener("change", (event) => {
+  language = event.target.value;
+  localStorage.setItem(STORE.language, language);
+  applyLanguage();
+  if (!history().length) render();
+});
+
+applyLanguage();
+render();
