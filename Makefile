@@ -3,6 +3,8 @@ PYTHON_VERSION := 3.10
 VENV := .venv
 BIN := $(VENV)/bin
 MODEL := models/assistant.tar.gz
+# The browser the widget tests drive: Debian's Chromium (Playwright's own browser download is not used).
+CHROMIUM := /usr/bin/chromium
 # What the model is trained from: changing any of these retrains on the next `make run` or `make test`.
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') assistant/nlu_components.py
 
@@ -39,10 +41,14 @@ test-conversations: $(MODEL)
 	$(BIN)/rasa test core --model $(MODEL) --stories tests/conversations \
 		--e2e --fail-on-prediction-errors --out results/conversations
 
-# Fact base, replies, actions, language, entity matching; then both servers over REST, with the
-# held-out score.
-test-python: $(MODEL)
+# Fact base, replies, actions, language, entity matching; then the servers over REST, with the
+# held-out score, and the chat widget in Chromium.
+test-python: $(MODEL) $(CHROMIUM)
 	$(BIN)/pytest
+
+$(CHROMIUM):
+	apt-get update
+	apt-get install -y chromium
 
 clean:
 	rm -rf $(VENV) models results var .rasa
