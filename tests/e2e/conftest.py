@@ -7,6 +7,7 @@ not disturbed. Needs the trained model (make train).
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -45,11 +46,13 @@ def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
 
 
 class Servers:
-    """The two servers as `make run` starts them, on test ports; the Rasa server can be restarted."""
+    """The servers as `make run` starts them, on test ports; the Rasa server can be restarted."""
 
     def __init__(self, workdir: Path):
         self.workdir = workdir
-        self.action_port, self.rasa_port = free_port(), free_port()
+        self.action_port, self.rasa_port, self.web_port = free_port(), free_port(), free_port()
+        self.rasa_url = f"http://127.0.0.1:{self.rasa_port}"
+        self.page_url = f"http://127.0.0.1:{self.web_port}/"
         self.endpoints = workdir / "endpoints.yml"
         self.endpoints.write_text(
             f'action_endpoint:\n  url: "http://127.0.0.1:{self.action_port}/webhook"\n'
@@ -62,6 +65,17 @@ class Servers:
         self.rasa: Optional[subprocess.Popen] = None
         self.start_rasa()
         wait_until_up(f"http://127.0.0.1:{self.action_port}/health", self.actions, workdir / "actions.log")
+        # The widget's page as make run serves it, pointed at this Rasa server.
+        site = workdir / "web"
+        shutil.copytree(ROOT / "web", site)
+        index = site / "index.html"
+        index.write_text(index.read_text().replace("http://localhost:5005", self.rasa_url))
+        self.web = subprocess.Popen(
+            [sys.executable, "-m", "http.server", str(self.web_port), "--bind", "127.0.0.1", "--directory", str(site)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_until_up(self.page_url, self.web, workdir / "actions.log")
 
     def _start(self, name: str, args: List[str]) -> subprocess.Popen:
         log = open(self.workdir / f"{name}.log", "ab")
@@ -82,6 +96,8 @@ class Servers:
                 str(self.endpoints),
                 "--credentials",
                 str(ROOT / "credentials.yml"),
+                "--cors",
+                f"http://127.0.0.1:{self.web_port}",
             ],
         )
         wait_until_up(f"http://127.0.0.1:{self.rasa_port}/", self.rasa, self.workdir / "rasa.log")
@@ -92,9 +108,9 @@ class Servers:
         self.start_rasa()
 
     def stop(self) -> None:
-        for process in (self.rasa, self.actions):
+        for process in (self.rasa, self.actions, self.web):
             process.terminate()
-        for process in (self.rasa, self.actions):
+        for process in (self.rasa, self.actions, self.web):
             process.wait(timeout=60)
 
     def ask(self, sender: str, text: str, metadata: Optional[Dict] = None) -> List[Dict]:

@@ -1,0 +1,190 @@
+"""The chat widget in a real browser: Debian's Chromium driven by Playwright, against the real servers.
+
+Every request the page makes to a host other than its own and the Rasa server's is recorded and
+blocked, and fails the test.
+"""
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from assistant import factbase
+
+CHROMIUM = Path("/usr/bin/chromium")
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+ANSWER_TIMEOUT = 30_000  # ms
+
+def fact(fact_id, lang):
+    return factbase.current().facts[fact_id].text[lang]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.fail(f"no browser at {CHROMIUM}: install Debian's chromium (apt-get install chromium, as .ci/run does)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, servers):
+    """A fresh browser profile on the widget's page; fails the test on any request to another host."""
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 800})
+    allowed = {urlsplit(servers.page_url).netloc, urlsplit(servers.rasa_url).netloc}
+    foreign = []
+
+    def guard(route):
+        if urlsplit(route.request.url).netloc in allowed:
+            route.continue_()
+        else:
+            foreign.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(servers.page_url)
+    yield page
+    context.close()
+    assert foreign == [], f"requests to other hosts: {foreign}"
+    assert dialogs == [], f"the page ran script from a message: {dialogs}"
+
+
+def ask(page, text):
+    page.get_by_role("textbox").fill(text)
+    page.locator("#send").click()
+
+
+def bot_text(page):
+    return page.locator(".message--bot").all_inner_texts()
+
+
+@pytest.mark.parametrize(
+    "lang, question, fact_id",
+    [("fi", "Mikä on ECHA?", "echa"), ("sv", "Vad är ECHA?", "echa"), ("en", "What is ECHA?", "echa")],
+)
+def test_ask_in_each_language(page, lang, question, fact_id):
+    page.select_option("#language", lang)
+    assert page.locator("html").get_attribute("lang") == lang
+    ask(page, question)
+    page.get_by_text(fact(fact_id, lang), exact=False).wait_for(timeout=ANSWER_TIMEOUT)
+
+
+def test_the_browser_language_is_the_default(browser, servers):
+    context = browser.new_context(locale="sv-FI")
+    page = context.new_page()
+    page.goto(servers.page_url)
+    assert page.locator("#language").input_value() == "sv"
+    assert page.locator("#send").inner_text() == "Skicka"
+    context.close()
+
+
+def test_a_quick_reply_sends_its_payload(page):
+    page.select_option("#language", "en")
+    ask(page, "Does Helsinki have twin cities?")
+    page.get_by_text(fact("no_twin_cities", "en")).wait_for(timeout=ANSWER_TIMEOUT)
+    page.locator(".replies button", has_text="Which are Helsinki's main partner cities?").click()
+    page.get_by_text(fact("historical_partners", "en")).wait_for(timeout=ANSWER_TIMEOUT)
+    assert page.locator(".message--user").last.inner_text() == "Which are Helsinki's main partner cities?"
+
+
+def test_the_conversation_survives_a_reload(page):
+    page.select_option("#language", "fi")
+    ask(page, "Mikä on ECHA?")
+    page.get_by_text(fact("echa_staff", "fi"), exact=False).wait_for(timeout=ANSWER_TIMEOUT)
+    page.reload()
+    assert "Mikä on ECHA?" in page.locator(".message--user").all_inner_texts()
+    assert any(fact("echa_staff", "fi") in text for text in bot_text(page))
+    # The same conversation goes on at the server too: a follow-up still knows the subject.
+    ask(page, "kuinka moni siellä työskentelee?")
+    page.locator(".message--bot", has_text=fact("echa_staff", "fi")).nth(1).wait_for(timeout=ANSWER_TIMEOUT)
+
+
+def test_markup_is_shown_literally_and_runs_nothing(page):
+    markup = "<img src=x onerror=alert(1)>"
+    ask(page, markup)
+    page.locator(".message--bot").nth(1).wait_for(timeout=ANSWER_TIMEOUT)
+    assert page.locator(".message--user").last.inner_text() == markup
+    assert page.locator("#log img").count() == 0
+
+
+def test_server_down_shows_an_error_and_retry_needs_no_retyping(page, servers):
+    page.select_option("#language", "sv")
+    webhook = f"{servers.rasa_url}/webhooks/rest/webhook"
+    page.route(webhook, lambda route: route.abort())
+    ask(page, "Vad är ECHA?")
+    error = page.get_by_role("alert")
+    error.wait_for(timeout=ANSWER_TIMEOUT)
+    assert "Det gick inte att nå servern" in error.inner_text()
+    page.unroute(webhook)
+    page.get_by_role("button", name="Försök igen").click()
+    page.get_by_text(fact("echa", "sv"), exact=False).wait_for(timeout=ANSWER_TIMEOUT)
+    assert page.locator(".message--user").all_inner_texts().count("Vad är ECHA?") == 1
+    assert error.is_hidden()
+
+
+def test_keyboard_only(page):
+    page.select_option("#language", "en")
+    page.locator("#input").focus()
+    page.keyboard.type("Which city networks is Helsinki part of?")
+    page.keyboard.press("Enter")
+    page.get_by_text(fact("ucue", "en"), exact=False).wait_for(timeout=ANSWER_TIMEOUT)
+    page.locator(".replies button").first.focus()
+    page.keyboard.press("Enter")
+    page.locator(".message--user").nth(1).wait_for(timeout=ANSWER_TIMEOUT)
+
+
+def test_accessible_structure(page):
+    log = page.locator("#log")
+    assert log.get_attribute("role") == "log" and log.get_attribute("aria-live") == "polite"
+    assert page.get_by_role("textbox", name="Type your question").count() == 1
+    assert page.get_by_role("combobox", name="Language").count() == 1
+
+
+@pytest.mark.parametrize("name, width, height", [("phone", 360, 740), ("desktop", 1280, 800)])
+def test_screenshots(browser, servers, name, width, height):
+    context = browser.new_context(locale="en-GB", viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.goto(servers.page_url)
+    ask(page, "Is Tallinn a partner?")
+    page.get_by_text(fact("main_partners", "en"), exact=False).wait_for(timeout=ANSWER_TIMEOUT)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing sticks out
+    DOCS.mkdir(exist_ok=True)
+    page.screenshot(path=str(DOCS / f"widget-{name}.png"))
+    context.close()
+
+
+CONTRAST = """
+(selector) => {
+  const rgb = (s) => s.match(/[\\d.]+/g).map(Number);
+  const lum = ([r, g, b]) => {
+    const c = [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+  };
+  const el = document.querySelector(selector);
+  let bg = el, color = rgb(getComputedStyle(el).color);
+  while (bg && rgb(getComputedStyle(bg).backgroundColor)[3] === 0) bg = bg.parentElement;
+  const back = rgb(bg ? getComputedStyle(bg).backgroundColor : "rgb(255,255,255)");
+  const [a, b] = [lum(color), lum(back)].sort((x, y) => y - x);
+  return (a + 0.05) / (b + 0.05);
+}
+"""
+
+
+def test_text_contrast_meets_wcag_aa(page):
+    page.select_option("#language", "en")
+    ask(page, "What is ECHA?")
+    page.locator(".replies button").first.wait_for(timeout=ANSWER_TIMEOUT)
+    for selector in [".chat__title", ".chat__language span", ".message--bot", ".message--user",
+                     ".replies button", "#send", "#input"]:
+        ratio = page.evaluate(CONTRAST, selector)
+        assert ratio >= 4.5, (selector, round(ratio, 2))
