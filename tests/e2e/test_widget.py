@@ -188,3 +188,17 @@ def test_text_contrast_meets_wcag_aa(page):
                      ".replies button", "#send", "#input"]:
         ratio = page.evaluate(CONTRAST, selector)
         assert ratio >= 4.5, (selector, round(ratio, 2))
+
+
+def test_bot_markup_is_text_and_web_links_are_links(page, servers):
+    reply = [{"text": "<img src=x onerror=alert(1)> See https://www.hel.fi/en for more.", "buttons": []}]
+    page.route(
+        f"{servers.rasa_url}/webhooks/rest/webhook",
+        lambda route: route.fulfill(json=reply, headers={"Access-Control-Allow-Origin": "*"}),
+    )
+    ask(page, "anything")
+    bubble = page.locator(".message--bot").last
+    bubble.wait_for(timeout=ANSWER_TIMEOUT)
+    assert bubble.inner_text() == reply[0]["text"]
+    assert page.locator("#log img").count() == 0
+    assert bubble.locator("a").get_attribute("href") == "https://www.hel.fi/en"
