@@ -49,3 +49,13 @@ def test_held_out_questions_are_not_in_the_training_data():
     for path in (ROOT / "tests" / "heldout").glob("*.yml"):
         for item in yaml.safe_load(path.read_text(encoding="utf-8")):
             assert normalise(item["text"]) not in trained, (path.name, item["text"])
+
+
+def test_the_nlu_test_split_is_not_in_the_training_data():
+    trained = training_examples()
+    paths = sorted((ROOT / "tests" / "nlu").glob("test_split_*.yml"))
+    assert len(paths) == 3
+    for path in paths:
+        for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
+            for line in block["examples"].splitlines():
+                assert normalise(line.lstrip("- ")) not in trained, (path.name, line)
