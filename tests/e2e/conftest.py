@@ -70,12 +70,13 @@ class Servers:
         shutil.copytree(ROOT / "web", site)
         index = site / "index.html"
         index.write_text(index.read_text().replace("http://localhost:5005", self.rasa_url))
+        web_log = open(workdir / "web.log", "ab")
         self.web = subprocess.Popen(
             [sys.executable, "-m", "http.server", str(self.web_port), "--bind", "127.0.0.1", "--directory", str(site)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=web_log,
+            stderr=subprocess.STDOUT,
         )
-        wait_until_up(self.page_url, self.web, workdir / "actions.log")
+        wait_until_up(self.page_url, self.web, workdir / "web.log")
 
     def _start(self, name: str, args: List[str]) -> subprocess.Popen:
         log = open(self.workdir / f"{name}.log", "ab")
