@@ -20,8 +20,6 @@ def training_examples():
 
 
 def normalise(text):
-
-
     text = re.sub(r"\[([^\]]+)\]\([a-z_]+\)", r"\1", text)
     text = re.sub(r"\[([^\]]+)\]\{[^}]+\}", r"\1", text)
     return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
@@ -59,3 +57,15 @@ def test_the_nlu_test_split_is_not_in_the_training_data():
         for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
             for line in block["examples"].splitlines():
                 assert normalise(line.lstrip("- ")) not in trained, (path.name, line)
+
+
+def test_the_eval_baseline_is_rasas_default_pipeline_with_fixed_seeds():
+    import rasa.engine.recipes
+
+    default = yaml.safe_load(
+        (Path(rasa.engine.recipes.__file__).parent / "config_files" / "default_config.yml").read_text()
+    )
+    baseline = yaml.safe_load((ROOT / "tests" / "nlu" / "rasa-default-config.yml").read_text())
+    unseeded = [{k: v for k, v in c.items() if k != "random_seed"} for c in baseline["pipeline"]]
+    assert unseeded == default["pipeline"]
+    assert baseline["language"] == default["language"]
