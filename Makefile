@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONUNBUFFERED := 1
 
-.PHONY: run test setup train validate test-conversations test-python eval shell clean
+.PHONY: run test setup train validate test-conversations test-python eval bench shell clean
 
 run: $(MODEL)
 	scripts/run-servers
@@ -63,6 +63,11 @@ $(BASELINE_MODEL): $(BIN)/.installed $(BASELINE_CONFIG) $(shell find data/nlu -n
 # gate (part of `make test`).
 eval: $(MODEL) $(BASELINE_MODEL)
 	$(BIN)/python scripts/evaluate.py --model $(MODEL) --baseline-model $(BASELINE_MODEL)
+
+# Speed and cost on this machine: starts `make run` itself (ports 5005, 5055 and 8000 must be free),
+# measures over loopback, trains once from an empty cache; writes docs/benchmarks.md. About 5 minutes.
+bench: $(MODEL)
+	$(BIN)/python scripts/benchmark.py
 
 # `rasa shell` with the action server, for developers.
 shell: $(MODEL)
