@@ -23,7 +23,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, Iterator, List, Optional, Tuple
+from typing import Callable, Dict, Iterator, List, Tuple
 
 import yaml
 
@@ -439,10 +439,11 @@ whole turn includes the tracker store and Rasa's own work between them.
 
 | component | s |
 |---|---|
-{training_rows}{missed_notes(results, loads, profile)}"""
+{training_rows}{missed_notes(results, loads, profile, training)}"""
 
 
-def missed_notes(results: dict, loads: List[Load], profile: Dict[str, float]) -> str:
+def missed_notes(results: dict, loads: List[Load], profile: Dict[str, float],
+                 training: List[Tuple[str, float]]) -> str:
     """What each missed target would take, from the figures of this run."""
     notes = []
     if not verdict("answers/s at 10 conversations", results["answers/s at 10 conversations"]):
@@ -465,7 +466,15 @@ def missed_notes(results: dict, loads: List[Load], profile: Dict[str, float]) ->
             "refuses more than one worker without such a lock store; several Rasa servers behind a load\n"
             "balancer on PostgreSQL and Redis is issue 6.\n"
         )
-    for name in ("cold training (s)", "make run to first answer (s)", "Rasa server peak memory (MB)",
+    if not verdict("cold training (s)", results["cold training (s)"]):
+        diet = sum(seconds for name, seconds in training if name == "DIETClassifier")
+        notes.append(
+            f"**Cold training.** {results['cold training (s)']:.0f} s, of which DIET {diet:.0f} s; the rest is "
+            "Rasa starting, validating the data and\npackaging the model. DIET's time per epoch varies by "
+            "about a fifth from run to run on this machine:\nfewer epochs (config.yml) is the lever, checked "
+            "with make eval and the conversation tests.\n"
+        )
+    for name in ("make run to first answer (s)", "Rasa server peak memory (MB)",
                  "answer p50 / greeting p50", "errors at 10 conversations"):
         if not verdict(name, results[name]):
             notes.append(f"**{name}**: {results[name]:.2f}, target {TARGETS[name][0]:g}; the tables above show the parts.\n")
@@ -516,9 +525,9 @@ def main() -> int:
             progress.finish(f"{results['make run to first answer (s)']:.1f} s")
 
             progress.start("latency, answers and greetings interleaved")
-            mixed = itertools.cycle(itertools.chain.from_iterable(
+            mixed = itertools.chain.from_iterable(  # answer, greeting, answer, ...
                 zip((("answer", q) for q in itertools.cycle(answers)), (("greeting", g) for g in itertools.cycle(hellos)))
-            ))
+            )
             latency = asyncio.run(drive(1, mixed, 2 * LATENCY_TURNS, progress))
             ratio = percentile(latency.latencies["answer"], 50) / percentile(latency.latencies["greeting"], 50)
             results["answer p50 / greeting p50"] = ratio

@@ -66,7 +66,15 @@ def test_a_missed_throughput_target_is_explained_with_the_measured_figures():
     profile = {benchmark.WHOLE_TURN: 35.0, benchmark.ACTION_CALL: 13.0, benchmark.RESULT_CHECK: 8.0,
                "DIETClassifier (run_DIETClassifier3)": 8.4}
     met = {name: limit for name, (limit, _) in benchmark.TARGETS.items()}
-    assert benchmark.missed_notes(met, loads, profile) == ""
-    notes = benchmark.missed_notes({**met, "answers/s at 10 conversations": 18.5}, loads, profile)
+    training = [("CountVectorsFeaturizer", 1.0), ("DIETClassifier", 96.0)]
+    assert benchmark.missed_notes(met, loads, profile, training) == ""
+    notes = benchmark.missed_notes({**met, "answers/s at 10 conversations": 18.5}, loads, profile, training)
     assert "17.0 with 1, 18.5 with 10" in notes
     assert "near 29 answers/s" in notes and "DIET (8 ms)" in notes
+
+
+def test_a_missed_training_target_names_diets_share():
+    met = {name: limit for name, (limit, _) in benchmark.TARGETS.items()}
+    training = [("CountVectorsFeaturizer", 1.0), ("DIETClassifier", 96.0)]
+    notes = benchmark.missed_notes({**met, "cold training (s)": 120.9}, [], {}, training)
+    assert "121 s, of which DIET 96 s" in notes
