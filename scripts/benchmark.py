@@ -167,7 +167,7 @@ def server_pid(root: int, marker: Callable[[List[str]], bool]) -> int:
 
 
 def peak_memory_mb(pid: int) -> float:
-    """The process's peak resident set (VmHWM), with its children's current ones."""
+    """The process's peak resident set (VmHWM), plus its children's peaks."""
     total = 0.0
     for p in [pid] + descendants(pid):
         status = Path(f"/proc/{p}/status").read_text()
