@@ -67,7 +67,7 @@ class Replies:
         self.lang = lang
 
     def say(self, key: str, **values: str) -> str:
-        return messages()[key][self.lang].format(**values)
+        return say(key, self.lang, **values)
 
     def name(self, entity_id: str) -> str:
         return self.kb.entities[entity_id].names[self.lang]
@@ -234,6 +234,11 @@ class Replies:
         return Reply(self.say("fallback"), self.suggestion_buttons(MAX_RELATED))
 
 
+def say(key: str, lang: str, **values: object) -> str:
+    """One of assistant/messages.yml's texts in the language, with its {placeholders} filled in."""
+    return messages()[key][lang].format(**values)
+
+
 def unavailable(lang: str) -> Reply:
     """What to say when the fact base cannot be loaded: no facts at all rather than half of them."""
-    return Reply(messages()["facts_unavailable"][lang])
+    return Reply(say("facts_unavailable", lang))

@@ -1,0 +1,155 @@
+"""What a client sends to the REST channel, checked before Rasa sees it (assistant/rest_channel.py).
+
+A request is either refused with a 4xx status and a message saying what to fix, or turned into an
+`Inbound`: a sender id, the text with control characters removed and personal data masked, and the
+metadata the assistant uses (the chosen language). Nothing else of the request goes further, so
+nothing else can reach the tracker store or the logs. Plain Python: tested without Rasa.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, FrozenSet, Optional
+
+import yaml
+
+from assistant import factbase
+from assistant.factbase import LANGUAGES, FactBaseError
+
+DOMAIN_PATH = Path(__file__).resolve().parent.parent / "domain.yml"
+
+MAX_BODY_BYTES = 256 * 1024  # a pasted document still gets a polite "please shorten"; 2 MB does not
+MAX_MESSAGE_CHARS = 1000  # what the widget's input allows; longer is not a question, and slow to parse
+SENDER = re.compile(r"[A-Za-z0-9_.:-]{1,128}")  # a random id; no "@" or spaces, so no e-mail address
+MAX_PAYLOAD_ENTITIES = 3
+
+# Finnish personal identity code: birth date, century sign (+, -, A-F, U-Y), individual number,
+# check character. A mistyped one is still personal data, so the check character is not verified.
+_IDENTITY_CODE = re.compile(r"(?<!\w)\d{6}[-+A-FU-Y]\d{3}[0-9A-Y](?!\w)", re.IGNORECASE)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# International (+358 40 123 4567, 00358...) or national with a leading 0 (040-123 4567, 09 310 1691):
+# seven or more digits, single spaces or hyphens between. Years, counts and dates (06.12.2019) stay.
+_PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)\d(?:[ -]?\d){6,14}|\(?0\d\)?(?:[ -]?\d){5,11})(?!\w)")
+PERSONAL_DATA = (  # in this order: an identity code would also look like a phone number
+    (_IDENTITY_CODE, "[identity code]"),
+    (_EMAIL, "[e-mail]"),
+    (_PHONE, "[phone]"),
+)
+
+# Control characters (NUL included; not tabs or line breaks) and unpaired surrogates: no meaning to
+# the assistant, and databases and log files refuse or mangle them.
+_UNWANTED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+# A button payload as the assistant's own buttons send it (assistant.replies.payload).
+_PAYLOAD = re.compile(r"/(?P<intent>\w+)(?P<entities>\{.*\})?", re.DOTALL)
+
+
+class Rejected(Exception):
+    """A request the channel refuses, with the HTTP status and what the client should fix."""
+
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+@dataclass(frozen=True)
+class Inbound:
+    sender: str
+    text: str  # cleaned and masked; when too long, only its beginning (to tell the language)
+    language: Optional[str]  # metadata.language, when it is one the assistant speaks
+    too_long: bool = False
+
+    @property
+    def metadata(self) -> Dict[str, str]:
+        return {"language": self.language} if self.language else {}
+
+
+def read(body: bytes, content_type: str) -> Inbound:
+    """The request's sender, text and language, or Rejected saying what is wrong."""
+    if content_type.split(";")[0].strip().lower() != "application/json":
+        # Also what makes CORS hold: a page elsewhere can't send JSON without the browser asking first.
+        raise Rejected(415, "content_type", "Send the request as JSON, with Content-Type: application/json.")
+    if len(body) > MAX_BODY_BYTES:
+        raise Rejected(413, "too_large", f"The request is larger than {MAX_BODY_BYTES // 1024} KB.")
+    try:
+        request = json.loads(body)
+    except RecursionError:
+        raise Rejected(400, "too_deep", "The JSON is nested too deeply.") from None
+    except ValueError:  # invalid JSON, or bytes that are not UTF-8
+        raise Rejected(400, "invalid_json", "The body is not valid UTF-8 JSON.") from None
+    if not isinstance(request, dict):
+        raise Rejected(400, "not_an_object", 'The body must be a JSON object: {"sender": ..., "message": ...}.')
+
+    sender = request.get("sender")
+    if not isinstance(sender, str) or not SENDER.fullmatch(sender):
+        raise Rejected(
+            400,
+            "sender",
+            '"sender" must be a string of 1 to 128 letters, digits, "_", ".", ":" or "-": '
+            "a random id for the conversation.",
+        )
+    message = request.get("message")
+    if not isinstance(message, str):
+        raise Rejected(400, "message", '"message" must be a string.')
+    metadata = request.get("metadata")
+    if metadata is not None and not isinstance(metadata, dict):
+        raise Rejected(400, "metadata", '"metadata" must be a JSON object when it is sent.')
+    language = (metadata or {}).get("language")
+    language = language if language in LANGUAGES else None
+
+    text = allowed_payload_or_words(clean(message))
+    if not text:
+        raise Rejected(400, "empty", '"message" is empty.')
+    if len(text) > MAX_MESSAGE_CHARS:
+        return Inbound(sender, mask_personal_data(text[:MAX_MESSAGE_CHARS]), language, too_long=True)
+    return Inbound(sender, mask_personal_data(text), language)
+
+
+def clean(message: str) -> str:
+    """The message without control characters or broken surrogates, composed (NFC), trimmed."""
+    return unicodedata.normalize("NFC", _UNWANTED.sub("", message)).strip()
+
+
+def mask_personal_data(text: str) -> str:
+    for pattern, placeholder in PERSONAL_DATA:
+        text = pattern.sub(placeholder, text)
+    return text
+
+
+def allowed_payload_or_words(text: str) -> str:
+    """A typed payload ("/ask_partners{...}") passes only as the assistant's buttons could send it:
+    one of the domain's intents, with fact base entities of the right type. Anything else that starts
+    with "/" is read as words, through NLU, like any question; Rasa's internal intents (/restart,
+    /session_start) and made-up entity values never reach the dialogue."""
+    if not text.startswith("/"):
+        return text
+    match = _PAYLOAD.fullmatch(text)
+    if match and match["intent"] in domain_intents() and _allowed_entities(match["entities"]):
+        return text
+    return text.lstrip("/ ")
+
+
+def _allowed_entities(entities_json: Optional[str]) -> bool:
+    if entities_json is None:
+        return True
+    try:
+        entities = json.loads(entities_json)
+        known = factbase.current().entities
+    except (ValueError, RecursionError, FactBaseError):
+        return False
+    return (
+        isinstance(entities, dict)
+        and len(entities) <= MAX_PAYLOAD_ENTITIES
+        and all(isinstance(v, str) and v in known and known[v].type == k for k, v in entities.items())
+    )
+
+
+@lru_cache(maxsize=1)
+def domain_intents() -> FrozenSet[str]:
+    domain: Dict[str, Any] = yaml.safe_load(DOMAIN_PATH.read_text(encoding="utf-8"))
+    return frozenset(domain["intents"])
