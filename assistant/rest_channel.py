@@ -1,0 +1,105 @@
+"""The REST channel the widget talks to (POST /webhooks/rest/webhook), hardened for residents and
+careless clients. Registered in credentials.yml in place of Rasa's own RestInput.
+
+Stock Rasa 3.6 answers an empty body or a JSON array with HTTP 500, runs the model on a 100 KB message
+for over 30 s, sends nothing when the action server is down or slow (after waiting 5 minutes for it),
+and writes the message text, personal data included, to its logs. Here every request is first read by
+assistant.inbound: it is refused with a 4xx status saying what to fix, or passed on with personal data
+masked, so that neither the tracker store nor any log sees it. A resident always gets a reply in
+their language: "please shorten" for a message that is too long (the model never runs on it), and
+"technical problem, try again" when the dialogue produced nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+
+import rasa.core.actions.action
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from assistant import inbound
+from assistant.inbound import Inbound, Rejected
+from assistant.language import detect, reply_language
+from assistant.replies import say
+
+logger = logging.getLogger(__name__)
+
+# Seconds to wait for the action server. Rasa 3.6 waits 5 minutes (DEFAULT_REQUEST_TIMEOUT, with no
+# setting); the resident should hear "technical problem" within 5 s instead.
+DEFAULT_ACTION_TIMEOUT = 3.0
+# Messages in the dialogue at once; the others wait their turn before it. The model runs on the event
+# loop, so with 200 conversations inside at once every step of each (the action call included) waits
+# for the 199 others, and the action call times out; in a short queue the work is the same.
+DEFAULT_TURNS_AT_ONCE = 4
+
+
+class ResidentRestInput(RestInput):
+    """Rasa's REST channel, same path and reply format, behind assistant.inbound's checks."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"  # keeps the path /webhooks/rest/webhook
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "ResidentRestInput":
+        credentials = credentials or {}
+        return cls(
+            action_timeout=float(credentials.get("action_timeout", DEFAULT_ACTION_TIMEOUT)),
+            turns_at_once=int(credentials.get("turns_at_once", DEFAULT_TURNS_AT_ONCE)),
+        )
+
+    def __init__(
+        self, action_timeout: float = DEFAULT_ACTION_TIMEOUT, turns_at_once: int = DEFAULT_TURNS_AT_ONCE
+    ) -> None:
+        self.turns_at_once = turns_at_once
+        # Read by RemoteAction.run on every call; set once, when the server creates its channels.
+        rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT = action_timeout
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("resident_rest_webhook", __name__)
+        turns = asyncio.Semaphore(self.turns_at_once)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                turn = inbound.read(request.body or b"", request.headers.get("content-type", ""))
+            except Rejected as rejected:  # the request's content is not logged: it may hold personal data
+                logger.info("request refused: %s (HTTP %s)", rejected.code, rejected.status)
+                return response.json({"error": rejected.code, "message": rejected.message}, status=rejected.status)
+            if turn.too_long:
+                return response.json(
+                    [_text(turn, say("too_long", _language(turn), limit=inbound.MAX_MESSAGE_CHARS))]
+                )
+            async with turns:
+                return response.json(await _converse(on_new_message, turn))
+
+        return webhook
+
+
+async def _converse(on_new_message: Callable[[UserMessage], Awaitable[Any]], turn: Inbound) -> List[Dict]:
+    collector = CollectingOutputChannel()
+    message = UserMessage(turn.text, collector, turn.sender, input_channel="rest", metadata=turn.metadata)
+    try:
+        await on_new_message(message)
+    except Exception:  # the text is masked, so the traceback can't hold personal data
+        logger.exception("message from %s not handled", turn.sender)
+    # Every action of this assistant sends a reply: none means the action server failed or timed out.
+    return collector.messages or [_text(turn, say("no_answer", _language(turn)))]
+
+
+def _language(turn: Inbound) -> str:
+    return reply_language(requested=turn.language, detected=detect(turn.text))
+
+
+def _text(turn: Inbound, text: str) -> Dict[str, str]:
+    return {"recipient_id": turn.sender, "text": text}
