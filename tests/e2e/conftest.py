@@ -6,22 +6,23 @@ not disturbed. Needs the trained model (make train).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 import uuid
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 import pytest
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "assistant.tar.gz"
-RASA = Path(sys.executable).parent / "rasa"
 START_TIMEOUT = 180
 
 
@@ -46,25 +47,35 @@ def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
 
 
 class Servers:
-    """The servers as `make run` starts them, on test ports; the Rasa server can be restarted."""
+    """The servers as `make run` starts them (scripts/run-servers), on test ports; each can be
+    stopped and started again."""
 
-    def __init__(self, workdir: Path):
+    def __init__(self, workdir: Path, api_token: Optional[str] = None):
         self.workdir = workdir
         self.action_port, self.rasa_port, self.web_port = free_port(), free_port(), free_port()
         self.rasa_url = f"http://127.0.0.1:{self.rasa_port}"
         self.page_url = f"http://127.0.0.1:{self.web_port}/"
-        self.endpoints = workdir / "endpoints.yml"
-        self.endpoints.write_text(
+        self.tracker_db = workdir / "tracker.db"
+        endpoints = workdir / "endpoints.yml"
+        endpoints.write_text(
             f'action_endpoint:\n  url: "http://127.0.0.1:{self.action_port}/webhook"\n'
-            f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {workdir / 'tracker.db'}\n"
+            f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {self.tracker_db}\n"
         )
-        self.env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
-        self.actions = self._start(
-            "actions", ["run", "actions", "--actions", "actions", "--port", str(self.action_port)]
-        )
+        self.env = {
+            **os.environ,
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            # The most verbose logs, so that the tests see everything a log could ever hold.
+            "LOG_LEVEL": "DEBUG",
+            "ACTION_PORT": str(self.action_port),
+            "RASA_PORT": str(self.rasa_port),
+            "WEB_PORT": str(self.web_port),
+            "RASA_ENDPOINTS": str(endpoints),
+            "RASA_API_TOKEN": api_token or "",
+        }
+        self.actions: Optional[subprocess.Popen] = None
         self.rasa: Optional[subprocess.Popen] = None
+        self.start_actions()
         self.start_rasa()
-        wait_until_up(f"http://127.0.0.1:{self.action_port}/health", self.actions, workdir / "actions.log")
         # The widget's page as make run serves it, pointed at this Rasa server.
         site = workdir / "web"
         shutil.copytree(ROOT / "web", site)
@@ -78,34 +89,56 @@ class Servers:
         )
         wait_until_up(self.page_url, self.web, workdir / "web.log")
 
-    def _start(self, name: str, args: List[str]) -> subprocess.Popen:
-        log = open(self.workdir / f"{name}.log", "ab")
+    def stored_events(self, sender: str) -> List[Dict]:
+        """The conversation's events as the tracker store keeps them."""
+        with sqlite3.connect(self.tracker_db) as db:
+            rows = db.execute("SELECT data FROM events WHERE sender_id = ? ORDER BY id", (sender,)).fetchall()
+        return [json.loads(data) for (data,) in rows]
+
+    def stored_text(self) -> str:
+        """Everything in the tracker store, non-ASCII letters unescaped."""
+        with sqlite3.connect(self.tracker_db) as db:
+            rows = db.execute("SELECT data FROM events").fetchall()
+        return "\n".join(json.dumps(json.loads(data), ensure_ascii=False) for (data,) in rows)
+
+    def logs(self) -> str:
+        return "\n".join(log.read_text(errors="replace") for log in sorted(self.workdir.glob("*.log")))
+
+    def _start(self, name: str, log_name: Optional[str] = None, **env: str) -> subprocess.Popen:
+        log = open(self.workdir / f"{log_name or name}.log", "ab")
         return subprocess.Popen(
-            [str(RASA), *args], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            [str(ROOT / "scripts" / "run-servers"), name],
+            env={**self.env, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
+
+    def another_rasa(self, **env: str) -> Tuple[subprocess.Popen, str]:
+        """One more Rasa server on the same stores, started with these environment variables; its URL."""
+        port = free_port()
+        process = self._start("rasa", f"rasa-{port}", RASA_PORT=str(port), **env)
+        url = f"http://127.0.0.1:{port}"
+        wait_until_up(url + "/", process, self.workdir / f"rasa-{port}.log")
+        return process, url
+
+    def start_actions(self) -> None:
+        self.actions = self._start("actions")
+        wait_until_up(f"http://127.0.0.1:{self.action_port}/health", self.actions, self.workdir / "actions.log")
 
     def start_rasa(self) -> None:
-        self.rasa = self._start(
-            "rasa",
-            [
-                "run",
-                "--model",
-                str(MODEL),
-                "--port",
-                str(self.rasa_port),
-                "--endpoints",
-                str(self.endpoints),
-                "--credentials",
-                str(ROOT / "credentials.yml"),
-                "--cors",
-                f"http://127.0.0.1:{self.web_port}",
-            ],
-        )
-        wait_until_up(f"http://127.0.0.1:{self.rasa_port}/", self.rasa, self.workdir / "rasa.log")
+        self.rasa = self._start("rasa")
+        wait_until_up(f"{self.rasa_url}/", self.rasa, self.workdir / "rasa.log")
+
+    @staticmethod
+    def _stop(process: subprocess.Popen) -> None:
+        process.terminate()
+        process.wait(timeout=60)
+
+    def stop_actions(self) -> None:
+        self._stop(self.actions)
 
     def restart_rasa(self) -> None:
-        self.rasa.terminate()
-        self.rasa.wait(timeout=60)
+        self._stop(self.rasa)
         self.start_rasa()
 
     def stop(self) -> None:
@@ -114,12 +147,16 @@ class Servers:
         for process in (self.rasa, self.actions, self.web):
             process.wait(timeout=60)
 
+    def post(self, body: bytes, content_type: str = "application/json", timeout: float = 30) -> requests.Response:
+        """A raw request to the REST channel, whatever the body."""
+        url = f"{self.rasa_url}/webhooks/rest/webhook"
+        return requests.post(url, data=body, headers={"Content-Type": content_type}, timeout=timeout)
+
     def ask(self, sender: str, text: str, metadata: Optional[Dict] = None) -> List[Dict]:
         body = {"sender": sender, "message": text}
         if metadata:
             body["metadata"] = metadata
-        url = f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/webhook"
-        response = requests.post(url, json=body, timeout=30)
+        response = self.post(json.dumps(body).encode())
         response.raise_for_status()
         return response.json()
 

@@ -62,9 +62,3 @@ def test_out_of_scope(servers, sender):
     replies = servers.ask(sender, "What's the weather like tomorrow?")
     assert messages()["out_of_scope"]["en"] in text_of(replies)
 
-
-def test_a_restart_loses_no_conversation(servers, sender):
-    servers.ask(sender, "Vad är ECHA?")
-    servers.restart_rasa()
-    replies = servers.ask(sender, "hur många arbetar där?")
-    assert fact("echa_staff", "sv") in text_of(replies)
