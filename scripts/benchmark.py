@@ -180,17 +180,12 @@ class Stack:
     """`make run`, in its own process group, with its own throw-away tracker store."""
 
     def __init__(self, workdir: Path):
-        endpoints = workdir / "endpoints.yml"
-        endpoints.write_text(
-            'action_endpoint:\n  url: "http://localhost:5055/webhook"\n'
-            f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {workdir / 'tracker.db'}\n"
-        )
         self.log = workdir / "make-run.log"
         self.started = time.monotonic()
         self.process = subprocess.Popen(
             ["make", "--no-print-directory", "run"], cwd=ROOT, start_new_session=True,
             stdout=self.log.open("w"), stderr=subprocess.STDOUT,
-            env={**os.environ, "RASA_ENDPOINTS": str(endpoints)},
+            env={**os.environ, "TRACKER_STORE_URL": f"sqlite:///{workdir / 'tracker.db'}"},
         )
 
     def first_answer(self, question: Tuple[str, str]) -> float:

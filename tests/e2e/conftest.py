@@ -50,17 +50,12 @@ class Servers:
     """The servers as `make run` starts them (scripts/run-servers), on test ports; each can be
     stopped and started again."""
 
-    def __init__(self, workdir: Path, api_token: Optional[str] = None):
+    def __init__(self, workdir: Path):
         self.workdir = workdir
         self.action_port, self.rasa_port, self.web_port = free_port(), free_port(), free_port()
         self.rasa_url = f"http://127.0.0.1:{self.rasa_port}"
         self.page_url = f"http://127.0.0.1:{self.web_port}/"
         self.tracker_db = workdir / "tracker.db"
-        endpoints = workdir / "endpoints.yml"
-        endpoints.write_text(
-            f'action_endpoint:\n  url: "http://127.0.0.1:{self.action_port}/webhook"\n'
-            f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {self.tracker_db}\n"
-        )
         self.env = {
             **os.environ,
             "TF_CPP_MIN_LOG_LEVEL": "2",
@@ -69,8 +64,9 @@ class Servers:
             "ACTION_PORT": str(self.action_port),
             "RASA_PORT": str(self.rasa_port),
             "WEB_PORT": str(self.web_port),
-            "RASA_ENDPOINTS": str(endpoints),
-            "RASA_API_TOKEN": api_token or "",
+            "TRACKER_STORE_URL": f"sqlite:///{self.tracker_db}",
+            "RUN_DIR": str(workdir),
+            "RASA_API_TOKEN": "",  # the API off, whatever the caller's environment says
         }
         self.actions: Optional[subprocess.Popen] = None
         self.rasa: Optional[subprocess.Popen] = None
