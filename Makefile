@@ -13,12 +13,12 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONUNBUFFERED := 1
 
-.PHONY: run test setup train validate test-conversations test-python eval bench shell clean
+.PHONY: run run-cluster test setup train validate test-conversations test-python test-cluster eval bench shell clean
 
 run: $(MODEL)
 	scripts/run-servers
 
-test: validate $(MODEL) test-conversations test-python eval
+test: validate $(MODEL) test-conversations test-python test-cluster eval
 
 setup: $(BIN)/.installed
 
@@ -44,11 +44,25 @@ test-conversations: $(MODEL)
 # Fact base, replies, actions, language, entity matching; then the servers over REST, with the
 # held-out score, and the chat widget in Chromium.
 test-python: $(MODEL) $(CHROMIUM)
-	$(BIN)/pytest
+	$(BIN)/pytest --ignore=tests/cluster
 
 $(CHROMIUM):
 	apt-get update
 	apt-get install -y chromium
+
+# The cluster: two Rasa servers sharing PostgreSQL and Redis, nginx in front on 8080 (scripts/cluster.py).
+CLUSTER_PROGRAMS := /usr/bin/pg_ctlcluster /usr/bin/redis-server /usr/sbin/nginx
+run-cluster: $(MODEL) $(CLUSTER_PROGRAMS)
+	$(BIN)/python scripts/cluster.py
+
+# A conversation across both servers, concurrent messages serialised by the lock store, one server
+# stopped under load (tests/cluster/; about 3 minutes).
+test-cluster: $(MODEL) $(CLUSTER_PROGRAMS)
+	$(BIN)/pytest tests/cluster
+
+$(CLUSTER_PROGRAMS) &:
+	apt-get update
+	apt-get install -y postgresql redis-server nginx
 
 clean:
 	rm -rf $(VENV) models results var .rasa

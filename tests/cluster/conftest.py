@@ -1,0 +1,61 @@
+"""Starts the cluster of `make run-cluster` (scripts/cluster.py) on free ports, in a temporary folder:
+PostgreSQL, Redis, one action server, two Rasa servers and nginx in front. Needs the trained model and
+Debian's postgresql, redis-server and nginx (make test-cluster installs them)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import uuid
+from typing import Dict, List
+
+import psycopg2
+import pytest
+import requests
+
+from cluster import ROOT, Cluster, Ports
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class RunningCluster(Cluster):
+    def instance_url(self, index: int) -> str:
+        return f"http://127.0.0.1:{self.ports.rasa[index]}"
+
+    @staticmethod
+    def ask(base_url: str, sender: str, text: str, timeout: float = 60) -> List[Dict]:
+        response = requests.post(
+            f"{base_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=timeout
+        )
+        response.raise_for_status()
+        return response.json()
+
+    def stored_events(self, sender: str) -> List[Dict]:
+        """The conversation's events as PostgreSQL holds them."""
+        with psycopg2.connect(self.tracker_store_url) as db, db.cursor() as cursor:
+            cursor.execute("SELECT data FROM events WHERE sender_id = %s ORDER BY id", (sender,))
+            return [json.loads(data) for (data,) in cursor.fetchall()]
+
+
+@pytest.fixture(scope="session")
+def cluster():
+    ports = Ports(front=free_port(), rasa=[free_port(), free_port()], actions=free_port(),
+                  postgres=free_port(), redis=free_port())
+    # In the project's var/, not pytest's temporary folder: PostgreSQL runs as its own user, and
+    # pytest's folders are open to root only.
+    workdir = ROOT / "var" / f"test-cluster-{uuid.uuid4().hex[:8]}"
+    running = RunningCluster(workdir, ports)
+    running.start()
+    yield running
+    running.stop()
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture
+def sender() -> str:
+    return f"cluster-{uuid.uuid4().hex[:12]}"

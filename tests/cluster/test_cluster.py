@@ -1,0 +1,94 @@
+"""Two Rasa servers sharing PostgreSQL (tracker store) and Redis (lock store) serve one conversation."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+from assistant import factbase
+from assistant.replies import say
+
+
+def fact(fact_id, lang):
+    return factbase.current().facts[fact_id].text[lang]
+
+
+def text_of(replies):
+    return "\n".join(r.get("text", "") for r in replies)
+
+
+def test_a_conversation_alternating_between_the_servers_keeps_its_context(cluster, sender):
+    first, second = cluster.instance_url(0), cluster.instance_url(1)
+    assert fact("main_partners", "fi") in text_of(cluster.ask(first, sender, "Onko Tallinna kumppanikaupunki?"))
+    replies = text_of(cluster.ask(second, sender, "entä Berliini?"))
+    assert "Berliini" in replies and fact("main_partners", "fi") in replies
+    assert fact("echa", "sv") in text_of(cluster.ask(first, sender, "Vad är ECHA?"))
+    assert fact("echa_staff", "sv") in text_of(cluster.ask(second, sender, "hur många arbetar där?"))
+
+
+def test_the_front_port_serves_the_page_pointed_at_itself_and_the_rest_channel(cluster, sender):
+    import requests
+
+    page = requests.get(cluster.front_url + "/", timeout=10)
+    assert page.status_code == 200 and '<meta name="rasa-url" content="">' in page.text
+    assert fact("echa", "en") in text_of(cluster.ask(cluster.front_url, sender, "What is ECHA?"))
+    assert fact("echa_staff", "en") in text_of(cluster.ask(cluster.front_url, sender, "how many people work there?"))
+
+
+QUESTIONS = [  # (question, the fact its answer holds, language): none depends on an earlier turn
+    ("Mikä on ECHA?", "echa", "fi"),
+    ("Vad är ECHA?", "echa", "sv"),
+    ("What is ECHA?", "echa", "en"),
+    ("Onko Tallinna kumppanikaupunki?", "main_partners", "fi"),
+    ("Är Tallinn en samarbetsstad till Helsingfors?", "main_partners", "sv"),
+    ("Is Tallinn one of Helsinki's partner cities?", "main_partners", "en"),
+]
+
+
+def test_concurrent_messages_to_one_conversation_through_both_servers_are_serialised(cluster, sender):
+    sent = QUESTIONS * 4
+    servers = [cluster.instance_url(n % 2) for n in range(len(sent))]
+    with ThreadPoolExecutor(max_workers=len(sent)) as pool:
+        replies = list(pool.map(lambda item: cluster.ask(item[1], sender, item[0][0]), zip(sent, servers)))
+    wrong = [(q, text_of(r)) for (q, fact_id, lang), r in zip(sent, replies) if fact(fact_id, lang) not in text_of(r)]
+    assert not wrong, wrong
+
+    events = [e for e in cluster.stored_events(sender) if e["event"] in ("user", "bot", "action")]
+    user_texts = [e["text"] for e in events if e["event"] == "user"]
+    # Every turn stored, none lost.
+    assert sorted(user_texts) == sorted(q for q, _, _ in sent), f"{len(user_texts)} of {len(sent)} messages stored"
+    # In order: each turn's answer is stored before the next message, never interleaved with it.
+    turns = []
+    for event in events:
+        if event["event"] == "user":
+            turns.append([])
+        elif turns:
+            turns[-1].append(event.get("name") or event["event"])
+    interleaved = [turn for turn in turns if turn != ["action_answer", "bot", "action_listen"]]
+    assert not interleaved, f"{len(interleaved)} of {len(turns)} turns interleaved: {interleaved[:3]}"
+
+
+def test_stopping_one_server_under_load_loses_no_conversation(cluster):
+    script = ["Mikä on ECHA?", "kuinka moni siellä työskentelee?", "Onko Tallinna kumppanikaupunki?",
+              "entä Berliini?", "kiitos"]
+    senders = [f"cluster-load-{n}" for n in range(20)]
+
+    def converse(sender):
+        answers = []
+        for n, question in enumerate(script):
+            if sender == senders[0] and n == 2:
+                cluster.stop_rasa(0)  # mid-conversation for this one, while the others are at it
+            answers.append(text_of(cluster.ask(cluster.front_url, sender, question)))
+        return answers
+
+    try:
+        with ThreadPoolExecutor(max_workers=len(senders)) as pool:
+            results = list(pool.map(converse, senders))
+    finally:
+        cluster.start_rasa(0)
+    for answers in results:
+        assert fact("echa", "fi") in answers[0]
+        assert fact("echa_staff", "fi") in answers[1]
+        assert fact("main_partners", "fi") in answers[2]
+        assert "Berliini" in answers[3]
+        assert say("no_answer", "fi") not in "".join(answers)
+    for sender in senders:
+        stored = [e["text"] for e in cluster.stored_events(sender) if e["event"] == "user"]
+        assert stored == script, sender
