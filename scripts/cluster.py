@@ -81,7 +81,7 @@ class Cluster:
         if not (data / "PG_VERSION").exists():
             data.mkdir(parents=True, exist_ok=True)
             self._own_by_postgres(data)
-            self._run([str(pg_bin / "initdb"), "-D", str(data), "-U", "rasa", "--auth=trust", "-E", "UTF8"])
+            self._run([str(pg_bin / "initdb"), "-D", str(data), "-U", "rasa", "--auth=trust", "-E", "UTF8"], as_postgres=True)
         self._start(
             "postgres",
             [str(pg_bin / "postgres"), "-D", str(data), "-p", str(self.ports.postgres),
@@ -137,8 +137,8 @@ class Cluster:
 
     def _start(self, name: str, command: List[str], as_postgres: bool = False, **env: str) -> None:
         log = open(self.dir / f"{name}.log", "ab")
-        if as_postgres and os.geteuid() == 0:  # PostgreSQL refuses to run as root
-            command = ["runuser", "-u", "postgres", "--", *command]
+        if as_postgres:
+            command = _as_postgres(command)
         self.processes[name] = subprocess.Popen(
             command, cwd=ROOT, env={**self.env, **env}, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
@@ -159,10 +159,9 @@ class Cluster:
         if os.geteuid() == 0:
             shutil.chown(path, "postgres", "postgres")
 
-    def _run(self, command: List[str]) -> None:
-        if os.geteuid() == 0 and Path(command[0]).name in ("initdb",):
-            command = ["runuser", "-u", "postgres", "--", *command]
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    @staticmethod
+    def _run(command: List[str], as_postgres: bool = False) -> None:
+        subprocess.run(_as_postgres(command) if as_postgres else command, check=True, stdout=subprocess.DEVNULL)
 
     @staticmethod
     def _call(command: List[str]) -> bool:
@@ -187,6 +186,11 @@ class Cluster:
                 return
             time.sleep(0.5)
         raise RuntimeError(f"{name} not up after {START_TIMEOUT} s: see {self.dir / name}.log")
+
+
+def _as_postgres(command: List[str]) -> List[str]:
+    """PostgreSQL refuses to run as root: as root, run it as Debian's postgres user."""
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
 
 
 def _postgres_bin() -> Path:
