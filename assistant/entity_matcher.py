@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import List
+from typing import List, Optional, Tuple
 
 import spacy
+from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.util import filter_spans
 
@@ -40,7 +41,7 @@ class Match:
 
 class EntityMatcher:
     def __init__(self, kb: FactBase):
-        self._nlp = spacy.blank("fi")
+        self._nlp = _blank_finnish()
         self._matcher = Matcher(self._nlp.vocab)
         self._types = {}
         for entity in kb.entities.values():
@@ -58,7 +59,19 @@ class EntityMatcher:
         return [Match(s.label_, self._types[s.label_], s.start_char, s.end_char, s.text) for s in spans]
 
 
-@lru_cache(maxsize=1)
+_default: Optional[Tuple[FactBase, EntityMatcher]] = None
+
+
 def default_matcher() -> EntityMatcher:
-    """The matcher for the project's fact base, built on first use (it takes a second)."""
-    return EntityMatcher(factbase.current())
+    """The matcher for the fact base as it is now (factbase.current()): built again after an edit, so
+    a new city's names are found in the next question."""
+    global _default
+    kb = factbase.current()
+    if _default is None or _default[0] is not kb:
+        _default = (kb, EntityMatcher(kb))
+    return _default[1]
+
+
+@lru_cache(maxsize=1)
+def _blank_finnish() -> Language:
+    return spacy.blank("fi")  # the slow part (about a second): made once, kept over edits

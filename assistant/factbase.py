@@ -7,9 +7,10 @@ Loading is all or nothing: a file with any problem raises FactBaseError listing 
 from __future__ import annotations
 
 import datetime
+import logging
+import os
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -19,6 +20,9 @@ LANGUAGES = ("fi", "sv", "en")
 ENTITY_TYPES = ("city", "network", "organisation", "region")
 ATTRIBUTES = ("since", "staff")
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "facts" / "international_work.yml"
+FACT_BASE_ENV = "FACT_BASE"  # another fact base file, for the tests or a staging copy
+
+logger = logging.getLogger(__name__)
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _NUMBER = re.compile(r"\d+")
@@ -134,10 +138,40 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Mapping:
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-@lru_cache(maxsize=1)
+_current: Optional[Tuple[Tuple[Any, ...], FactBase]] = None  # (the file's path, mtime and size; its facts)
+
+
+def path() -> Path:
+    """The fact base file the assistant serves: $FACT_BASE, or facts/international_work.yml."""
+    return Path(os.environ.get(FACT_BASE_ENV) or DEFAULT_PATH)
+
+
 def current() -> FactBase:
-    """The project's fact base, loaded and validated on first use."""
-    return load(DEFAULT_PATH)
+    """The fact base as the file is now. An editor's save goes live at the next question: the file is
+    read again whenever its modification time or size changes, which costs one stat() per call. An
+    edit with problems is rejected with every problem in the log, and the facts loaded before keep
+    serving; FactBaseError is raised only when no valid fact base was ever loaded."""
+    global _current
+    file = path()
+    try:
+        stat = file.stat()
+        stamp: Tuple[Any, ...] = (file, stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        stamp = (file, None, None)
+    if _current is not None and _current[0] == stamp:
+        return _current[1]
+    try:
+        facts = load(file)
+    except FactBaseError as error:
+        if _current is None:
+            raise
+        logger.error("fact base edit rejected, the previous facts keep serving: %s", error)
+        _current = (stamp, _current[1])  # logged once per edit, not once per question
+        return _current[1]
+    if _current is not None:
+        logger.info("fact base reloaded from %s", file)
+    _current = (stamp, facts)
+    return facts
 
 
 def load(path: Path = DEFAULT_PATH) -> FactBase:

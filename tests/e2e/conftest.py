@@ -56,6 +56,9 @@ class Servers:
         self.rasa_url = f"http://127.0.0.1:{self.rasa_port}"
         self.page_url = f"http://127.0.0.1:{self.web_port}/"
         self.tracker_db = workdir / "tracker.db"
+        # The servers serve a copy of the fact base, which a test may edit as an editor would.
+        shutil.copytree(ROOT / "facts", workdir / "facts")
+        self.fact_base = workdir / "facts" / "international_work.yml"
         self.env = {
             **os.environ,
             "TF_CPP_MIN_LOG_LEVEL": "2",
@@ -66,6 +69,7 @@ class Servers:
             "WEB_PORT": str(self.web_port),
             "TRACKER_STORE_URL": f"sqlite:///{self.tracker_db}",
             "RUN_DIR": str(workdir),
+            "FACT_BASE": str(self.fact_base),
             "RASA_API_TOKEN": "",  # the API off, whatever the caller's environment says
         }
         self.actions: Optional[subprocess.Popen] = None
