@@ -13,12 +13,12 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONUNBUFFERED := 1
 
-.PHONY: run run-cluster test setup train validate test-conversations test-python test-cluster eval bench shell clean
+.PHONY: run run-cluster test setup train validate check-facts test-conversations test-python test-cluster eval bench shell clean
 
 run: $(MODEL)
 	scripts/run-servers
 
-test: validate $(MODEL) test-conversations test-python test-cluster eval
+test: check-facts validate $(MODEL) test-conversations test-python test-cluster eval
 
 setup: $(BIN)/.installed
 
@@ -35,6 +35,10 @@ $(MODEL): $(BIN)/.installed $(TRAINING_INPUTS)
 
 validate: $(BIN)/.installed
 	$(BIN)/rasa data validate --fail-on-warnings
+
+# The fact base's every problem as file:line: record: field: problem (scripts/check-facts).
+check-facts: $(BIN)/.installed
+	$(BIN)/python scripts/check-facts
 
 # The conversation tests (tests/conversations/): NLU and dialogue together, any wrong prediction fails.
 test-conversations: $(MODEL)

@@ -202,6 +202,7 @@ class _Validator:
     def __init__(self, path: Path):
         self.path = path
         self.problems: List[str] = []
+        self.declared: Dict[str, set] = {}  # each section's ids, valid records or not
 
     def problem(self, line: int, record: str, field: str, message: str) -> None:
         self.problems.append(f"{self.path}:{line}: {record}: {field}: {message}")
@@ -255,7 +256,13 @@ class _Validator:
             seen.add(record_id)
             if not missing:
                 valid.append(item)
+        self.declared[section] = seen
         return valid
+
+    def unknown(self, section: str, record_id: Any, known: Dict[str, Any]) -> bool:
+        """Whether an id names no record of the section. A record with problems of its own is not
+        unknown: its references would only repeat them."""
+        return record_id not in known and record_id not in self.declared.get(section, set())
 
     def texts(self, item: _Mapping, field: str, kind: str, lists: bool = False) -> Dict[str, Any]:
         """A field with a value in each of fi, sv and en: non-empty text (or a list of texts)."""
@@ -339,17 +346,17 @@ class _Validator:
     def fact(self, item: _Mapping, sources, entities, topics) -> Fact:
         record = f"fact '{item['id']}'"
         line = item.key_lines.get
-        if item["topic"] not in topics:
+        if self.unknown("topics", item["topic"], topics):
             self.problem(line("topic"), record, "topic", f"unknown topic '{item['topic']}'")
         about = item["about"]
         if not isinstance(about, list) or not about:
             self.problem(line("about"), record, "about", "must be a non-empty list of entity ids")
             about = []
         for entity in about:
-            if entity not in entities:
+            if self.unknown("entities", entity, entities):
                 self.problem(line("about"), record, "about", f"unknown entity '{entity}'")
         source = sources.get(item["source"])
-        if source is None:
+        if self.unknown("sources", item["source"], sources):
             self.problem(line("source"), record, "source", f"unknown source '{item['source']}'")
         attribute = item.get("attribute")
         if attribute is not None and attribute not in ATTRIBUTES:
