@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONUNBUFFERED := 1
 
-.PHONY: run run-cluster test setup train validate check-facts test-conversations test-python test-cluster eval bench shell clean
+.PHONY: run run-cluster test setup train validate check-facts report test-conversations test-python test-cluster eval bench shell clean
 
 run: $(MODEL)
 	scripts/run-servers
@@ -39,6 +39,11 @@ validate: $(BIN)/.installed
 # The fact base's every problem as file:line: record: field: problem (scripts/check-facts).
 check-facts: $(BIN)/.installed
 	$(BIN)/python scripts/check-facts
+
+# What residents asked that the assistant could not answer, alike questions grouped, most asked first;
+# all of it in var/unanswered-report.csv (scripts/report.py).
+report: $(BIN)/.installed
+	$(BIN)/python scripts/report.py
 
 # The conversation tests (tests/conversations/): NLU and dialogue together, any wrong prediction fails.
 test-conversations: $(MODEL)

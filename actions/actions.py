@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from assistant import factbase
+from assistant import factbase, unanswered
 from assistant.factbase import FactBaseError
 from assistant.language import reply_language
 from assistant.replies import Context, Mention, Replies, Reply, unavailable
@@ -20,14 +20,19 @@ logger = logging.getLogger(__name__)
 NOT_CANDIDATES = {"nlu_fallback", "out_of_scope", "deny", "ask_about"}
 
 
-def _reply(tracker: Tracker, dispatcher: CollectingDispatcher, compose) -> List[Dict[Text, Any]]:
-    """Choose the language, compose the reply with `compose(replies)`, send it, and keep the context."""
+def _reply(
+    tracker: Tracker, dispatcher: CollectingDispatcher, compose, unanswered_kind: Optional[str] = None
+) -> List[Dict[Text, Any]]:
+    """Choose the language, compose the reply with `compose(replies)`, send it, and keep the context.
+    A question the assistant could not answer is kept for the editors' report (assistant.unanswered)."""
     message = tracker.latest_message or {}
     lang = reply_language(
         requested=(message.get("metadata") or {}).get("language"),
         detected=message.get("language"),  # set by assistant.nlu_components.LanguageDetector
         current=tracker.get_slot("language"),
     )
+    if unanswered_kind:
+        _keep_unanswered(tracker, unanswered_kind, lang)
     try:
         replies = Replies(factbase.current(), lang)
     except FactBaseError as error:
@@ -39,6 +44,24 @@ def _reply(tracker: Tracker, dispatcher: CollectingDispatcher, compose) -> List[
     if reply.context is not None:
         events += [SlotSet("topic", reply.context.topic), SlotSet("subject", reply.context.subject)]
     return events
+
+
+def _keep_unanswered(tracker: Tracker, kind: str, lang: str) -> None:
+    question = _question_text(tracker)
+    if not question:
+        return
+    try:
+        unanswered.record(kind, question, lang, tracker.latest_message.get("intent_ranking", []))
+    except OSError as error:  # the resident's reply matters more than the report
+        logger.warning("unanswered question not kept: %s", error)
+
+
+def _question_text(tracker: Tracker) -> Optional[str]:
+    """The resident's own words: after a button ("None of these"), the question before it."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user" and event.get("text") and not event["text"].startswith("/"):
+            return event["text"]
+    return None
 
 
 class ActionAnswer(Action):
@@ -70,7 +93,7 @@ class ActionOutOfScope(Action):
         return "action_out_of_scope"
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
-        return _reply(tracker, dispatcher, lambda replies: replies.out_of_scope())
+        return _reply(tracker, dispatcher, lambda replies: replies.out_of_scope(), "out_of_scope")
 
 
 class ActionClarify(Action):
@@ -82,14 +105,14 @@ class ActionClarify(Action):
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
         if tracker.get_intent_of_latest_message() == "deny" or _asked_already(tracker):
-            return _reply(tracker, dispatcher, lambda replies: replies.fallback())
+            return _reply(tracker, dispatcher, lambda replies: replies.fallback(), "fallback")
         ranking = [
             i["name"]
             for i in tracker.latest_message.get("intent_ranking", [])
             if i["name"] not in NOT_CANDIDATES
         ]
         context = Context(tracker.get_slot("topic"), tracker.get_slot("subject"))
-        return _reply(tracker, dispatcher, lambda replies: replies.did_you_mean(ranking, context))
+        return _reply(tracker, dispatcher, lambda replies: replies.did_you_mean(ranking, context), "low_confidence")
 
 
 def _asked_already(tracker: Tracker) -> bool:

@@ -22,6 +22,14 @@ def lang(request) -> str:
     return request.param
 
 
+@pytest.fixture(autouse=True)
+def unanswered_log(tmp_path, monkeypatch) -> Path:
+    """Where the actions keep unanswered questions during a test: never the project's own log."""
+    log = tmp_path / "unanswered.jsonl"
+    monkeypatch.setenv("UNANSWERED_LOG", str(log))
+    return log
+
+
 @pytest.fixture
 def kb() -> factbase.FactBase:
     return factbase.current()

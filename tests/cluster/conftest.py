@@ -5,6 +5,7 @@ Debian's postgresql, redis-server and nginx (make test-cluster installs them).""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import uuid
@@ -49,7 +50,7 @@ def cluster():
     # In the project's var/, not pytest's temporary folder: PostgreSQL runs as its own user, and
     # pytest's folders are open to root only.
     workdir = ROOT / "var" / f"test-cluster-{uuid.uuid4().hex[:8]}"
-    running = RunningCluster(workdir, ports)
+    running = RunningCluster(workdir, ports, env={**os.environ, "UNANSWERED_LOG": str(workdir / "unanswered.jsonl")})
     running.start()
     yield running
     running.stop()

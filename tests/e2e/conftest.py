@@ -70,6 +70,7 @@ class Servers:
             "TRACKER_STORE_URL": f"sqlite:///{self.tracker_db}",
             "RUN_DIR": str(workdir),
             "FACT_BASE": str(self.fact_base),
+            "UNANSWERED_LOG": str(workdir / "unanswered.jsonl"),
             "RASA_API_TOKEN": "",  # the API off, whatever the caller's environment says
         }
         self.actions: Optional[subprocess.Popen] = None

@@ -2,6 +2,8 @@
 
 The servers log at DEBUG level in these tests (conftest.py), the most they ever write."""
 
+import json
+
 import pytest
 
 from assistant import factbase
@@ -42,3 +44,12 @@ def test_personal_data_is_masked_in_the_store_and_absent_from_the_logs(servers, 
 def test_masking_leaves_the_question_answerable(servers, sender):
     replies = servers.ask(sender, "Soitin numeroon 09 310 1691, mutta kuinka moni ECHA:ssa työskentelee?")
     assert factbase.current().facts["echa_staff"].text["fi"] in "\n".join(r["text"] for r in replies)
+
+
+def test_an_unanswered_question_is_kept_for_the_editors_masked(servers, sender):
+    servers.ask(sender, "What's the weather like tomorrow? Mail me at john.smith@example.com", metadata={"language": "en"})
+    kept = [json.loads(line) for line in (servers.workdir / "unanswered.jsonl").read_text().splitlines()]
+    (entry,) = [e for e in kept if "weather" in e["text"]]
+    assert entry["text"] == "What's the weather like tomorrow? Mail me at [e-mail]"
+    assert entry["language"] == "en" and entry["kind"] in ("out_of_scope", "low_confidence", "fallback")
+    assert not any("john.smith@example.com" in e["text"] for e in kept)
