@@ -37,6 +37,17 @@ class FactBaseError(ValueError):
 
 
 @dataclass(frozen=True)
+class Freshness:
+    """When an answer says its facts may be out of date, and where current details are."""
+
+    max_age_years: float = 2.0
+    website: Optional[str] = None
+
+    def is_old(self, day: datetime.date, today: datetime.date) -> bool:
+        return (today - day).days > self.max_age_years * 365.25
+
+
+@dataclass(frozen=True)
 class Source:
     id: str
     publisher: Dict[str, str]
@@ -88,6 +99,7 @@ class FactBase:
     topics: Dict[str, Topic]
     facts: Dict[str, Fact]
     city: str  # the city whose page this is: naming it does not narrow a question
+    freshness: Freshness = Freshness()
 
     def find_entity(self, value: str) -> Optional[Entity]:
         """The entity with this id, or with this name or alias in any language."""
@@ -211,7 +223,7 @@ class _Validator:
         if not isinstance(raw, dict):
             raise FactBaseError([f"{self.path}:1: the file must be a mapping of {', '.join(self.SECTIONS)}"])
         for key in raw:
-            if key not in self.SECTIONS:
+            if key not in self.SECTIONS + ("freshness",):
                 self.problem(raw.key_lines.get(key, 1), "file", key, "unknown section")
         records = {section: self.records(raw, section) for section in self.SECTIONS[1:]}
         sources = {r["id"]: self.source(r) for r in records["sources"]}
@@ -223,9 +235,31 @@ class _Validator:
         city = raw.get("city")
         if city not in entities:
             self.problem(raw.key_lines.get("city", 1), "file", "city", f"must name an entity, not '{city}'")
+        freshness = self.freshness(raw)
         if self.problems:
             raise FactBaseError(self.problems)
-        return FactBase(self.path, sources, entities, topics, facts, city)
+        return FactBase(self.path, sources, entities, topics, facts, city, freshness)
+
+    def freshness(self, raw: _Mapping) -> Freshness:
+        item = raw.get("freshness")
+        if item is None:
+            return Freshness()
+        line = raw.key_lines.get("freshness", 1)
+        if not isinstance(item, dict):
+            self.problem(line, "file", "freshness", "must be a mapping of max_age_years and website")
+            return Freshness()
+        for key in sorted(item.keys() - {"max_age_years", "website"}):
+            self.problem(item.key_lines.get(key, line), "freshness", key, "unknown field")
+        age = item.get("max_age_years", Freshness.max_age_years)
+        if isinstance(age, bool) or not isinstance(age, (int, float)) or age <= 0:
+            self.problem(item.key_lines.get("max_age_years", line), "freshness", "max_age_years",
+                         "must be a number of years above 0")
+            age = Freshness.max_age_years
+        website = item.get("website")
+        if website is not None and not (isinstance(website, str) and re.match(r"https?://\S+$", website)):
+            self.problem(item.key_lines.get("website", line), "freshness", "website", "must be a web address")
+            website = None
+        return Freshness(float(age), website)
 
     def records(self, raw: _Mapping, section: str) -> List[_Mapping]:
         """The section's records that have the required fields and a unique id."""

@@ -7,6 +7,7 @@ the conversation was last about, so that "what about Berlin?" and "how many work
 
 from __future__ import annotations
 
+import datetime
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -62,9 +63,10 @@ def payload(intent: str, entity: Optional[Entity] = None) -> str:
 
 
 class Replies:
-    def __init__(self, kb: FactBase, lang: str):
+    def __init__(self, kb: FactBase, lang: str, today: Optional[datetime.date] = None):
         self.kb = kb
         self.lang = lang
+        self.today = today or datetime.date.today()  # how old the facts are
 
     def say(self, key: str, **values: str) -> str:
         return say(key, self.lang, **values)
@@ -115,6 +117,13 @@ class Replies:
                     date=self.date(source_id),
                 )
             )
+            if self.kb.freshness.is_old(source.date, self.today):
+                website = self.kb.freshness.website
+                paragraphs.append(
+                    self.say("dated", date=self.date(source_id), website=website)
+                    if website
+                    else self.say("dated_no_website", date=self.date(source_id))
+                )
         return "\n\n".join(paragraphs)
 
     # --- answers ----------------------------------------------------------------------------------

@@ -1,0 +1,71 @@
+"""An answer from facts older than the fact base's `freshness.max_age_years` says so, with the date and
+where current details are."""
+
+import dataclasses
+import datetime
+import shutil
+
+import pytest
+import yaml
+
+from assistant import factbase
+from assistant.factbase import FactBaseError, Freshness
+from assistant.replies import Context, Replies, say
+
+PAGE_DATE = datetime.date(2019, 12, 6)
+PAGE_DATE_SHOWN = {"fi": "6.12.2019", "sv": "6.12.2019", "en": "6 December 2019"}
+
+
+def echa_answer(kb, lang, today):
+    return Replies(kb, lang, today=today).answer("ask_echa", [], Context(None, None)).text
+
+
+def test_the_project_says_facts_grow_old_after_2_years_and_points_to_the_citys_website(kb):
+    assert kb.freshness == Freshness(2.0, "https://www.hel.fi")
+
+
+def test_an_answer_within_the_age_has_no_warning(kb, lang):
+    answer = echa_answer(kb, lang, PAGE_DATE + datetime.timedelta(days=365))
+    assert say("dated", lang, date=PAGE_DATE_SHOWN[lang], website=kb.freshness.website) not in answer
+    assert "https://www.hel.fi" not in answer
+
+
+def test_an_answer_past_the_age_says_the_date_and_where_current_details_are(kb, lang):
+    answer = echa_answer(kb, lang, PAGE_DATE + datetime.timedelta(days=2 * 366))
+    assert answer.endswith(say("dated", lang, date=PAGE_DATE_SHOWN[lang], website="https://www.hel.fi"))
+    assert answer.count("https://www.hel.fi") == 1  # once, however many facts the answer has
+
+
+def test_today_the_2019_page_is_past_the_age(kb, lang):
+    assert "https://www.hel.fi" in echa_answer(kb, lang, None)
+
+
+def test_the_age_is_configurable(kb, lang):
+    patient = dataclasses.replace(kb, freshness=Freshness(10, "https://www.hel.fi"))
+    assert "https://www.hel.fi" not in echa_answer(patient, lang, datetime.date(2026, 11, 29))
+
+
+def test_without_a_website_the_warning_still_gives_the_date(kb, lang):
+    bare = dataclasses.replace(kb, freshness=Freshness(2, None))
+    answer = echa_answer(bare, lang, datetime.date(2026, 11, 29))
+    assert answer.endswith(say("dated_no_website", lang, date=PAGE_DATE_SHOWN[lang]))
+
+
+@pytest.mark.parametrize(
+    "freshness, field",
+    [
+        ({"max_age_years": -1}, "max_age_years"),
+        ({"max_age_years": "two"}, "max_age_years"),
+        ({"max_age_years": 2, "website": "hel.fi"}, "website"),
+        ({"max_age_years": 2, "webiste": "https://www.hel.fi"}, "webiste"),
+    ],
+)
+def test_a_wrong_setting_is_a_located_problem(tmp_path, freshness, field):
+    shutil.copytree(factbase.DEFAULT_PATH.parent, tmp_path / "facts")
+    path = tmp_path / "facts" / factbase.DEFAULT_PATH.name
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["freshness"] = freshness
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(FactBaseError) as error:
+        factbase.load(path)
+    assert f": freshness: {field}: " in str(error.value)
