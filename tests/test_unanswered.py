@@ -8,7 +8,6 @@ import datetime
 import subprocess
 import sys
 
-import pytest
 
 from actions.actions import ActionAnswer, ActionClarify, ActionOutOfScope
 from assistant import unanswered
