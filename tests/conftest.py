@@ -80,3 +80,45 @@ def tracker():
         )
 
     return build
+
+
+class FactEdits:
+    """Changes an editor makes to the fact base, as functions of its parsed YAML."""
+
+    NEW_SOURCE = "city_2026"
+
+    @staticmethod
+    def record(data, section, record_id):
+        return next(r for r in data[section] if r["id"] == record_id)
+
+    def add_source(self, data) -> str:
+        """A newer page of the city's, cited without a copy of it."""
+        data["sources"].append({"id": self.NEW_SOURCE, "publisher": data["sources"][0]["publisher"],
+                                "title": {"fi": "Kansainvälinen toiminta", "sv": "Internationell verksamhet",
+                                          "en": "International activities"}, "date": "2026-01-15"})
+        return self.NEW_SOURCE
+
+    def new_headcount(self, data) -> None:
+        """ECHA's headcount from the newer page: 700 instead of 600."""
+        fact = self.record(data, "facts", "echa_staff")
+        fact.update(source=self.add_source(data), quote="ECHA sysselsätter cirka 700 sakkunniga.")
+        fact["text"].update(fi="ECHA työllistää noin 700 asiantuntijaa.", sv="ECHA sysselsätter cirka 700 sakkunniga.",
+                            en="ECHA employs about 700 experts.")
+
+    def new_partner(self, data) -> None:
+        """Lisbon, a partner city the 2019 page does not name."""
+        data["entities"].append({"id": "lisbon", "type": "city",
+                                 "names": {"fi": "Lissabon", "sv": "Lissabon", "en": "Lisbon"},
+                                 "aliases": {"fi": ["Lisboa"], "sv": ["Lisboa"], "en": ["Lisboa"]}})
+        data["facts"].append({"id": "lisbon_partner", "topic": "partners", "about": ["lisbon"],
+                              "source": self.add_source(data), "quote": "Lissabon är en ny samarbetspartner.",
+                              "text": {"fi": "Lissabon on uusi kumppani.", "sv": "Lissabon är en ny samarbetspartner.",
+                                       "en": "Lisbon is a new partner."}})
+
+    def missing_language(self, data) -> None:
+        self.record(data, "facts", "echa_staff")["text"].pop("sv")
+
+
+@pytest.fixture
+def fact_edits() -> FactEdits:
+    return FactEdits()

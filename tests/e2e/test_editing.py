@@ -31,53 +31,25 @@ def editor(servers):
     servers.fact_base.write_text(original, encoding="utf-8")
 
 
-def record(data, section, record_id):
-    return next(r for r in data[section] if r["id"] == record_id)
-
-
-def source_2026(data):
-    data["sources"].append({"id": "city_2026", "publisher": data["sources"][0]["publisher"],
-                            "title": {"fi": "Kumppanit", "sv": "Samarbetspartner", "en": "Partners"},
-                            "date": "2026-01-15"})
-    return "city_2026"
-
-
-def new_headcount(data):
-    fact = record(data, "facts", "echa_staff")
-    fact.update(source=source_2026(data), quote="ECHA sysselsätter cirka 700 sakkunniga.")
-    fact["text"].update(fi="ECHA työllistää noin 700 asiantuntijaa.", sv="ECHA sysselsätter cirka 700 sakkunniga.",
-                        en="ECHA employs about 700 experts.")
-
-
-def new_partner(data):
-    data["entities"].append({"id": "lisbon", "type": "city",
-                             "names": {"fi": "Lissabon", "sv": "Lissabon", "en": "Lisbon"},
-                             "aliases": {"fi": ["Lisboa"], "sv": ["Lisboa"], "en": ["Lisboa"]}})
-    data["facts"].append({"id": "lisbon_partner", "topic": "partners", "about": ["lisbon"],
-                          "source": source_2026(data), "quote": "Lissabon är en ny samarbetspartner.",
-                          "text": {"fi": "Lissabon on uusi kumppani.", "sv": "Lissabon är en ny samarbetspartner.",
-                                   "en": "Lisbon is a new partner."}})
-
-
-def test_a_new_headcount_is_answered_within_2_s(servers, sender, editor):
-    saved = editor(new_headcount)
+def test_a_new_headcount_is_answered_within_2_s(servers, sender, editor, fact_edits):
+    saved = editor(fact_edits.new_headcount)
     replies = servers.ask(sender, "How many people work at ECHA?")
     assert time.monotonic() - saved < LIVE_WITHIN
     assert "ECHA employs about 700 experts." in text_of(replies)
 
 
-def test_a_new_partner_city_is_recognised_and_answered(servers, sender, editor):
+def test_a_new_partner_city_is_recognised_and_answered(servers, sender, editor, fact_edits):
     before = text_of(servers.ask(sender, "Onko Lissabon Helsingin kumppanikaupunki?"))
     assert "Lissabon on uusi kumppani." not in before
-    saved = editor(new_partner)
+    saved = editor(fact_edits.new_partner)
     replies = servers.ask(sender, "Onko Lissabon Helsingin kumppanikaupunki?")
     assert time.monotonic() - saved < LIVE_WITHIN
     assert "Lissabon on uusi kumppani." in text_of(replies)
     assert "Lisbon is a new partner." in text_of(servers.ask(sender, "Is Lisboa a partner city of Helsinki?"))
 
 
-def test_a_broken_edit_keeps_the_facts_and_is_logged(servers, sender, editor):
-    editor(lambda data: record(data, "facts", "echa_staff")["text"].pop("sv"))
+def test_a_broken_edit_keeps_the_facts_and_is_logged(servers, sender, editor, fact_edits):
+    editor(fact_edits.missing_language)
     replies = servers.ask(sender, "Hur många arbetar på ECHA?")
     assert factbase.current().facts["echa_staff"].text["sv"] in text_of(replies)
     assert "fact 'echa_staff': text.sv: language is missing" in servers.logs()
