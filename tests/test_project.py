@@ -49,14 +49,53 @@ def test_held_out_questions_are_not_in_the_training_data():
             assert normalise(item["text"]) not in trained, (path.name, item["text"])
 
 
-def test_the_nlu_test_split_is_not_in_the_training_data():
+def split_examples(path):
+    for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
+        for line in block["examples"].splitlines():
+            yield block["intent"], line.lstrip("- ")
+
+
+def heldout_and_conversation_sentences():
+    sentences = set()
+    for path in (ROOT / "tests" / "heldout").glob("*.yml"):
+        for item in yaml.safe_load(path.read_text(encoding="utf-8")):
+            sentences |= {normalise(t) for t in [item["text"], *item.get("before", [])]}
+    for path in (ROOT / "tests" / "conversations").glob("*.yml"):
+        for story in yaml.safe_load(path.read_text(encoding="utf-8"))["stories"]:
+            sentences |= {normalise(step["user"]) for step in story["steps"] if "user" in step}
+    assert len(sentences) > 250
+    return sentences
+
+
+SPLIT_PATHS = sorted((ROOT / "tests" / "nlu").glob("test_split_*.yml"))
+
+
+def test_the_nlu_test_split_has_250_sentences_a_language_over_every_intent(domain):
+    assert len(SPLIT_PATHS) == 3
+    for path in SPLIT_PATHS:
+        examples = list(split_examples(path))
+        assert len(examples) >= 250, path.name
+        assert {intent for intent, _ in examples} == set(domain["intents"]), path.name
+
+
+def test_the_nlu_test_split_shares_no_sentence_with_training_or_other_tests():
     trained = training_examples()
-    paths = sorted((ROOT / "tests" / "nlu").glob("test_split_*.yml"))
-    assert len(paths) == 3
-    for path in paths:
-        for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
-            for line in block["examples"].splitlines():
-                assert normalise(line.lstrip("- ")) not in trained, (path.name, line)
+    elsewhere = heldout_and_conversation_sentences()
+    seen = set()
+    for path in SPLIT_PATHS:
+        for _, text in split_examples(path):
+            sentence = normalise(text)
+            assert sentence not in trained, (path.name, "in data/nlu", text)
+            assert sentence not in elsewhere, (path.name, "in tests/heldout or tests/conversations", text)
+            assert sentence not in seen, (path.name, "twice in the split", text)
+            seen.add(sentence)
+
+
+def test_the_nlu_test_split_marks_only_the_domains_entities(domain):
+    for path in SPLIT_PATHS:
+        for _, text in split_examples(path):
+            for entity in re.findall(r"\]\(([^)]*)\)", text):
+                assert entity in domain["entities"], (path.name, text)
 
 
 def test_the_eval_baseline_is_rasas_default_pipeline_with_fixed_seeds():
