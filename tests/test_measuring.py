@@ -1,7 +1,11 @@
-"""The arithmetic of `make eval` and `make bench` (scripts/evaluate.py, scripts/benchmark.py)."""
+"""The arithmetic of `make eval` and `make bench` (scripts/evaluate.py, scripts/baseline.py,
+scripts/benchmark.py)."""
+
+import json
 
 import pytest
 
+import baseline
 import benchmark
 import evaluate
 
@@ -51,7 +55,7 @@ def test_the_benchmark_sends_questions_and_greetings_in_every_language():
 
 def test_scores_count_intents_and_exact_entity_spans():
     gold = [("a", "greet", {("city", 0, 5)}), ("b", "greet", set()), ("c", "deny", {("city", 2, 4)})]
-    predicted = [("greet", {("city", 0, 5)}), ("deny", {("city", 1, 4)}), ("deny", set())]
+    predicted = [("greet", {("city", 0, 5)}, 0.9), ("deny", {("city", 1, 4)}, 0.8), ("deny", set(), 0.7)]
     s = evaluate.scores(gold, predicted)
     assert s["accuracy"] == pytest.approx(2 / 3)
     assert s["macro_f1"] == pytest.approx((2 / 3 + 2 / 3) / 2)  # greet P1 R.5, deny P.5 R1
@@ -78,3 +82,138 @@ def test_a_missed_training_target_names_diets_share():
     training = [("CountVectorsFeaturizer", 1.0), ("DIETClassifier", 96.0)]
     notes = benchmark.missed_notes({**met, "cold training (s)": 120.9}, [], {}, training)
     assert "121 s, of which DIET 96 s" in notes
+
+
+@pytest.mark.parametrize(
+    "only_first, only_second, p",
+    # Two-sided exact binomial p-values with p = 1/2 (as scipy.stats.binomtest gives them).
+    [(0, 6, 0.03125), (6, 0, 0.03125), (0, 5, 0.0625), (3, 12, 0.03515625), (10, 2, 0.03857421875),
+     (1, 1, 1.0), (5, 5, 1.0), (0, 0, 1.0)],
+)
+def test_mcnemars_exact_test_counts_only_the_discordant_sentences(only_first, only_second, p):
+    assert evaluate.mcnemar_exact(only_first, only_second) == pytest.approx(p)
+
+
+def predictions(intents):
+    return [(intent, set(), None) for intent in intents]
+
+
+def test_the_project_is_better_worse_or_on_par_by_mcnemars_test():
+    gold = [(str(n), "greet", set()) for n in range(20)]
+    right, wrong = "greet", "deny"
+    six_more = predictions([right] * 20)
+    six_fewer = predictions([wrong] * 6 + [right] * 14)
+    assert evaluate.compare(gold, six_more, six_fewer)["verdict"] == "better"
+    assert evaluate.compare(gold, six_fewer, six_more)["verdict"] == "worse"
+    five_fewer = predictions([wrong] * 5 + [right] * 15)
+    assert evaluate.compare(gold, five_fewer, six_more) == {
+        "project_only": 0, "baseline_only": 5, "p": 0.0625, "verdict": "on par"}
+    # A sentence both get wrong, in different ways, is no evidence either way.
+    assert evaluate.compare(gold, predictions(["thank"] + [right] * 19),
+                            predictions(["deny"] + [right] * 19))["verdict"] == "on par"
+
+
+def result(f1, verdicts, digest="d"):
+    systems = {name: {"accuracy": f1, "macro_f1": f1, "entity_f1": 1.0, "digest": digest}
+               for name in ("project", *evaluate.BASELINES)}
+    comparisons = {b: {"project_only": 0, "baseline_only": 0, "p": 0.5 if v == "on par" else 0.01, "verdict": v}
+                   for b, v in zip(evaluate.BASELINES, verdicts)}
+    languages = {lang: {"examples": 252, "systems": systems, "comparisons": comparisons}
+                 for lang in evaluate.LANGUAGES}
+    return {"settings": {name: "0" for name in evaluate.SETTINGS}, "languages": languages,
+            "failures": evaluate.gate_failures(languages)}
+
+
+def test_the_gate_fails_below_the_target_or_when_significantly_worse():
+    assert result(0.96, ["on par", "better"])["failures"] == []
+    assert len(result(0.949, ["on par", "better"])["failures"]) == 3
+    worse = result(0.99, ["worse", "better"])["failures"]
+    assert len(worse) == 3 and all("rasa default" in f for f in worse)
+
+
+def test_the_report_gives_each_verdict_with_its_p_value_and_the_other_settings(tmp_path):
+    reference = result(0.98, ["on par", "better"], digest="aaa")
+    (tmp_path / "evaluation.json").write_text(json.dumps(reference))
+    text = evaluate.report(tmp_path)
+    assert "| fi | rasa default | 0 | 0 | 0.5 | on par |" in text
+    assert "| en | tf-idf 1-nn | 0 | 0 | 0.01 | better |" in text
+    assert "Gate: passed." in text and "other settings" not in text
+    runs = [{"name": "again", "result": reference},
+            {"name": "oneDNN on", "result": result(0.97, ["on par", "better"], digest="bbb")}]
+    (tmp_path / "determinism.json").write_text(json.dumps(runs))
+    lines = evaluate.report(tmp_path).splitlines()
+    assert any(line.startswith("| again |") and "| yes | yes |" in line for line in lines)
+    assert any(line.startswith("| oneDNN on |") and "| no | no |" in line and "0.970 / 0.970 / 0.970" in line
+               for line in lines)
+
+
+def test_equal_fingerprints_only_for_the_same_predictions_and_confidences():
+    one = [("greet", {("city", 0, 3)}, 0.9000000000000001)]
+    assert evaluate.digest(one) == evaluate.digest(list(one))
+    assert evaluate.digest(one) != evaluate.digest([("greet", {("city", 0, 3)}, 0.9)])
+    assert evaluate.digest(one) != evaluate.digest([("deny", {("city", 0, 3)}, 0.9000000000000001)])
+
+
+def test_the_baselines_cache_key_changes_with_each_input(tmp_path, monkeypatch):
+    config, nlu = tmp_path / "config.yml", tmp_path / "nlu"
+    config.write_text("pipeline: []\n")
+    (nlu / "fi").mkdir(parents=True)
+    (nlu / "fi" / "chitchat.yml").write_text("nlu: []\n")
+    for name in evaluate.SETTINGS:
+        monkeypatch.setenv(name, "1")
+    key = baseline.cache_key(config, nlu)
+    assert baseline.cache_key(config, nlu) == key
+    keys = {key}
+
+    def changed():
+        new = baseline.cache_key(config, nlu)
+        assert new not in keys
+        keys.add(new)
+
+    config.write_text("pipeline: [{name: WhitespaceTokenizer}]\n")
+    changed()
+    (nlu / "fi" / "chitchat.yml").write_text("nlu: [{intent: greet}]\n")
+    changed()
+    (nlu / "sv").mkdir()
+    (nlu / "sv" / "chitchat.yml").write_text("nlu: []\n")
+    changed()
+    for name in evaluate.SETTINGS:
+        monkeypatch.setenv(name, "2")
+        changed()
+    monkeypatch.setattr(baseline.sys, "version", "3.10.99")
+    changed()
+    real = baseline.metadata.distributions
+    monkeypatch.setattr(baseline.metadata, "distributions", lambda: list(real())[1:])
+    changed()
+
+
+def test_the_baseline_is_trained_once_then_taken_from_the_cache(tmp_path, monkeypatch):
+    config, nlu, cache = tmp_path / "config.yml", tmp_path / "nlu", tmp_path / "cache"
+    config.write_text("pipeline: []\n")
+    nlu.mkdir()
+    out = tmp_path / "models" / "baseline.tar.gz"
+    trained = []
+
+    def train(config, nlu, out):
+        trained.append(config.read_text())
+        out.write_text(f"model {len(trained)}")
+
+    monkeypatch.setattr(baseline, "train", train)
+
+    def make_baseline(cache_dir=cache):
+        argv = ["baseline.py", "--config", str(config), "--nlu", str(nlu), "--out", str(out),
+                "--cache", str(cache_dir)]
+        monkeypatch.setattr(baseline.sys, "argv", argv)
+        assert baseline.main() == 0
+
+    make_baseline()
+    make_baseline()
+    out.unlink()
+    make_baseline()
+    assert len(trained) == 1 and out.read_text() == "model 1"
+    config.write_text("pipeline: [{name: WhitespaceTokenizer}]\n")
+    make_baseline()
+    assert len(trained) == 2 and out.read_text() == "model 2"
+    out.unlink()
+    make_baseline(cache_dir="")  # no cache: trained anew
+    assert len(trained) == 3
