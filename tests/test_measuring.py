@@ -142,9 +142,21 @@ def test_the_report_gives_each_verdict_with_its_p_value_and_the_other_settings(t
             {"name": "oneDNN on", "result": result(0.97, ["on par", "better"], digest="bbb")}]
     (tmp_path / "determinism.json").write_text(json.dumps(runs))
     lines = evaluate.report(tmp_path).splitlines()
-    assert any(line.startswith("| again |") and "| yes | yes |" in line for line in lines)
-    assert any(line.startswith("| oneDNN on |") and "| no | no |" in line and "0.970 / 0.970 / 0.970" in line
+    assert any(line.startswith("| again |") and "| identical | identical |" in line for line in lines)
+    assert any(line.startswith("| oneDNN on |") and "0.970 / 0.970 / 0.970" in line and "identical" not in line
                for line in lines)
+
+
+def test_other_settings_show_how_far_the_predictions_moved():
+    reference, moved = result(0.98, ["on par", "better"], digest="a"), result(0.98, ["on par", "better"], digest="b")
+    for lang in evaluate.LANGUAGES:
+        reference["languages"][lang]["systems"]["project"]["predictions"] = [["greet", 0.9], ["deny", 0.5]]
+    moved["languages"] = json.loads(json.dumps(reference["languages"]))
+    for lang in evaluate.LANGUAGES:
+        moved["languages"][lang]["systems"]["project"]["digest"] = "b"
+    moved["languages"]["sv"]["systems"]["project"]["predictions"] = [["greet", 0.9000003], ["thank", 0.5]]
+    assert evaluate.drift(reference, reference, "project") == "identical"
+    assert evaluate.drift(moved, reference, "project") == "1 of 6 intents changed; confidences by up to 3e-07"
 
 
 def test_equal_fingerprints_only_for_the_same_predictions_and_confidences():
