@@ -1,4 +1,4 @@
-"""Load, validate and query the fact base (facts/international_work.yml).
+"""Read and validate the fact base (facts/international_work.yml) into the records of assistant.facts.
 
 Loading is all or nothing: a file with any problem raises FactBaseError listing every problem as
 `file:line: record: field: problem`, so the assistant never serves half a fact base.
@@ -10,15 +10,13 @@ import datetime
 import logging
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
 import yaml
 
-LANGUAGES = ("fi", "sv", "en")
-ENTITY_TYPES = ("city", "network", "organisation", "region")
-ATTRIBUTES = ("since", "staff")
+from assistant.facts import ATTRIBUTES, ENTITY_TYPES, LANGUAGES, Entity, Fact, FactBase, Freshness, Source, Topic
+
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "facts" / "international_work.yml"
 FACT_BASE_ENV = "FACT_BASE"  # another fact base file, for the tests or a staging copy
 
@@ -34,98 +32,6 @@ class FactBaseError(ValueError):
     def __init__(self, problems: List[str]):
         self.problems = problems
         super().__init__("invalid fact base:\n" + "\n".join(f"  {p}" for p in problems))
-
-
-@dataclass(frozen=True)
-class Freshness:
-    """When an answer says its facts may be out of date, and where current details are."""
-
-    max_age_years: float = 2.0
-    website: Optional[str] = None
-
-    def is_old(self, day: datetime.date, today: datetime.date) -> bool:
-        return (today - day).days > self.max_age_years * 365.25
-
-
-@dataclass(frozen=True)
-class Source:
-    id: str
-    publisher: Dict[str, str]
-    title: Dict[str, str]
-    date: datetime.date
-    file: Optional[Path]
-
-
-@dataclass(frozen=True)
-class Entity:
-    id: str
-    type: str
-    names: Dict[str, str]
-    aliases: Dict[str, Tuple[str, ...]]
-
-    def spellings(self) -> List[str]:
-        """Every way of writing the entity, in all languages, without repeats."""
-        seen: Dict[str, str] = {}
-        for lang in LANGUAGES:
-            for spelling in (self.names[lang], *self.aliases[lang]):
-                seen.setdefault(spelling.casefold(), spelling)
-        return list(seen.values())
-
-
-@dataclass(frozen=True)
-class Topic:
-    id: str
-    question: Dict[str, str]
-    related: Tuple[str, ...]
-    subject: Optional[str]
-
-
-@dataclass(frozen=True)
-class Fact:
-    id: str
-    topic: str
-    about: Tuple[str, ...]
-    source: str
-    quote: str
-    text: Dict[str, str]
-    attribute: Optional[str]
-
-
-@dataclass(frozen=True)
-class FactBase:
-    path: Path
-    sources: Dict[str, Source]
-    entities: Dict[str, Entity]
-    topics: Dict[str, Topic]
-    facts: Dict[str, Fact]
-    city: str  # the city whose page this is: naming it does not narrow a question
-    freshness: Freshness = Freshness()
-
-    def find_entity(self, value: str) -> Optional[Entity]:
-        """The entity with this id, or with this name or alias in any language."""
-        if value in self.entities:
-            return self.entities[value]
-        folded = value.strip().casefold()
-        for entity in self.entities.values():
-            if folded in (s.casefold() for s in entity.spellings()):
-                return entity
-        return None
-
-    def topic_facts(self, topic_id: str) -> List[Fact]:
-        return [f for f in self.facts.values() if f.topic == topic_id]
-
-    def facts_about(self, entity_id: str, attribute: Optional[str] = None) -> List[Fact]:
-        """Facts about an entity; with an attribute, only the facts that state it."""
-        return [
-            f
-            for f in self.facts.values()
-            if entity_id in f.about and (attribute is None or f.attribute == attribute)
-        ]
-
-    def subjects_with(self, attribute: str) -> List[str]:
-        """Entities whose `attribute` the fact base states, e.g. who has a known headcount."""
-        found = [f.about[0] for f in self.facts.values() if f.attribute == attribute]
-        return list(dict.fromkeys(found))
 
 
 # --- loading --------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import yaml
 
-from assistant.factbase import ATTRIBUTES, LANGUAGES, Entity, Fact, FactBase
+from assistant.facts import ATTRIBUTES, LANGUAGES, Entity, Fact, FactBase
 
 MESSAGES_PATH = Path(__file__).resolve().parent / "messages.yml"
 SMALLTALK = ("greet", "goodbye", "thank", "bot_challenge", "ask_capabilities")

@@ -9,7 +9,8 @@ import pytest
 import yaml
 
 from assistant import factbase
-from assistant.factbase import FactBaseError, Freshness
+from assistant.factbase import FactBaseError
+from assistant.facts import Freshness
 from assistant.replies import Context, Replies, say
 
 PAGE_DATE = datetime.date(2019, 12, 6)

@@ -10,7 +10,8 @@ import pytest
 import yaml
 
 from assistant import factbase
-from assistant.factbase import LANGUAGES, FactBaseError
+from assistant.factbase import FactBaseError
+from assistant.facts import LANGUAGES
 
 
 def page_sentences(path: Path):

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from assistant import factbase
-from assistant.factbase import LANGUAGES
+from assistant.facts import LANGUAGES
 
 HELDOUT = Path(__file__).resolve().parents[1] / "heldout"
 TARGET = 0.90
