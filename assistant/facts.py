@@ -13,6 +13,24 @@ from typing import Dict, List, Optional, Tuple
 LANGUAGES = ("fi", "sv", "en")
 ENTITY_TYPES = ("city", "network", "organisation", "region")
 ATTRIBUTES = ("since", "staff")
+# How sure a source's date is: printed on it, inferred (shown as month and year), or known to the year.
+SURENESS = ("sure", "likely", "year")
+
+
+@dataclass(frozen=True)
+class When:
+    """A day, as sure as its source: a "year" date is any day of that year."""
+
+    day: datetime.date
+    sureness: str = "sure"
+
+    @property
+    def earliest(self) -> datetime.date:
+        return self.day.replace(month=1, day=1) if self.sureness == "year" else self.day
+
+    @property
+    def latest(self) -> datetime.date:
+        return self.day.replace(month=12, day=31) if self.sureness == "year" else self.day
 
 
 @dataclass(frozen=True)
@@ -30,9 +48,18 @@ class Freshness:
 class Source:
     id: str
     publisher: Dict[str, str]
-    title: Dict[str, str]
-    date: datetime.date
-    file: Optional[Path]
+    title: Dict[str, str]  # in the languages it has a title in
+    url: Dict[str, str]  # in the languages it is published in
+    when: When
+    file: Optional[Path]  # the file its facts are quoted from, under facts/sources/
+
+    @property
+    def date(self) -> datetime.date:
+        return self.when.day
+
+    def in_language(self, field: Dict[str, str], lang: str) -> str:
+        """The title or address in the language, or else in English, Swedish or Finnish."""
+        return field.get(lang) or next(field[other] for other in ("en", "sv", "fi") if other in field)
 
 
 @dataclass(frozen=True)
@@ -60,14 +87,30 @@ class Topic:
 
 
 @dataclass(frozen=True)
+class Ending:
+    """When a fact stopped holding, the source that says so with its words, and the fact retold as
+    history in each language."""
+
+    when: When
+    source: str
+    quote: str
+    history: Dict[str, str]
+
+
+@dataclass(frozen=True)
 class Fact:
     id: str
     topic: str
     about: Tuple[str, ...]
     source: str
     quote: str
-    text: Dict[str, str]
+    text: Dict[str, str]  # in the present tense: what holds
     attribute: Optional[str]
+    ended: Optional[Ending] = None
+
+    @property
+    def holds(self) -> bool:
+        return self.ended is None
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,11 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import yaml
 
-from assistant.facts import ATTRIBUTES, LANGUAGES, Entity, Fact, FactBase
+from assistant.facts import ATTRIBUTES, LANGUAGES, Entity, Fact, FactBase, When
 
 MESSAGES_PATH = Path(__file__).resolve().parent / "messages.yml"
 SMALLTALK = ("greet", "goodbye", "thank", "bot_challenge", "ask_capabilities")
 MAX_RELATED = 3
-_MONTHS = "January February March April May June July August September October November December".split()
 
 
 @dataclass(frozen=True)
@@ -96,35 +95,53 @@ class Replies:
 
     # --- facts with their source ------------------------------------------------------------------
 
-    def date(self, source_id: str) -> str:
-        day = self.kb.sources[source_id].date
-        if self.lang == "en":
-            return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-        return f"{day.day}.{day.month}.{day.year}"
+    def date(self, when: When) -> str:
+        """A date no more precise than it is known: 6 December 2019, March 2022, 2022."""
+        day = when.day
+        month = say("months", self.lang).split()[day.month - 1]
+        if when.sureness == "year":
+            return str(day.year)
+        if when.sureness == "likely":
+            return f"{month} {day.year}"
+        return f"{day.day} {month} {day.year}" if self.lang == "en" else f"{day.day}.{day.month}.{day.year}"
+
+    def history(self, fact: Fact) -> str:
+        """An ended fact told as history, with the source of its end: never in the present tense."""
+        ending = fact.ended
+        source = self.kb.sources[ending.source]
+        return f"{ending.history[self.lang].rstrip('.')} ({source.publisher[self.lang]}, {self.date(source.when)})."
 
     def cite(self, *parts: Tuple[Sequence[str], Sequence[Fact]]) -> str:
-        """Paragraphs of (preface, facts), then one line for each source the facts come from."""
-        paragraphs = [" ".join([*preface, *(f.text[self.lang] for f in facts)]) for preface, facts in parts]
-        sources = dict.fromkeys(f.source for _, facts in parts for f in facts)
-        for source_id in sources:
-            source = self.kb.sources[source_id]
+        """Paragraphs of (preface, facts): what holds now, then what ended, as history. Then a line for
+        each source used, and a note when even the newest of them is old."""
+        paragraphs: List[str] = []
+        used: List[str] = []
+        for preface, facts in parts:
+            holding = [f.text[self.lang] for f in facts if f.holds]
+            ended = [f for f in facts if not f.holds]
+            paragraphs.append(" ".join([*preface, *holding]))
+            if ended:
+                paragraphs.append(" ".join(self.history(f) for f in ended))
+            used += [f.source for f in facts] + [f.ended.source for f in ended]
+        sources = [self.kb.sources[s] for s in dict.fromkeys(used)]
+        for source in sources:
             paragraphs.append(
                 self.say(
                     "source",
                     publisher=source.publisher[self.lang],
-                    title=source.title[self.lang],
-                    original=source.title["sv"],
-                    date=self.date(source_id),
-                )
+                    title=source.in_language(source.title, self.lang),
+                    date=self.date(source.when),
+                    url=source.in_language(source.url, self.lang) if source.url else "",
+                ).rstrip(": ")
             )
-            if self.kb.freshness.is_old(source.date, self.today):
-                website = self.kb.freshness.website
-                paragraphs.append(
-                    self.say("dated", date=self.date(source_id), website=website)
-                    if website
-                    else self.say("dated_no_website", date=self.date(source_id))
-                )
-        return "\n\n".join(paragraphs)
+        newest = max(sources, key=lambda s: s.when.latest, default=None)
+        if newest is not None and self.kb.freshness.is_old(newest.when.latest, self.today):
+            website = self.kb.freshness.website
+            date = self.date(newest.when)
+            paragraphs.append(
+                self.say("dated", date=date, website=website) if website else self.say("dated_no_website", date=date)
+            )
+        return "\n\n".join(p for p in paragraphs if p)
 
     # --- answers ----------------------------------------------------------------------------------
 
@@ -172,7 +189,8 @@ class Replies:
         return self.about(subject)
 
     def partner_check(self, city: Optional[Entity], unknown: Sequence[Mention]) -> Reply:
-        """ "Is X a partner?": yes with the fact that says so, or no with the partners the page names."""
+        """ "Is X a partner?": yes with the facts that say so; "not any more" with the history of a
+        partnership that ended; or no, with today's partners and those that ended."""
         partner_facts = self.kb.topic_facts("partners")
         buttons = self.related_buttons("partners")
         if city is None:  # a city the fact base lacks, by its name ("Oslo")
@@ -180,8 +198,10 @@ class Replies:
             return Reply(self.cite(([preface], partner_facts)), buttons, Context("partners", None))
         name = city.names[self.lang]
         facts = [f for f in partner_facts if city.id in f.about]
-        if facts:
+        if any(f.holds for f in facts):
             text = self.cite(([self.say("partner_yes", city=name)], facts))
+        elif facts:
+            text = self.cite(([self.say("partner_no_longer", city=name)], facts))
         else:
             elsewhere = [f for f in self.kb.facts_about(city.id) if f.topic != "partners"]
             parts = [([self.say("partner_no", city=name)], partner_facts)]
