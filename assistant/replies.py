@@ -42,6 +42,7 @@ class Reply:
     text: str
     buttons: List[Tuple[str, str]] = field(default_factory=list)  # (title, payload)
     context: Optional[Context] = None  # None: the conversation's context stays as it was
+    caption: Optional[Dict] = None  # the sources and the age note, shown under the answer (see cite)
 
 
 @lru_cache(maxsize=1)
@@ -111,9 +112,12 @@ class Replies:
         source = self.kb.sources[ending.source]
         return f"{ending.history[self.lang].rstrip('.')} ({source.publisher[self.lang]}, {self.date(source.when)})."
 
-    def cite(self, *parts: Tuple[Sequence[str], Sequence[Fact]]) -> str:
-        """Paragraphs of (preface, facts): what holds now, then what ended, as history. Then a line for
-        each source used, and a note when even the newest of them is old."""
+    def cite(self, parts: Sequence[Tuple[Sequence[str], Sequence[Fact]]], buttons: List[Tuple[str, str]],
+             context: Context) -> Reply:
+        """A reply of paragraphs of (preface, facts): what holds now, then what ended, as history. Its
+        caption lists each source used and, when even the newest of them is old, says so:
+        {"sources": [{"publisher", "title", "date", "url"}], "note": text or None, "text": all of it as
+        plain text, for clients that show no caption}."""
         paragraphs: List[str] = []
         used: List[str] = []
         for preface, facts in parts:
@@ -124,24 +128,23 @@ class Replies:
                 paragraphs.append(" ".join(self.history(f) for f in ended))
             used += [f.source for f in facts] + [f.ended.source for f in ended]
         sources = [self.kb.sources[s] for s in dict.fromkeys(used)]
-        for source in sources:
-            paragraphs.append(
-                self.say(
-                    "source",
-                    publisher=source.publisher[self.lang],
-                    title=source.in_language(source.title, self.lang),
-                    date=self.date(source.when),
-                    url=source.in_language(source.url, self.lang) if source.url else "",
-                ).rstrip(": ")
-            )
+        listed = [
+            {
+                "publisher": source.publisher[self.lang],
+                "title": source.in_language(source.title, self.lang),
+                "date": self.date(source.when),
+                "url": source.in_language(source.url, self.lang) if source.url else None,
+            }
+            for source in sources
+        ]
+        note = None
         newest = max(sources, key=lambda s: s.when.latest, default=None)
         if newest is not None and self.kb.freshness.is_old(newest.when.latest, self.today):
-            website = self.kb.freshness.website
-            date = self.date(newest.when)
-            paragraphs.append(
-                self.say("dated", date=date, website=website) if website else self.say("dated_no_website", date=date)
-            )
-        return "\n\n".join(p for p in paragraphs if p)
+            website, date = self.kb.freshness.website, self.date(newest.when)
+            note = self.say("dated", date=date, website=website) if website else self.say("dated_no_website", date=date)
+        lines = [self.say("source", **{k: v or "" for k, v in s.items()}).rstrip(": ") for s in listed]
+        caption = {"sources": listed, "note": note, "text": "\n".join([*lines, *([note] if note else [])])}
+        return Reply("\n\n".join(p for p in paragraphs if p), buttons, context, caption if listed else None)
 
     # --- answers ----------------------------------------------------------------------------------
 
@@ -164,16 +167,13 @@ class Replies:
 
     def topic(self, topic_id: str) -> Reply:
         topic = self.kb.topics[topic_id]
-        return Reply(
-            self.cite(((), self.kb.topic_facts(topic_id))),
-            self.related_buttons(topic_id),
-            Context(topic_id, topic.subject),
-        )
+        return self.cite([((), self.kb.topic_facts(topic_id))], self.related_buttons(topic_id),
+                         Context(topic_id, topic.subject))
 
     def about(self, entity: Entity) -> Reply:
         facts = self.kb.facts_about(entity.id)
         topic_id = facts[0].topic
-        return Reply(self.cite(((), facts)), self.related_buttons(topic_id), Context(topic_id, entity.id))
+        return self.cite([((), facts)], self.related_buttons(topic_id), Context(topic_id, entity.id))
 
     def follow_up(self, subject: Optional[Entity], unknown: Sequence[Mention], context: Context) -> Reply:
         """ "What about X?": the last question again, about X; else what the page says of X."""
@@ -195,20 +195,19 @@ class Replies:
         buttons = self.related_buttons("partners")
         if city is None:  # a city the fact base lacks, by its name ("Oslo")
             preface = self.say("partner_no", city=unknown[0].value)
-            return Reply(self.cite(([preface], partner_facts)), buttons, Context("partners", None))
+            return self.cite([([preface], partner_facts)], buttons, Context("partners", None))
         name = city.names[self.lang]
         facts = [f for f in partner_facts if city.id in f.about]
+        context = Context("partners", city.id)
         if any(f.holds for f in facts):
-            text = self.cite(([self.say("partner_yes", city=name)], facts))
-        elif facts:
-            text = self.cite(([self.say("partner_no_longer", city=name)], facts))
-        else:
-            elsewhere = [f for f in self.kb.facts_about(city.id) if f.topic != "partners"]
-            parts = [([self.say("partner_no", city=name)], partner_facts)]
-            if elsewhere:
-                parts.append(([self.say("also_mentioned", city=name)], elsewhere))
-            text = self.cite(*parts)
-        return Reply(text, buttons, Context("partners", city.id))
+            return self.cite([([self.say("partner_yes", city=name)], facts)], buttons, context)
+        if facts:
+            return self.cite([([self.say("partner_no_longer", city=name)], facts)], buttons, context)
+        elsewhere = [f for f in self.kb.facts_about(city.id) if f.topic != "partners"]
+        parts = [([self.say("partner_no", city=name)], partner_facts)]
+        if elsewhere:
+            parts.append(([self.say("also_mentioned", city=name)], elsewhere))
+        return self.cite(parts, buttons, context)
 
     def attribute(self, attribute: str, subject_id: Optional[str], unknown: Sequence[Mention]) -> Reply:
         """ "Since when?" / "How many work there?" about the subject asked or talked about."""
@@ -218,9 +217,7 @@ class Replies:
             return Reply(self.say("which_subject"), choices)
         facts = self.kb.facts_about(subject_id, attribute) if subject_id else []
         if facts:
-            return Reply(
-                self.cite(((), facts)), self.related_buttons(facts[0].topic), Context(attribute, subject_id)
-            )
+            return self.cite([((), facts)], self.related_buttons(facts[0].topic), Context(attribute, subject_id))
         name = self.name(subject_id) if subject_id else unknown[0].value
         return Reply(
             self.say(f"not_stated_{attribute}", subject=name), choices, Context(attribute, subject_id)

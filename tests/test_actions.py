@@ -34,6 +34,15 @@ def source_line(lang):
     return messages()["source"][lang].split("{")[0]
 
 
+def used_in_order(facts):
+    """The sources an answer names, in the order it uses them: what holds first, then the endings."""
+    for fact in facts:
+        yield fact.source
+    for fact in facts:
+        if fact.ended:
+            yield fact.ended.source
+
+
 def history(kb, lang, fact_id):
     return kb.facts[fact_id].ended.history[lang].rstrip(".")
 
@@ -52,8 +61,13 @@ def test_a_topic_question_gets_what_holds_then_what_ended_with_sources_and_relat
         else:
             assert fact.text[lang] not in message["text"]
             assert history(kb, lang, fact.id) in message["text"]
-    assert source_line(lang) in message["text"]
-    assert "2019" in message["text"].split(source_line(lang), 1)[1]
+    caption = message["custom"]
+    used = {f.source for f in facts} | {f.ended.source for f in facts if f.ended}
+    assert [s["url"] for s in caption["sources"]] == list(dict.fromkeys(
+        kb.sources[s].in_language(kb.sources[s].url, lang) for s in used_in_order(facts)))
+    assert len(caption["sources"]) == len(used)
+    assert caption["text"].startswith(source_line(lang)) and caption["note"] in caption["text"]
+    assert source_line(lang) not in message["text"]
     assert 2 <= len(message["buttons"]) <= 3
     assert all(b["payload"].startswith("/ask_") for b in message["buttons"])
     assert slots["language"] == lang and slots["topic"] == topic
@@ -94,7 +108,8 @@ def test_a_suspended_partner_is_no_longer_one_with_when_and_the_source(
     assert history(kb, lang, fact_id) in message["text"]
     source = kb.sources["war_in_ukraine_2022"]
     assert f"({source.publisher[lang]}, {MARCH_2022[lang]})" in message["text"]
-    assert source.url[lang] in message["text"]
+    assert {"publisher": source.publisher[lang], "title": source.title[lang], "date": MARCH_2022[lang],
+            "url": source.url[lang]} in message["custom"]["sources"]
     assert slots["subject"] == city
 
 

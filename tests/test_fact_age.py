@@ -18,7 +18,8 @@ PAGE_DATE_SHOWN = {"fi": "6.12.2019", "sv": "6.12.2019", "en": "6 December 2019"
 
 
 def echa_answer(kb, lang, today):
-    return Replies(kb, lang, today=today).answer("ask_echa", [], Context(None, None)).text
+    """The answer's caption, where the age note goes, as plain text."""
+    return Replies(kb, lang, today=today).answer("ask_echa", [], Context(None, None)).caption["text"]
 
 
 def warned(answer, lang):
@@ -74,3 +75,12 @@ def test_a_wrong_setting_is_a_located_problem(tmp_path, freshness, field):
     with pytest.raises(FactBaseError) as error:
         factbase.load(path)
     assert f": freshness: {field}: " in str(error.value)
+
+
+def test_the_note_follows_the_newest_source_of_the_answer(kb, lang):
+    """The Helsinki Centre's answer rests on sources of 2018, 2019 and 2022 (only the year known)."""
+    def note(today):
+        return Replies(kb, lang, today=today).answer("ask_helsinki_centre", [], Context()).caption["note"]
+
+    assert note(datetime.date(2024, 12, 30)) is None
+    assert note(datetime.date(2026, 11, 30)) == say("dated", lang, date="2022", website="https://www.hel.fi")
