@@ -17,9 +17,9 @@ PAGE_DATE = datetime.date(2019, 12, 6)
 PAGE_DATE_SHOWN = {"fi": "6.12.2019", "sv": "6.12.2019", "en": "6 December 2019"}
 
 
-def echa_answer(kb, lang, today):
-    """The answer's caption, where the age note goes, as plain text."""
-    return Replies(kb, lang, today=today).answer("ask_echa", [], Context(None, None)).caption["text"]
+def page_answer(kb, lang, today):
+    """The caption, where the age note goes, of an answer that rests on the 2019 page alone."""
+    return Replies(kb, lang, today=today).answer("ask_eu_funding", [], Context(None, None)).caption["text"]
 
 
 def warned(answer, lang):
@@ -31,29 +31,29 @@ def test_the_project_says_facts_grow_old_after_2_years_and_points_to_the_citys_w
 
 
 def test_an_answer_within_the_age_has_no_warning(kb, lang):
-    answer = echa_answer(kb, lang, PAGE_DATE + datetime.timedelta(days=365))
+    answer = page_answer(kb, lang, PAGE_DATE + datetime.timedelta(days=365))
     assert not warned(answer, lang)
 
 
 def test_an_answer_past_the_age_says_the_date_and_where_current_details_are(kb, lang):
-    answer = echa_answer(kb, lang, PAGE_DATE + datetime.timedelta(days=2 * 366))
+    answer = page_answer(kb, lang, PAGE_DATE + datetime.timedelta(days=2 * 366))
     assert answer.endswith(say("dated", lang, date=PAGE_DATE_SHOWN[lang], website="https://www.hel.fi"))
     # once, however many facts the answer has
     assert answer.count(say("dated", lang, date=PAGE_DATE_SHOWN[lang], website="https://www.hel.fi")) == 1
 
 
 def test_today_the_2019_page_is_past_the_age(kb, lang):
-    assert warned(echa_answer(kb, lang, None), lang)
+    assert warned(page_answer(kb, lang, None), lang)
 
 
 def test_the_age_is_configurable(kb, lang):
     patient = dataclasses.replace(kb, freshness=Freshness(10, "https://www.hel.fi"))
-    assert not warned(echa_answer(patient, lang, datetime.date(2026, 11, 29)), lang)
+    assert not warned(page_answer(patient, lang, datetime.date(2026, 11, 29)), lang)
 
 
 def test_without_a_website_the_warning_still_gives_the_date(kb, lang):
     bare = dataclasses.replace(kb, freshness=Freshness(2, None))
-    answer = echa_answer(bare, lang, datetime.date(2026, 11, 29))
+    answer = page_answer(bare, lang, datetime.date(2026, 11, 29))
     assert answer.endswith(say("dated_no_website", lang, date=PAGE_DATE_SHOWN[lang]))
 
 
