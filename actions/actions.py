@@ -39,7 +39,11 @@ def _reply(
         logger.error("cannot answer: %s", error)
         replies = None
     reply: Reply = compose(replies) if replies else unavailable(lang)
-    dispatcher.utter_message(text=reply.text, buttons=[{"title": t, "payload": p} for t, p in reply.buttons])
+    # The sources and the age note go in the message's custom field: the REST channel returns them as a
+    # message of their own ({"custom": {...}}), which the widget shows as a caption under the answer.
+    dispatcher.utter_message(
+        text=reply.text, buttons=[{"title": t, "payload": p} for t, p in reply.buttons], json_message=reply.caption
+    )
     events = [SlotSet("language", lang)]
     if reply.context is not None:
         events += [SlotSet("topic", reply.context.topic), SlotSet("subject", reply.context.subject)]

@@ -19,7 +19,7 @@ from spacy.matcher import Matcher
 from spacy.util import filter_spans
 
 from assistant import factbase
-from assistant.factbase import FactBase
+from assistant.facts import FactBase
 
 # Finnish case endings, optionally after a linking vowel (Bryssel-i-ssä, Tampere-e-lla); illatives
 # and genitives after any vowel (Tallinna-an, Pietari-in); a suffix after a colon for acronyms (ECHA:ssa).

@@ -1,4 +1,4 @@
-"""Load, validate and query the fact base (facts/international_work.yml).
+"""Read and validate the fact base (facts/international_work.yml) into the records of assistant.facts.
 
 Loading is all or nothing: a file with any problem raises FactBaseError listing every problem as
 `file:line: record: field: problem`, so the assistant never serves half a fact base.
@@ -10,15 +10,15 @@ import datetime
 import logging
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
 import yaml
 
-LANGUAGES = ("fi", "sv", "en")
-ENTITY_TYPES = ("city", "network", "organisation", "region")
-ATTRIBUTES = ("since", "staff")
+from assistant.facts import (
+    ATTRIBUTES, ENTITY_TYPES, LANGUAGES, SURENESS, Ending, Entity, Fact, FactBase, Freshness, Source, Topic, When,
+)
+
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "facts" / "international_work.yml"
 FACT_BASE_ENV = "FACT_BASE"  # another fact base file, for the tests or a staging copy
 
@@ -34,98 +34,6 @@ class FactBaseError(ValueError):
     def __init__(self, problems: List[str]):
         self.problems = problems
         super().__init__("invalid fact base:\n" + "\n".join(f"  {p}" for p in problems))
-
-
-@dataclass(frozen=True)
-class Freshness:
-    """When an answer says its facts may be out of date, and where current details are."""
-
-    max_age_years: float = 2.0
-    website: Optional[str] = None
-
-    def is_old(self, day: datetime.date, today: datetime.date) -> bool:
-        return (today - day).days > self.max_age_years * 365.25
-
-
-@dataclass(frozen=True)
-class Source:
-    id: str
-    publisher: Dict[str, str]
-    title: Dict[str, str]
-    date: datetime.date
-    file: Optional[Path]
-
-
-@dataclass(frozen=True)
-class Entity:
-    id: str
-    type: str
-    names: Dict[str, str]
-    aliases: Dict[str, Tuple[str, ...]]
-
-    def spellings(self) -> List[str]:
-        """Every way of writing the entity, in all languages, without repeats."""
-        seen: Dict[str, str] = {}
-        for lang in LANGUAGES:
-            for spelling in (self.names[lang], *self.aliases[lang]):
-                seen.setdefault(spelling.casefold(), spelling)
-        return list(seen.values())
-
-
-@dataclass(frozen=True)
-class Topic:
-    id: str
-    question: Dict[str, str]
-    related: Tuple[str, ...]
-    subject: Optional[str]
-
-
-@dataclass(frozen=True)
-class Fact:
-    id: str
-    topic: str
-    about: Tuple[str, ...]
-    source: str
-    quote: str
-    text: Dict[str, str]
-    attribute: Optional[str]
-
-
-@dataclass(frozen=True)
-class FactBase:
-    path: Path
-    sources: Dict[str, Source]
-    entities: Dict[str, Entity]
-    topics: Dict[str, Topic]
-    facts: Dict[str, Fact]
-    city: str  # the city whose page this is: naming it does not narrow a question
-    freshness: Freshness = Freshness()
-
-    def find_entity(self, value: str) -> Optional[Entity]:
-        """The entity with this id, or with this name or alias in any language."""
-        if value in self.entities:
-            return self.entities[value]
-        folded = value.strip().casefold()
-        for entity in self.entities.values():
-            if folded in (s.casefold() for s in entity.spellings()):
-                return entity
-        return None
-
-    def topic_facts(self, topic_id: str) -> List[Fact]:
-        return [f for f in self.facts.values() if f.topic == topic_id]
-
-    def facts_about(self, entity_id: str, attribute: Optional[str] = None) -> List[Fact]:
-        """Facts about an entity; with an attribute, only the facts that state it."""
-        return [
-            f
-            for f in self.facts.values()
-            if entity_id in f.about and (attribute is None or f.attribute == attribute)
-        ]
-
-    def subjects_with(self, attribute: str) -> List[str]:
-        """Entities whose `attribute` the fact base states, e.g. who has a known headcount."""
-        found = [f.about[0] for f in self.facts.values() if f.attribute == attribute]
-        return list(dict.fromkeys(found))
 
 
 # --- loading --------------------------------------------------------------------------------------
@@ -205,10 +113,10 @@ class _Validator:
 
     SECTIONS = ("city", "sources", "entities", "topics", "facts")
     FIELDS = {
-        "sources": ({"id", "publisher", "title", "date"}, {"file"}),
+        "sources": ({"id", "publisher", "title", "date"}, {"sureness", "url", "file"}),
         "entities": ({"id", "type", "names", "aliases"}, set()),
         "topics": ({"id", "question", "related"}, {"subject"}),
-        "facts": ({"id", "topic", "about", "source", "quote", "text"}, {"attribute"}),
+        "facts": ({"id", "topic", "about", "source", "quote", "text"}, {"attribute", "ended"}),
     }
 
     def __init__(self, path: Path):
@@ -298,21 +206,24 @@ class _Validator:
         unknown: its references would only repeat them."""
         return record_id not in known and record_id not in self.declared.get(section, set())
 
-    def texts(self, item: _Mapping, field: str, kind: str, lists: bool = False) -> Dict[str, Any]:
-        """A field with a value in each of fi, sv and en: non-empty text (or a list of texts)."""
-        value = item.get(field)
-        line = item.key_lines.get(field, item.line)
-        record = f"{kind} '{item['id']}'"
-        if not isinstance(value, dict):
-            self.problem(line, record, field, "must be a mapping with fi, sv and en")
+    def texts(self, item: _Mapping, name: str, kind: str, lists: bool = False, some: bool = False,
+              record: str = "", within: str = "") -> Dict[str, Any]:
+        """A field with a value in each of fi, sv and en (with `some`, in at least one of them):
+        non-empty text (or a list of texts). `within` names the field a nested mapping is."""
+        value = item.get(name)
+        line = item.key_lines.get(name, item.line)
+        record = record or f"{kind} '{item['id']}'"
+        field = within + name
+        if not isinstance(value, dict) or (some and not value):
+            self.problem(line, record, field, f"must be a mapping with {'any of ' if some else ''}fi, sv and en")
             return {lang: () if lists else "" for lang in LANGUAGES}
         for lang in LANGUAGES:
-            if lang not in value:
+            if lang not in value and not some:
                 self.problem(line, record, f"{field}.{lang}", "language is missing")
         for lang in value.keys() - set(LANGUAGES):
             self.problem(line, record, f"{field}.{lang}", "unknown language (use fi, sv, en)")
         result: Dict[str, Any] = {}
-        for lang in LANGUAGES:
+        for lang in [lang for lang in LANGUAGES if lang in value or not some]:
             text = value.get(lang)
             if lists:
                 ok = isinstance(text, list) and all(isinstance(t, str) and t.strip() for t in text)
@@ -326,28 +237,52 @@ class _Validator:
                 result[lang] = " ".join(text.split()) if ok else ""
         return result
 
-    def source(self, item: _Mapping) -> Source:
-        record = f"source '{item['id']}'"
-        date = item["date"]
+    def when(self, item: _Mapping, record: str, within: str = "") -> When:
+        """`date` (2019-12-06; a year alone, 2022, when `sureness` is year) and `sureness`."""
+        date, sureness = item["date"], item.get("sureness", "sure")
+        if sureness not in SURENESS:
+            self.problem(item.key_lines["sureness"], record, within + "sureness",
+                         f"must be one of {', '.join(SURENESS)}")
+            sureness = "sure"
+        if sureness == "year":
+            if isinstance(date, int) and not isinstance(date, bool) and 1000 < date < 10000:
+                return When(datetime.date(date, 1, 1), sureness)
+            self.problem(item.key_lines["date"], record, within + "date",
+                         "must be a year like 2022 when only the year is known")
+            return When(datetime.date.min, sureness)
         if isinstance(date, str):
             try:
                 date = datetime.date.fromisoformat(date)
             except ValueError:
                 pass
         if not isinstance(date, datetime.date):
-            self.problem(item.key_lines["date"], record, "date", "must be a date like 2019-12-06")
+            self.problem(item.key_lines["date"], record, within + "date", "must be a date like 2019-12-06")
             date = datetime.date.min
+        return When(date, sureness)
+
+    def source(self, item: _Mapping) -> Source:
+        record = f"source '{item['id']}'"
         file = None
         if "file" in item:
             file = self.path.parent / str(item["file"])
             if not file.is_file():
                 self.problem(item.key_lines["file"], record, "file", f"no such file: {file}")
                 file = None
+        urls = item.get("url", {})
+        urls = dict.fromkeys(LANGUAGES, urls) if isinstance(urls, str) else urls
+        if not isinstance(urls, dict) or not all(
+            lang in LANGUAGES and isinstance(address, str) and re.match(r"https?://\S+$", address)
+            for lang, address in urls.items()
+        ):
+            self.problem(item.key_lines.get("url", item.line), record, "url",
+                         "must be a web address, or a mapping of fi, sv and en to web addresses")
+            urls = {}
         return Source(
             item["id"],
             self.texts(item, "publisher", "source"),
-            self.texts(item, "title", "source"),
-            date,
+            self.texts(item, "title", "source", some=True),
+            dict(urls),
+            self.when(item, record),
             file,
         )
 
@@ -395,21 +330,73 @@ class _Validator:
         attribute = item.get("attribute")
         if attribute is not None and attribute not in ATTRIBUTES:
             self.problem(line("attribute"), record, "attribute", f"must be one of {', '.join(ATTRIBUTES)}")
+        quote = self.quote(item, record, source)
+        text = self.texts(item, "text", "fact")
+        self.check_numbers(item, record, "text", text, f"{quote} {self.date_numbers(source)}")
+        ended = self.ending(item, record, source, sources) if "ended" in item else None
+        return Fact(item["id"], item["topic"], tuple(about), item["source"], quote, text, attribute, ended)
+
+    def quote(self, item: _Mapping, record: str, source: Optional[Source], within: str = "") -> str:
+        """The words the fact rests on, which must stand verbatim in the source's file."""
         quote = " ".join(str(item["quote"]).split())
+        line = item.key_lines.get("quote", item.line)
         if not quote:
-            self.problem(line("quote"), record, "quote", "must be the source's sentence, verbatim")
+            self.problem(line, record, within + "quote", "must be the source's words, verbatim")
         elif source is not None and source.file is not None:
             page = " ".join(source.file.read_text(encoding="utf-8").split())
             if quote not in page:
-                self.problem(line("quote"), record, "quote", f"not found verbatim in {source.file.name}")
-        text = self.texts(item, "text", "fact")
-        for lang, sentence in text.items():
+                self.problem(line, record, within + "quote", f"not found verbatim in {source.file.name}")
+        return quote
+
+    @staticmethod
+    def date_numbers(source: Optional[Source]) -> str:
+        """The numbers of a source's date, as far as it is known, which count as evidence too."""
+        if source is None:
+            return ""
+        day, sureness = source.when.day, source.when.sureness
+        return " ".join(str(n) for n in (day.year, day.month, day.day)[: {"sure": 3, "likely": 2, "year": 1}[sureness]])
+
+    def check_numbers(self, item: _Mapping, record: str, field: str, texts: Dict[str, str], evidence: str) -> None:
+        """A number or date in a text must be in its evidence: nothing can be invented."""
+        for lang, sentence in texts.items():
             for number in _NUMBER.findall(sentence):
-                if number not in _NUMBER.findall(quote):
-                    self.problem(
-                        line("text"), record, f"text.{lang}", f"the number {number} is not in the quote"
-                    )
-        return Fact(item["id"], item["topic"], tuple(about), item["source"], quote, text, attribute)
+                if number not in _NUMBER.findall(evidence):
+                    self.problem(item.key_lines.get(field.split(".")[-1], item.line), record, f"{field}.{lang}",
+                                 f"the number {number} is neither in the quote nor in the source's date")
+
+    ENDING_FIELDS = ({"date", "source", "quote", "history"}, {"sureness"})
+
+    def ending(self, item: _Mapping, record: str, source: Optional[Source], sources) -> Optional[Ending]:
+        """`ended`: when the fact stopped holding, the source that says so (with its words, `quote`),
+        and `history`, the fact told as history in each language."""
+        raw = item["ended"]
+        if not isinstance(raw, dict):
+            self.problem(item.key_lines["ended"], record, "ended",
+                         "must be a mapping of date, sureness, source, quote and history")
+            return None
+        required, optional = self.ENDING_FIELDS
+        for field in sorted(required - raw.keys()):
+            self.problem(raw.line, record, f"ended.{field}", "required field is missing")
+        for field in sorted(raw.keys() - required - optional):
+            self.problem(raw.key_lines.get(field, raw.line), record, f"ended.{field}", "unknown field")
+        if not required <= raw.keys():
+            return None
+        when = self.when(raw, record, within="ended.")
+        ending_source = sources.get(raw["source"])
+        if self.unknown("sources", raw["source"], sources):
+            self.problem(raw.key_lines["source"], record, "ended.source", f"unknown source '{raw['source']}'")
+        if source is not None:
+            if when.latest < source.when.earliest:
+                self.problem(raw.key_lines["date"], record, "ended.date",
+                             f"ends before its own source '{source.id}' ({source.when.day})")
+            if ending_source is not None and ending_source.when.latest < source.when.earliest:
+                self.problem(raw.key_lines["source"], record, "ended.source",
+                             f"'{ending_source.id}' is older than the fact's source '{source.id}'")
+        quote = self.quote(raw, record, ending_source, within="ended.")
+        history = self.texts(raw, "history", "fact", record=record, within="ended.")
+        dates = " ".join(self.date_numbers(s) for s in (source, ending_source))
+        self.check_numbers(raw, record, "ended.history", history, f"{item['quote']} {quote} {dates}")
+        return Ending(when, raw["source"], quote, history)
 
     def check_references(self, records, topics: Dict[str, Topic], facts: Dict[str, Fact]) -> None:
         for item in records["topics"]:

@@ -19,7 +19,8 @@ from typing import Any, Dict, FrozenSet, Optional
 import yaml
 
 from assistant import factbase
-from assistant.factbase import LANGUAGES, FactBaseError
+from assistant.factbase import FactBaseError
+from assistant.facts import LANGUAGES
 
 DOMAIN_PATH = Path(__file__).resolve().parent.parent / "domain.yml"
 

@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from typing import Iterable, Optional, Tuple
 
-from assistant.factbase import LANGUAGES
+from assistant.facts import LANGUAGES
 
 DEFAULT_LANGUAGE = "fi"
 MIN_LETTERS = 3  # "ok", "hi", "?" say nothing

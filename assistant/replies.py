@@ -16,12 +16,11 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import yaml
 
-from assistant.factbase import ATTRIBUTES, LANGUAGES, Entity, Fact, FactBase
+from assistant.facts import ATTRIBUTES, LANGUAGES, Entity, Fact, FactBase, When
 
 MESSAGES_PATH = Path(__file__).resolve().parent / "messages.yml"
 SMALLTALK = ("greet", "goodbye", "thank", "bot_challenge", "ask_capabilities")
 MAX_RELATED = 3
-_MONTHS = "January February March April May June July August September October November December".split()
 
 
 @dataclass(frozen=True)
@@ -43,6 +42,7 @@ class Reply:
     text: str
     buttons: List[Tuple[str, str]] = field(default_factory=list)  # (title, payload)
     context: Optional[Context] = None  # None: the conversation's context stays as it was
+    caption: Optional[Dict] = None  # the sources and the age note, shown under the answer (see cite)
 
 
 @lru_cache(maxsize=1)
@@ -96,35 +96,55 @@ class Replies:
 
     # --- facts with their source ------------------------------------------------------------------
 
-    def date(self, source_id: str) -> str:
-        day = self.kb.sources[source_id].date
-        if self.lang == "en":
-            return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-        return f"{day.day}.{day.month}.{day.year}"
+    def date(self, when: When) -> str:
+        """A date no more precise than it is known: 6 December 2019, March 2022, 2022."""
+        day = when.day
+        month = say("months", self.lang).split()[day.month - 1]
+        if when.sureness == "year":
+            return str(day.year)
+        if when.sureness == "likely":
+            return f"{month} {day.year}"
+        return f"{day.day} {month} {day.year}" if self.lang == "en" else f"{day.day}.{day.month}.{day.year}"
 
-    def cite(self, *parts: Tuple[Sequence[str], Sequence[Fact]]) -> str:
-        """Paragraphs of (preface, facts), then one line for each source the facts come from."""
-        paragraphs = [" ".join([*preface, *(f.text[self.lang] for f in facts)]) for preface, facts in parts]
-        sources = dict.fromkeys(f.source for _, facts in parts for f in facts)
-        for source_id in sources:
-            source = self.kb.sources[source_id]
-            paragraphs.append(
-                self.say(
-                    "source",
-                    publisher=source.publisher[self.lang],
-                    title=source.title[self.lang],
-                    original=source.title["sv"],
-                    date=self.date(source_id),
-                )
-            )
-            if self.kb.freshness.is_old(source.date, self.today):
-                website = self.kb.freshness.website
-                paragraphs.append(
-                    self.say("dated", date=self.date(source_id), website=website)
-                    if website
-                    else self.say("dated_no_website", date=self.date(source_id))
-                )
-        return "\n\n".join(paragraphs)
+    def history(self, fact: Fact) -> str:
+        """An ended fact told as history, with the source of its end: never in the present tense."""
+        ending = fact.ended
+        source = self.kb.sources[ending.source]
+        return f"{ending.history[self.lang].rstrip('.')} ({source.publisher[self.lang]}, {self.date(source.when)})."
+
+    def cite(self, parts: Sequence[Tuple[Sequence[str], Sequence[Fact]]], buttons: List[Tuple[str, str]],
+             context: Context) -> Reply:
+        """A reply of paragraphs of (preface, facts): what holds now, then what ended, as history. Its
+        caption lists each source used and, when even the newest of them is old, says so:
+        {"sources": [{"publisher", "title", "date", "url"}], "note": text or None, "text": all of it as
+        plain text, for clients that show no caption}."""
+        paragraphs: List[str] = []
+        used: List[str] = []
+        for preface, facts in parts:
+            holding = [f.text[self.lang] for f in facts if f.holds]
+            ended = [f for f in facts if not f.holds]
+            paragraphs.append(" ".join([*preface, *holding]))
+            if ended:
+                paragraphs.append(" ".join(self.history(f) for f in ended))
+            used += [f.source for f in facts] + [f.ended.source for f in ended]
+        sources = [self.kb.sources[s] for s in dict.fromkeys(used)]
+        listed = [
+            {
+                "publisher": source.publisher[self.lang],
+                "title": source.in_language(source.title, self.lang),
+                "date": self.date(source.when),
+                "url": source.in_language(source.url, self.lang) if source.url else None,
+            }
+            for source in sources
+        ]
+        note = None
+        newest = max(sources, key=lambda s: s.when.latest, default=None)
+        if newest is not None and self.kb.freshness.is_old(newest.when.latest, self.today):
+            website, date = self.kb.freshness.website, self.date(newest.when)
+            note = self.say("dated", date=date, website=website) if website else self.say("dated_no_website", date=date)
+        lines = [self.say("source", **{k: v or "" for k, v in s.items()}).rstrip(": ") for s in listed]
+        caption = {"sources": listed, "note": note, "text": "\n".join([*lines, *([note] if note else [])])}
+        return Reply("\n\n".join(p for p in paragraphs if p), buttons, context, caption if listed else None)
 
     # --- answers ----------------------------------------------------------------------------------
 
@@ -147,16 +167,13 @@ class Replies:
 
     def topic(self, topic_id: str) -> Reply:
         topic = self.kb.topics[topic_id]
-        return Reply(
-            self.cite(((), self.kb.topic_facts(topic_id))),
-            self.related_buttons(topic_id),
-            Context(topic_id, topic.subject),
-        )
+        return self.cite([((), self.kb.topic_facts(topic_id))], self.related_buttons(topic_id),
+                         Context(topic_id, topic.subject))
 
     def about(self, entity: Entity) -> Reply:
         facts = self.kb.facts_about(entity.id)
         topic_id = facts[0].topic
-        return Reply(self.cite(((), facts)), self.related_buttons(topic_id), Context(topic_id, entity.id))
+        return self.cite([((), facts)], self.related_buttons(topic_id), Context(topic_id, entity.id))
 
     def follow_up(self, subject: Optional[Entity], unknown: Sequence[Mention], context: Context) -> Reply:
         """ "What about X?": the last question again, about X; else what the page says of X."""
@@ -172,23 +189,25 @@ class Replies:
         return self.about(subject)
 
     def partner_check(self, city: Optional[Entity], unknown: Sequence[Mention]) -> Reply:
-        """ "Is X a partner?": yes with the fact that says so, or no with the partners the page names."""
+        """ "Is X a partner?": yes with the facts that say so; "not any more" with the history of a
+        partnership that ended; or no, with today's partners and those that ended."""
         partner_facts = self.kb.topic_facts("partners")
         buttons = self.related_buttons("partners")
         if city is None:  # a city the fact base lacks, by its name ("Oslo")
             preface = self.say("partner_no", city=unknown[0].value)
-            return Reply(self.cite(([preface], partner_facts)), buttons, Context("partners", None))
+            return self.cite([([preface], partner_facts)], buttons, Context("partners", None))
         name = city.names[self.lang]
         facts = [f for f in partner_facts if city.id in f.about]
+        context = Context("partners", city.id)
+        if any(f.holds for f in facts):
+            return self.cite([([self.say("partner_yes", city=name)], facts)], buttons, context)
         if facts:
-            text = self.cite(([self.say("partner_yes", city=name)], facts))
-        else:
-            elsewhere = [f for f in self.kb.facts_about(city.id) if f.topic != "partners"]
-            parts = [([self.say("partner_no", city=name)], partner_facts)]
-            if elsewhere:
-                parts.append(([self.say("also_mentioned", city=name)], elsewhere))
-            text = self.cite(*parts)
-        return Reply(text, buttons, Context("partners", city.id))
+            return self.cite([([self.say("partner_no_longer", city=name)], facts)], buttons, context)
+        elsewhere = [f for f in self.kb.facts_about(city.id) if f.topic != "partners"]
+        parts = [([self.say("partner_no", city=name)], partner_facts)]
+        if elsewhere:
+            parts.append(([self.say("also_mentioned", city=name)], elsewhere))
+        return self.cite(parts, buttons, context)
 
     def attribute(self, attribute: str, subject_id: Optional[str], unknown: Sequence[Mention]) -> Reply:
         """ "Since when?" / "How many work there?" about the subject asked or talked about."""
@@ -198,9 +217,7 @@ class Replies:
             return Reply(self.say("which_subject"), choices)
         facts = self.kb.facts_about(subject_id, attribute) if subject_id else []
         if facts:
-            return Reply(
-                self.cite(((), facts)), self.related_buttons(facts[0].topic), Context(attribute, subject_id)
-            )
+            return self.cite([((), facts)], self.related_buttons(facts[0].topic), Context(attribute, subject_id))
         name = self.name(subject_id) if subject_id else unknown[0].value
         return Reply(
             self.say(f"not_stated_{attribute}", subject=name), choices, Context(attribute, subject_id)

@@ -12,7 +12,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant import factbase
-from assistant.factbase import LANGUAGES
+from assistant.facts import LANGUAGES, FactBase
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,7 +31,7 @@ def unanswered_log(tmp_path, monkeypatch) -> Path:
 
 
 @pytest.fixture
-def kb() -> factbase.FactBase:
+def kb() -> FactBase:
     return factbase.current()
 
 

@@ -34,33 +34,53 @@ def source_line(lang):
     return messages()["source"][lang].split("{")[0]
 
 
-@pytest.mark.parametrize(
-    "intent, fact_ids",
-    [
-        ("ask_focus_areas", ["focus_areas"]),
-        ("ask_eu_funding", ["eu_funding_help", "eu_projects"]),
-        ("ask_networks", ["eurocities", "ucue", "baltic_metropoles", "department_networking"]),
-        ("ask_partners", ["main_partners", "historical_partners"]),
-        ("ask_twin_cities", ["no_twin_cities"]),
-        ("ask_eu_office", ["eu_office", "eu_office_support"]),
-        ("ask_helsinki_centre", ["helsinki_centre", "helsinki_centre_work"]),
-        ("ask_echa", ["echa", "echa_since", "echa_staff"]),
-    ],
-)
-def test_a_topic_question_gets_its_facts_source_and_related_questions(
-    kb, lang, tracker, dispatcher, domain, intent, fact_ids
+def used_in_order(facts):
+    """The sources an answer names, in the order it uses them: what holds first, then the endings."""
+    for fact in facts:
+        yield fact.source
+    for fact in facts:
+        if fact.ended:
+            yield fact.ended.source
+
+
+def history(kb, lang, fact_id):
+    return kb.facts[fact_id].ended.history[lang].rstrip(".")
+
+
+@pytest.mark.parametrize("topic", ["focus_areas", "eu_funding", "networks", "partners", "twin_cities",
+                                   "eu_office", "helsinki_centre", "echa"])
+def test_a_topic_question_gets_what_holds_then_what_ended_with_sources_and_related_questions(
+    kb, lang, tracker, dispatcher, domain, topic
 ):
-    message, slots = run(ActionAnswer(), dispatcher, ask(tracker, lang, intent), domain)
-    for text in texts(kb, lang, *fact_ids):
-        assert text in message["text"]
-    assert source_line(lang) in message["text"]
-    assert "2019" in message["text"].split(source_line(lang))[1]
+    message, slots = run(ActionAnswer(), dispatcher, ask(tracker, lang, f"ask_{topic}"), domain)
+    facts = kb.topic_facts(topic)
+    assert facts
+    for fact in facts:
+        if fact.holds:
+            assert fact.text[lang] in message["text"]
+        else:
+            assert fact.text[lang] not in message["text"]
+            assert history(kb, lang, fact.id) in message["text"]
+    caption = message["custom"]
+    used = {f.source for f in facts} | {f.ended.source for f in facts if f.ended}
+    assert [s["url"] for s in caption["sources"]] == list(dict.fromkeys(
+        kb.sources[s].in_language(kb.sources[s].url, lang) for s in used_in_order(facts)))
+    assert len(caption["sources"]) == len(used)
+    assert caption["text"].startswith(source_line(lang)) and caption["note"] in caption["text"]
+    assert source_line(lang) not in message["text"]
     assert 2 <= len(message["buttons"]) <= 3
     assert all(b["payload"].startswith("/ask_") for b in message["buttons"])
-    assert slots["language"] == lang and slots["topic"] == intent[len("ask_") :]
+    assert slots["language"] == lang and slots["topic"] == topic
 
 
-@pytest.mark.parametrize("city, fact_id", [("tallinn", "main_partners"), ("moscow", "historical_partners")])
+def test_the_suspended_partners_come_after_todays(kb, lang, tracker, dispatcher, domain):
+    message, _ = run(ActionAnswer(), dispatcher, ask(tracker, lang, "ask_partners"), domain)
+    today = message["text"].index(texts(kb, lang, "main_partners")[0])
+    assert today < message["text"].index(history(kb, lang, "st_petersburg_partner"))
+    assert today < message["text"].index(history(kb, lang, "moscow_partnership"))
+
+
+@pytest.mark.parametrize("city, fact_id", [("tallinn", "main_partners"), ("beijing", "beijing_partnership")])
 def test_a_named_partner_is_confirmed(kb, lang, tracker, dispatcher, domain, city, fact_id):
     message, slots = run(
         ActionAnswer(), dispatcher, ask(tracker, lang, "ask_partners", [("city", city)]), domain
@@ -72,24 +92,48 @@ def test_a_named_partner_is_confirmed(kb, lang, tracker, dispatcher, domain, cit
     assert slots["subject"] == city
 
 
-def test_a_city_the_page_does_not_name_is_no_partner(kb, lang, tracker, dispatcher, domain):
+MARCH_2022 = {"fi": "maaliskuu 2022", "sv": "mars 2022", "en": "March 2022"}
+
+
+@pytest.mark.parametrize("city, fact_id", [("st_petersburg", "st_petersburg_partner"), ("moscow", "moscow_partnership")])
+def test_a_suspended_partner_is_no_longer_one_with_when_and_the_source(
+    kb, lang, tracker, dispatcher, domain, city, fact_id
+):
+    message, slots = run(
+        ActionAnswer(), dispatcher, ask(tracker, lang, "ask_partners", [("city", city)]), domain
+    )
+    assert message["text"].startswith(messages()["partner_no_longer"][lang])
+    assert messages()["partner_yes"][lang].split("{")[0] not in message["text"]
+    assert texts(kb, lang, fact_id)[0] not in message["text"]
+    assert history(kb, lang, fact_id) in message["text"]
+    source = kb.sources["war_in_ukraine_2022"]
+    assert f"({source.publisher[lang]}, {MARCH_2022[lang]})" in message["text"]
+    assert {"publisher": source.publisher[lang], "title": source.title[lang], "date": MARCH_2022[lang],
+            "url": source.url[lang]} in message["custom"]["sources"]
+    assert slots["subject"] == city
+
+
+def test_a_city_the_sources_do_not_name_is_no_partner(kb, lang, tracker, dispatcher, domain):
     message, _ = run(
         ActionAnswer(), dispatcher, ask(tracker, lang, "ask_partners", [("city", "Oslo")]), domain
     )
     assert messages()["partner_yes"][lang].split("{")[0] not in message["text"]
-    for text in texts(kb, lang, "main_partners", "historical_partners"):
+    for text in texts(kb, lang, "main_partners", "beijing_partnership"):
         assert text in message["text"]
+    assert history(kb, lang, "moscow_partnership") in message["text"]
     assert message["text"].startswith(messages()["partner_no"][lang].format(city="Oslo"))
 
 
-def test_a_known_city_that_is_no_partner_says_where_the_page_names_it(kb, lang, tracker, dispatcher, domain):
+def test_a_known_city_that_is_no_partner_says_where_the_sources_name_it(kb, lang, tracker, dispatcher, domain):
     message, _ = run(
         ActionAnswer(), dispatcher, ask(tracker, lang, "ask_partners", [("city", "kotka")]), domain
     )
     assert message["text"].startswith(
         messages()["partner_no"][lang].format(city=kb.entities["kotka"].names[lang])
     )
-    assert texts(kb, lang, "helsinki_centre")[0] in message["text"]
+    assert texts(kb, lang, "helsinki_centre_partners_left")[0] in message["text"]
+    assert history(kb, lang, "helsinki_centre") in message["text"]
+    assert texts(kb, lang, "helsinki_centre")[0] not in message["text"]
 
 
 def test_what_about_another_city_follows_a_partner_question(kb, lang, tracker, dispatcher, domain):

@@ -9,15 +9,21 @@ import pytest
 import yaml
 
 from assistant import factbase
-from assistant.factbase import FactBaseError, Freshness
-from assistant.replies import Context, Replies, say
+from assistant.factbase import FactBaseError
+from assistant.facts import Freshness
+from assistant.replies import Context, Replies, messages, say
 
 PAGE_DATE = datetime.date(2019, 12, 6)
 PAGE_DATE_SHOWN = {"fi": "6.12.2019", "sv": "6.12.2019", "en": "6 December 2019"}
 
 
-def echa_answer(kb, lang, today):
-    return Replies(kb, lang, today=today).answer("ask_echa", [], Context(None, None)).text
+def page_answer(kb, lang, today):
+    """The caption, where the age note goes, of an answer that rests on the 2019 page alone."""
+    return Replies(kb, lang, today=today).answer("ask_eu_funding", [], Context(None, None)).caption["text"]
+
+
+def warned(answer, lang):
+    return messages()["dated"][lang].split("{")[0] in answer
 
 
 def test_the_project_says_facts_grow_old_after_2_years_and_points_to_the_citys_website(kb):
@@ -25,29 +31,29 @@ def test_the_project_says_facts_grow_old_after_2_years_and_points_to_the_citys_w
 
 
 def test_an_answer_within_the_age_has_no_warning(kb, lang):
-    answer = echa_answer(kb, lang, PAGE_DATE + datetime.timedelta(days=365))
-    assert say("dated", lang, date=PAGE_DATE_SHOWN[lang], website=kb.freshness.website) not in answer
-    assert "https://www.hel.fi" not in answer
+    answer = page_answer(kb, lang, PAGE_DATE + datetime.timedelta(days=365))
+    assert not warned(answer, lang)
 
 
 def test_an_answer_past_the_age_says_the_date_and_where_current_details_are(kb, lang):
-    answer = echa_answer(kb, lang, PAGE_DATE + datetime.timedelta(days=2 * 366))
+    answer = page_answer(kb, lang, PAGE_DATE + datetime.timedelta(days=2 * 366))
     assert answer.endswith(say("dated", lang, date=PAGE_DATE_SHOWN[lang], website="https://www.hel.fi"))
-    assert answer.count("https://www.hel.fi") == 1  # once, however many facts the answer has
+    # once, however many facts the answer has
+    assert answer.count(say("dated", lang, date=PAGE_DATE_SHOWN[lang], website="https://www.hel.fi")) == 1
 
 
 def test_today_the_2019_page_is_past_the_age(kb, lang):
-    assert "https://www.hel.fi" in echa_answer(kb, lang, None)
+    assert warned(page_answer(kb, lang, None), lang)
 
 
 def test_the_age_is_configurable(kb, lang):
     patient = dataclasses.replace(kb, freshness=Freshness(10, "https://www.hel.fi"))
-    assert "https://www.hel.fi" not in echa_answer(patient, lang, datetime.date(2026, 11, 29))
+    assert not warned(page_answer(patient, lang, datetime.date(2026, 11, 29)), lang)
 
 
 def test_without_a_website_the_warning_still_gives_the_date(kb, lang):
     bare = dataclasses.replace(kb, freshness=Freshness(2, None))
-    answer = echa_answer(bare, lang, datetime.date(2026, 11, 29))
+    answer = page_answer(bare, lang, datetime.date(2026, 11, 29))
     assert answer.endswith(say("dated_no_website", lang, date=PAGE_DATE_SHOWN[lang]))
 
 
@@ -69,3 +75,12 @@ def test_a_wrong_setting_is_a_located_problem(tmp_path, freshness, field):
     with pytest.raises(FactBaseError) as error:
         factbase.load(path)
     assert f": freshness: {field}: " in str(error.value)
+
+
+def test_the_note_follows_the_newest_source_of_the_answer(kb, lang):
+    """The Helsinki Centre's answer rests on sources of 2018, 2019 and 2022 (only the year known)."""
+    def note(today):
+        return Replies(kb, lang, today=today).answer("ask_helsinki_centre", [], Context()).caption["note"]
+
+    assert note(datetime.date(2024, 12, 30)) is None
+    assert note(datetime.date(2026, 11, 30)) == say("dated", lang, date="2022", website="https://www.hel.fi")

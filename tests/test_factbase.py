@@ -10,7 +10,8 @@ import pytest
 import yaml
 
 from assistant import factbase
-from assistant.factbase import LANGUAGES, FactBaseError
+from assistant.factbase import FactBaseError
+from assistant.facts import LANGUAGES
 
 
 def page_sentences(path: Path):
@@ -31,7 +32,33 @@ def test_every_sentence_of_the_page_is_in_the_fact_base(kb):
 def test_every_fact_is_in_three_languages_with_its_source(kb):
     for fact in kb.facts.values():
         assert set(fact.text) == set(LANGUAGES)
-        assert kb.sources[fact.source].date.isoformat() == "2019-12-06"
+        assert kb.sources[fact.source].file is not None
+        if fact.ended:
+            assert set(fact.ended.history) == set(LANGUAGES)
+            assert kb.sources[fact.ended.source].when.latest >= kb.sources[fact.source].when.earliest
+
+
+def test_every_source_has_a_publisher_a_title_an_address_and_a_date(kb):
+    assert len(kb.sources) >= 5
+    for source in kb.sources.values():
+        assert set(source.publisher) == set(LANGUAGES)
+        assert source.title and source.url
+        assert all(url.startswith(("https://", "http://")) for url in source.url.values())
+        assert source.when.sureness in ("sure", "likely", "year")
+
+
+def test_the_notes_on_later_sources_leave_out_the_claims_not_to_be_used(kb):
+    notes = (factbase.DEFAULT_PATH.parent / "sources" / "since-2019.md").read_text(encoding="utf-8")
+    assert "## S1." in notes and "## S14." in notes
+    assert "## Claims found but not to be used" not in notes
+    assert "sister city" not in notes
+
+
+def test_the_suspended_partners_and_the_helsinki_centre_are_history(kb):
+    ended = {f.id for f in kb.facts.values() if not f.holds}
+    assert {"st_petersburg_partner", "moscow_partnership", "helsinki_centre", "helsinki_centre_work"} <= ended
+    assert kb.facts["beijing_partnership"].holds and kb.facts["main_partners"].holds
+    assert "st_petersburg" not in kb.facts["main_partners"].about
 
 
 def test_numbers_are_the_pages_own(kb):
@@ -103,7 +130,50 @@ BROKEN = {
     ),
     "invented number": (
         lambda d: record(d, "facts", "echa_staff")["text"].update(en="ECHA employs about 700 experts."),
-        ["fact 'echa_staff'", "text.en", "the number 700 is not in the quote"],
+        ["fact 'echa_staff'", "text.en", "the number 700 is neither in the quote nor in the source's date"],
+    ),
+    "an end before the fact's own source": (
+        lambda d: record(d, "facts", "moscow_partnership")["ended"].update(date="2018-05-01"),
+        ["fact 'moscow_partnership'", "ended.date", "ends before its own source 'international_work_2019'"],
+    ),
+    "an ending source that does not exist": (
+        lambda d: record(d, "facts", "moscow_partnership")["ended"].update(source="rumour"),
+        ["fact 'moscow_partnership'", "ended.source", "unknown source 'rumour'"],
+    ),
+    "an ending source older than the fact": (
+        lambda d: record(d, "facts", "moscow_partnership")["ended"].update(
+            source="kotka_leaves_centre_2018", quote="Tampere left the Helsinki Centre at the start of 2018."),
+        ["fact 'moscow_partnership'", "ended.source",
+         "'kotka_leaves_centre_2018' is older than the fact's source 'international_work_2019'"],
+    ),
+    "an ended fact without its history in a language": (
+        lambda d: record(d, "facts", "st_petersburg_partner")["ended"]["history"].pop("sv"),
+        ["fact 'st_petersburg_partner'", "ended.history.sv", "language is missing"],
+    ),
+    "an ending without its source's words": (
+        lambda d: record(d, "facts", "st_petersburg_partner")["ended"].update(quote="Helsinki ended it all."),
+        ["fact 'st_petersburg_partner'", "ended.quote", "not found verbatim in since-2019.md"],
+    ),
+    "an invented year in a history": (
+        lambda d: record(d, "facts", "moscow_partnership")["ended"]["history"].update(
+            en="Helsinki suspended its cooperation with Moscow in March 2021."),
+        ["fact 'moscow_partnership'", "ended.history.en", "the number 2021 is neither in the quote"],
+    ),
+    "an ending with no source": (
+        lambda d: record(d, "facts", "moscow_partnership")["ended"].pop("source"),
+        ["fact 'moscow_partnership'", "ended.source", "required field is missing"],
+    ),
+    "a day where only the year is known": (
+        lambda d: record(d, "sources", "helsinki_centre_closure_2022").update(date="2022-06-01"),
+        ["source 'helsinki_centre_closure_2022'", "date", "must be a year like 2022"],
+    ),
+    "an unknown sureness": (
+        lambda d: record(d, "sources", "war_in_ukraine_2022").update(sureness="probably"),
+        ["source 'war_in_ukraine_2022'", "sureness", "must be one of sure, likely, year"],
+    ),
+    "a source address that is no web address": (
+        lambda d: record(d, "sources", "war_in_ukraine_2022")["url"].update(fi="hel.fi/uutiset"),
+        ["source 'war_in_ukraine_2022'", "url", "must be a web address"],
     ),
     "one alias for two entities": (
         lambda d: record(d, "entities", "tallinn")["aliases"]["en"].append("Berlin"),

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import yaml
 
-from assistant.factbase import ATTRIBUTES
+from assistant.facts import ATTRIBUTES
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -97,6 +97,18 @@ function remember(entry) {
   localStorage.setItem(STORE.history, JSON.stringify(all.slice(-200)));
 }
 
+// A reply's sources come as a message of their own ({"custom": {"sources", "note"}}) right after its
+// text: they belong to the answer just shown.
+function attachCaption(custom) {
+  const all = history();
+  const last = all[all.length - 1];
+  const bubbles = log.querySelectorAll(".message--bot");
+  if (!last || last.from !== "bot" || !bubbles.length) return;
+  last.caption = { sources: custom.sources, note: custom.note };
+  localStorage.setItem(STORE.history, JSON.stringify(all));
+  showCaption(bubbles[bubbles.length - 1], last.caption);
+}
+
 // --- rendering --------------------------------------------------------------------------------
 
 const LINK = /https?:\/\/[^\s<>"”“]+[^\s<>"”“.,;:!?)]/g;
@@ -117,11 +129,41 @@ function appendText(element, text) {
   element.append(document.createTextNode(text.slice(last)));
 }
 
-function showMessage(from, text) {
+function showMessage(from, text, caption) {
   const bubble = document.createElement("div");
   bubble.className = `message message--${from}`;
   appendText(bubble, text);
+  if (caption) showCaption(bubble, caption);
   log.append(bubble);
+}
+
+// The sources of an answer and the note on their age, in smaller type under its text: each source's
+// title links to it, then its publisher and date.
+function showCaption(bubble, { sources, note }) {
+  const caption = document.createElement("div");
+  caption.className = "message__caption";
+  for (const source of Array.isArray(sources) ? sources : []) {
+    const line = document.createElement("p");
+    const title = String(source.title ?? "");
+    if (/^https?:\/\/\S+$/.test(String(source.url ?? ""))) {
+      const a = document.createElement("a");
+      a.href = source.url;
+      a.textContent = title;
+      a.rel = "noopener noreferrer";
+      a.target = "_blank";
+      line.append(a);
+    } else {
+      line.append(document.createTextNode(title));
+    }
+    line.append(document.createTextNode(` – ${source.publisher ?? ""}, ${source.date ?? ""}`));
+    caption.append(line);
+  }
+  if (note) {
+    const line = document.createElement("p");
+    appendText(line, String(note));
+    caption.append(line);
+  }
+  bubble.append(caption);
 }
 
 function showButtons(buttons) {
@@ -148,7 +190,7 @@ function render() {
   log.replaceChildren();
   const all = history();
   if (!all.length) showMessage("bot", UI[language].welcome);
-  for (const entry of all) showMessage(entry.from, entry.text);
+  for (const entry of all) showMessage(entry.from, entry.text, entry.caption);
   const lastBot = [...all].reverse().find((e) => e.from === "bot");
   if (lastBot && all[all.length - 1] === lastBot) showButtons(lastBot.buttons);
   scrollDown();
@@ -187,6 +229,7 @@ async function send(message, shown = message) {
     const replies = await post(message);
     pending = null;
     for (const reply of replies) {
+      if (reply.custom && Array.isArray(reply.custom.sources)) attachCaption(reply.custom);
       if (typeof reply.text !== "string") continue;
       const buttons = Array.isArray(reply.buttons) ? reply.buttons : [];
       remember({ from: "bot", text: reply.text, buttons });

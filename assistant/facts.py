@@ -1,0 +1,150 @@
+"""The fact base's records, and the questions the replies ask of them.
+
+`assistant.factbase` reads and validates facts/international_work.yml into these records.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+LANGUAGES = ("fi", "sv", "en")
+ENTITY_TYPES = ("city", "network", "organisation", "region")
+ATTRIBUTES = ("since", "staff")
+# How sure a source's date is: printed on it, inferred (shown as month and year), or known to the year.
+SURENESS = ("sure", "likely", "year")
+
+
+@dataclass(frozen=True)
+class When:
+    """A day, as sure as its source: a "year" date is any day of that year."""
+
+    day: datetime.date
+    sureness: str = "sure"
+
+    @property
+    def earliest(self) -> datetime.date:
+        return self.day.replace(month=1, day=1) if self.sureness == "year" else self.day
+
+    @property
+    def latest(self) -> datetime.date:
+        return self.day.replace(month=12, day=31) if self.sureness == "year" else self.day
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """When an answer says its facts may be out of date, and where current details are."""
+
+    max_age_years: float = 2.0
+    website: Optional[str] = None
+
+    def is_old(self, day: datetime.date, today: datetime.date) -> bool:
+        return (today - day).days > self.max_age_years * 365.25
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    publisher: Dict[str, str]
+    title: Dict[str, str]  # in the languages it has a title in
+    url: Dict[str, str]  # in the languages it is published in
+    when: When
+    file: Optional[Path]  # the file its facts are quoted from, under facts/sources/
+
+    @property
+    def date(self) -> datetime.date:
+        return self.when.day
+
+    def in_language(self, field: Dict[str, str], lang: str) -> str:
+        """The title or address in the language, or else in English, Swedish or Finnish."""
+        return field.get(lang) or next(field[other] for other in ("en", "sv", "fi") if other in field)
+
+
+@dataclass(frozen=True)
+class Entity:
+    id: str
+    type: str
+    names: Dict[str, str]
+    aliases: Dict[str, Tuple[str, ...]]
+
+    def spellings(self) -> List[str]:
+        """Every way of writing the entity, in all languages, without repeats."""
+        seen: Dict[str, str] = {}
+        for lang in LANGUAGES:
+            for spelling in (self.names[lang], *self.aliases[lang]):
+                seen.setdefault(spelling.casefold(), spelling)
+        return list(seen.values())
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    question: Dict[str, str]
+    related: Tuple[str, ...]
+    subject: Optional[str]
+
+
+@dataclass(frozen=True)
+class Ending:
+    """When a fact stopped holding, the source that says so with its words, and the fact retold as
+    history in each language."""
+
+    when: When
+    source: str
+    quote: str
+    history: Dict[str, str]
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: str
+    topic: str
+    about: Tuple[str, ...]
+    source: str
+    quote: str
+    text: Dict[str, str]  # in the present tense: what holds
+    attribute: Optional[str]
+    ended: Optional[Ending] = None
+
+    @property
+    def holds(self) -> bool:
+        return self.ended is None
+
+
+@dataclass(frozen=True)
+class FactBase:
+    path: Path
+    sources: Dict[str, Source]
+    entities: Dict[str, Entity]
+    topics: Dict[str, Topic]
+    facts: Dict[str, Fact]
+    city: str  # the city whose page this is: naming it does not narrow a question
+    freshness: Freshness = Freshness()
+
+    def find_entity(self, value: str) -> Optional[Entity]:
+        """The entity with this id, or with this name or alias in any language."""
+        if value in self.entities:
+            return self.entities[value]
+        folded = value.strip().casefold()
+        for entity in self.entities.values():
+            if folded in (s.casefold() for s in entity.spellings()):
+                return entity
+        return None
+
+    def topic_facts(self, topic_id: str) -> List[Fact]:
+        return [f for f in self.facts.values() if f.topic == topic_id]
+
+    def facts_about(self, entity_id: str, attribute: Optional[str] = None) -> List[Fact]:
+        """Facts about an entity; with an attribute, only the facts that state it."""
+        return [
+            f
+            for f in self.facts.values()
+            if entity_id in f.about and (attribute is None or f.attribute == attribute)
+        ]
+
+    def subjects_with(self, attribute: str) -> List[str]:
+        """Entities whose `attribute` the fact base states, e.g. who has a known headcount."""
+        found = [f.about[0] for f in self.facts.values() if f.attribute == attribute]
+        return list(dict.fromkeys(found))
