@@ -154,12 +154,16 @@ def confusion_picture(lang: str, gold, predicted, path: Path) -> None:
 
 def evaluate(model: Path, baseline_model: Path, out: Path) -> Dict:
     systems = {"project": model, "rasa default": baseline_model, "tf-idf 1-nn": None}
+    golds = {lang: load_split(lang) for lang in LANGUAGES}
+    texts = [g[0] for lang in LANGUAGES for g in golds[lang]]
+    # Each model is loaded once and parses every language's sentences; then they are split again.
+    every = {name: rasa_predictions(m, texts) if m else tfidf_predictions(texts) for name, m in systems.items()}
     languages = {}
+    start = 0
     for lang in LANGUAGES:
-        gold = load_split(lang)
-        texts = [g[0] for g in gold]
-        predicted = {name: rasa_predictions(m, texts) if m else tfidf_predictions(texts)
-                     for name, m in systems.items()}
+        gold = golds[lang]
+        predicted = {name: p[start:start + len(gold)] for name, p in every.items()}
+        start += len(gold)
         confusion_picture(lang, gold, predicted["project"], out / f"confusion-{lang}.png")
         languages[lang] = {
             "examples": len(gold),

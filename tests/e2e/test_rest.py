@@ -62,3 +62,26 @@ def test_out_of_scope(servers, sender):
     replies = servers.ask(sender, "What's the weather like tomorrow?")
     assert messages()["out_of_scope"]["en"] in text_of(replies)
 
+
+
+HISTORY = {
+    "fi": ("onko pietari vielä kumppani", "maaliskuu 2022"),
+    "sv": ("är s:t petersburg fortfarande en partner", "mars 2022"),
+    "en": ("is st petersburg still a partner", "March 2022"),
+}
+
+
+@pytest.mark.parametrize("lang", HISTORY)
+def test_an_ended_partnership_is_history_and_its_sources_come_as_their_own_message(servers, sender, lang):
+    question, when = HISTORY[lang]
+    text, sources = servers.ask(sender, question, metadata={"language": lang})
+    kb = factbase.current()
+    ended = kb.facts["st_petersburg_partner"]
+    assert text["text"].startswith(messages()["partner_no_longer"][lang])
+    assert ended.text[lang] not in text["text"]
+    assert ended.ended.history[lang].rstrip(".") in text["text"] and when in text["text"]
+    source = kb.sources["war_in_ukraine_2022"]
+    assert {"publisher": source.publisher[lang], "title": source.title[lang], "date": when,
+            "url": source.url[lang]} in sources["custom"]["sources"]
+    assert sources["custom"]["note"] and sources["custom"]["note"] in sources["custom"]["text"]
+    assert messages()["source"][lang].split("{")[0] not in text["text"]
