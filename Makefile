@@ -99,7 +99,7 @@ eval: $(MODEL) baseline
 	$(BIN)/python scripts/evaluate.py --model $(MODEL) --baseline-model $(BASELINE_MODEL) --out $(EVAL_OUT)
 
 # Both models trained from scratch and scored under other thread and oneDNN settings; adds the figures
-# to EVAL_OUT/evaluation.md (scripts/determinism.py). About 50 minutes.
+# to EVAL_OUT/evaluation.md (scripts/determinism.py). About 25 minutes (4 runs of 5-6 minutes here).
 eval-determinism: $(BIN)/.installed
 	$(BIN)/python scripts/determinism.py --work results/determinism --report $(EVAL_OUT)
 
