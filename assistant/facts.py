@@ -53,10 +53,6 @@ class Source:
     when: When
     file: Optional[Path]  # the file its facts are quoted from, under facts/sources/
 
-    @property
-    def date(self) -> datetime.date:
-        return self.when.day
-
     def in_language(self, field: Dict[str, str], lang: str) -> str:
         """The title or address in the language, or else in English, Swedish or Finnish."""
         return field.get(lang) or next(field[other] for other in ("en", "sv", "fi") if other in field)

@@ -176,7 +176,7 @@ class Replies:
         return self.cite([((), facts)], self.related_buttons(topic_id), Context(topic_id, entity.id))
 
     def follow_up(self, subject: Optional[Entity], unknown: Sequence[Mention], context: Context) -> Reply:
-        """ "What about X?": the last question again, about X; else what the page says of X."""
+        """ "What about X?": the last question again, about X; else what the sources say of X."""
         if subject is None and not unknown:
             return Reply(self.say("unknown_subject"), self.suggestion_buttons(MAX_RELATED))
         if context.topic in ATTRIBUTES and subject is not None:

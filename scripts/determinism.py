@@ -50,9 +50,11 @@ def main() -> int:
     work = args.work.resolve()
     runs = [run(name, overrides, work / f"run-{n}") for n, (name, overrides) in enumerate(RUNS, 1)]
     (args.report / "determinism.json").write_text(json.dumps(runs, indent=1) + "\n", encoding="utf-8")
-    if (args.report / "evaluation.json").exists():
+    reference = args.report / "evaluation.json"
+    if reference.exists():
         evaluate.report(args.report)
-    print(evaluate.determinism_section(runs, None))
+    print(evaluate.determinism_section(
+        runs, json.loads(reference.read_text(encoding="utf-8")) if reference.exists() else None))
     return 0
 
 
