@@ -115,7 +115,7 @@ class _Validator:
     FIELDS = {
         "sources": ({"id", "publisher", "title", "date"}, {"sureness", "url", "file"}),
         "entities": ({"id", "type", "names", "aliases"}, set()),
-        "topics": ({"id", "question", "related"}, {"subject"}),
+        "topics": ({"id", "question", "related"}, {"subject", "by_subject"}),
         "facts": ({"id", "topic", "about", "source", "quote", "text"}, {"attribute", "ended"}),
     }
 
@@ -310,7 +310,11 @@ class _Validator:
         if not isinstance(related, list) or not all(isinstance(r, str) for r in related):
             self.problem(item.key_lines["related"], record, "related", "must be a list of topic ids")
             related = []
-        return Topic(item["id"], self.texts(item, "question", "topic"), tuple(related), subject)
+        by_subject = item.get("by_subject", False)
+        if by_subject not in (True, False) or (by_subject and subject is None):
+            self.problem(item.key_lines["by_subject"], record, "by_subject", "must be true, with a subject, or false")
+            by_subject = False
+        return Topic(item["id"], self.texts(item, "question", "topic"), tuple(related), subject, by_subject)
 
     def fact(self, item: _Mapping, sources, entities, topics) -> Fact:
         record = f"fact '{item['id']}'"

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 LANGUAGES = ("fi", "sv", "en")
-ENTITY_TYPES = ("city", "network", "organisation", "region")
+ENTITY_TYPES = ("city", "country", "network", "organisation", "region")
 ATTRIBUTES = ("since", "staff")
 # How sure a source's date is: printed on it, inferred (shown as month and year), or known to the year.
 SURENESS = ("sure", "likely", "year")
@@ -80,6 +80,8 @@ class Topic:
     question: Dict[str, str]
     related: Tuple[str, ...]
     subject: Optional[str]
+    # No intent of its own: asked by naming the subject ("ukraine?"), whatever else the question says.
+    by_subject: bool = False
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,10 @@ class FactBase:
             for f in self.facts.values()
             if entity_id in f.about and (attribute is None or f.attribute == attribute)
         ]
+
+    def topic_of(self, entity_id: str) -> Optional[Topic]:
+        """The topic this entity is the subject of, if any (the EU Office, Ukraine)."""
+        return next((t for t in self.topics.values() if t.subject == entity_id), None)
 
     def subjects_with(self, attribute: str) -> List[str]:
         """Entities whose `attribute` the fact base states, e.g. who has a known headcount."""

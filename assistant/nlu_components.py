@@ -1,4 +1,5 @@
-"""Rasa NLU components built on the fact base: entity names and the message's language.
+"""Rasa NLU components built on the fact base: entity names, the message's language, and the topic of
+a question that names only a topic's subject.
 
 Both run at prediction time only (nothing to train), from the fact base as it is on disk.
 """
@@ -13,7 +14,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
-from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -100,3 +101,48 @@ class LanguageDetector(_Stateless):
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class TopicBySubject(_Stateless):
+    """A question that names nothing but the subject of a topic with no intent of its own ("auttaako
+    helsinki ukrainaa", "stöd till ukraina") is asked about that subject (ask_about), unless DIET
+    placed it where the subject's facts are: small talk, or a topic or attribute with facts about it
+    ("partner cities in Ukraine?"). DIET has no examples for such a topic (README, "Ukraine") and takes
+    most of these questions for out of scope, unsure, or another topic. Runs after FallbackClassifier."""
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            subject = _sole_subject(message)
+            intent = (message.get(INTENT) or {}).get("name") or ""
+            if subject is None or _placed(intent, subject):
+                continue
+            asked = {"name": "ask_about", "confidence": 1.0}
+            # The ranking too: rasa_sdk's Tracker.get_intent_of_latest_message() reads the ranking's top.
+            ranking = [i for i in message.get(INTENT_RANKING_KEY) or [] if i.get("name") != "ask_about"]
+            message.set(INTENT, asked, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [asked, *ranking], add_to_output=True)
+        return messages
+
+
+def _sole_subject(message: Message) -> Optional[str]:
+    """The one entity the message names, if a topic without an intent of its own is about it."""
+    named = {e["value"] for e in message.get(ENTITIES) or []}
+    if len(named) != 1:
+        return None
+    (entity_id,) = named
+    try:
+        topic = factbase.current().topic_of(entity_id)
+    except FactBaseError:
+        return None
+    return entity_id if topic is not None and topic.by_subject else None
+
+
+def _placed(intent: str, subject: str) -> bool:
+    if intent in ("out_of_scope", "nlu_fallback"):
+        return False
+    if not intent.startswith("ask_"):
+        return True  # small talk, "none of these"
+    asked = intent[len("ask_") :]
+    facts = factbase.current().facts_about(subject)
+    return asked == "about" or any(asked in (f.topic, f.attribute) for f in facts)

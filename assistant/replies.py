@@ -77,7 +77,10 @@ class Replies:
     # --- buttons ----------------------------------------------------------------------------------
 
     def topic_button(self, topic_id: str) -> Tuple[str, str]:
-        return self.kb.topics[topic_id].question[self.lang], payload(f"ask_{topic_id}")
+        topic = self.kb.topics[topic_id]
+        if topic.by_subject:
+            return topic.question[self.lang], payload("ask_about", self.kb.entities[topic.subject])
+        return topic.question[self.lang], payload(f"ask_{topic_id}")
 
     def attribute_button(self, attribute: str, entity_id: str) -> Tuple[str, str]:
         entity = self.kb.entities[entity_id]
@@ -159,6 +162,8 @@ class Replies:
             return self.attribute(attribute, subject.id if subject else context.subject, unknown)
         if intent == "ask_about":
             return self.follow_up(subject, unknown, context)
+        if attribute == "partners" and subject is not None and subject.type == "country":
+            return self.about(subject)  # "partner cities in Ukraine?": what the sources say of it
         if attribute == "partners" and (subject or unknown):
             return self.partner_check(subject, unknown)
         if attribute == "networks" and subject is not None and subject.type == "network":
@@ -172,8 +177,12 @@ class Replies:
 
     def about(self, entity: Entity) -> Reply:
         facts = self.kb.facts_about(entity.id)
-        topic_id = facts[0].topic
-        return self.cite([((), facts)], self.related_buttons(topic_id), Context(topic_id, entity.id))
+        own_topic = self.kb.topic_of(entity.id)
+        topic_id = own_topic.id if own_topic else facts[0].topic
+        # Any question naming Ukraine gets its topic: say which question this answers.
+        preface = [self.say("answers_question", question=own_topic.question[self.lang])] if (
+            own_topic and own_topic.by_subject) else []
+        return self.cite([(preface, facts)], self.related_buttons(topic_id), Context(topic_id, entity.id))
 
     def follow_up(self, subject: Optional[Entity], unknown: Sequence[Mention], context: Context) -> Reply:
         """ "What about X?": the last question again, about X; else what the sources say of X."""

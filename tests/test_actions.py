@@ -203,6 +203,34 @@ def test_a_bare_mention_gets_what_the_page_says_of_it(kb, lang, tracker, dispatc
         assert text in message["text"]
 
 
+EUR_350_000 = {"fi": "350 000 euroa", "sv": "350 000 euro", "en": "EUR 350,000"}
+
+
+@pytest.mark.parametrize("intent", ["ask_about", "ask_partners"])
+def test_ukraine_gets_the_aid_and_the_ties_with_kyiv_and_dnipro_with_their_sources(
+    kb, lang, tracker, dispatcher, domain, intent
+):
+    message, slots = run(ActionAnswer(), dispatcher, ask(tracker, lang, intent, [("country", "ukraine")]), domain)
+    # what it answers, for a resident who asked something else about Ukraine
+    question = kb.topics["ukraine"].question[lang]
+    assert message["text"].startswith(messages()["answers_question"][lang].format(question=question))
+    assert EUR_350_000[lang] in message["text"]
+    for city in ("kyiv", "dnipro"):
+        assert kb.entities[city].names[lang] in message["text"]
+    ukraine = kb.entities["ukraine"].names[lang]
+    assert not message["text"].startswith(messages()["partner_no"][lang].format(city=ukraine))
+    urls = [s["url"] for s in message["custom"]["sources"]]
+    for source in ("ukraine_aid_2022", "kyiv_document_2022", "dnipro_agreement_2023"):
+        assert kb.sources[source].in_language(kb.sources[source].url, lang) in urls
+    assert (slots["topic"], slots["subject"]) == ("ukraine", "ukraine")
+
+
+def test_the_ukraine_question_is_offered_after_partners_and_asks_about_ukraine(kb, lang, tracker, dispatcher, domain):
+    message, _ = run(ActionAnswer(), dispatcher, ask(tracker, lang, "ask_partners"), domain)
+    offered = {b["title"]: b["payload"] for b in message["buttons"]}
+    assert offered[kb.topics["ukraine"].question[lang]] == '/ask_about{"country": "ukraine"}'
+
+
 def test_a_follow_up_without_a_subject_is_answered_honestly(lang, tracker, dispatcher, domain):
     message, slots = run(ActionAnswer(), dispatcher, ask(tracker, lang, "ask_about"), domain)
     assert message["text"] == messages()["unknown_subject"][lang]

@@ -133,7 +133,14 @@ def test_numbers_dates_and_years_are_not_taken_for_personal_data(text):
 
 @pytest.mark.parametrize(
     "payload",
-    ["/ask_echa", "/greet", "/deny", '/ask_partners{"city": "berlin"}', '/ask_staff{"organisation": "echa"}'],
+    [
+        "/ask_echa",
+        "/greet",
+        "/deny",
+        '/ask_partners{"city": "berlin"}',
+        '/ask_staff{"organisation": "echa"}',
+        '/ask_about{"country": "ukraine"}',  # the Ukraine topic's button
+    ],
 )
 def test_the_buttons_payloads_pass(payload):
     assert allowed_payload_or_words(payload) == payload

@@ -3,7 +3,7 @@
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from assistant.nlu_components import FactEntityExtractor, LanguageDetector
+from assistant.nlu_components import FactEntityExtractor, LanguageDetector, TopicBySubject
 
 
 def entities(text):
@@ -75,3 +75,45 @@ def test_a_broken_fact_base_leaves_messages_understood(monkeypatch):
     LanguageDetector().process([message])
     assert [e["value"] for e in message.get("entities")] == ["Oslo", "Tallinn"]
     assert message.get("language") == "en"
+
+
+def intent_after(text, intent):
+    """The intent once TopicBySubject has seen the message, as DIET and FallbackClassifier left it; the
+    ranking's top must agree (rasa_sdk's actions read the intent from there)."""
+    ranking = [{"name": intent, "confidence": 0.5}, {"name": "ask_about", "confidence": 0.3}]
+    message = Message(data={"text": text, "intent": ranking[0], "intent_ranking": ranking})
+    FactEntityExtractor().process([message])
+    TopicBySubject().process([message])
+    names = [i["name"] for i in message.get("intent_ranking")]
+    assert names[0] == message.get("intent")["name"] and len(names) == len(set(names)) == 2
+    return names[0]
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("auttaako helsinki ukrainaa", "out_of_scope"),
+        ("stöd till ukrainska barn", "out_of_scope"),
+        ("ukraine?", "nlu_fallback"),
+        ("how has helsinki helped ukrainians", "ask_since"),  # nothing says since when of Ukraine
+        ("montako ukrainalaista", "ask_staff"),
+        ("tukeeko kaupunki ukrainalaisia", "ask_networks"),  # no network fact is about Ukraine
+    ],
+)
+def test_a_question_naming_only_ukraine_is_asked_about_it(text, intent):
+    assert intent_after(text, intent) == "ask_about"
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("ukraine and kyiv", "nlu_fallback"),  # two subjects: which one is not for a rule to guess
+        ("onko helsingillä kumppaneita ukrainassa", "ask_partners"),  # the Kyiv and Dnipro facts
+        ("kiitos tiedoista ukrainasta", "thank"),
+        ("what is the weather in helsinki", "out_of_scope"),  # no subject at all
+        ("is echa open on sundays", "out_of_scope"),  # ECHA's topic has an intent of its own
+        ("since when has echa been here", "ask_since"),  # ECHA's facts do say since when
+    ],
+)
+def test_other_questions_keep_their_intent(text, intent):
+    assert intent_after(text, intent) == intent

@@ -26,8 +26,16 @@ def normalise(text):
 
 
 def test_every_topic_and_attribute_has_an_intent(kb, domain):
-    asked = {f"ask_{t}" for t in kb.topics} | {f"ask_{a}" for a in ATTRIBUTES}
+    asked = {f"ask_{t.id}" for t in kb.topics.values() if not t.by_subject} | {f"ask_{a}" for a in ATTRIBUTES}
     assert asked <= set(domain["intents"])
+
+
+def test_a_topic_asked_by_its_subject_has_no_intent_and_its_subjects_type_is_an_entity(kb, domain):
+    by_subject = [t for t in kb.topics.values() if t.by_subject]
+    assert by_subject
+    for topic in by_subject:
+        assert f"ask_{topic.id}" not in domain["intents"]
+        assert kb.entities[topic.subject].type in domain["entities"]
 
 
 def test_every_intent_has_a_rule(domain):
