@@ -414,6 +414,9 @@ class _Validator:
                     )
             if not any(f.topic == item["id"] for f in facts.values()):
                 self.problem(item.line, f"topic '{item['id']}'", "id", "no fact has this topic")
+        for item in records["entities"]:  # an answer about it would have nothing to say
+            if not any(item["id"] in f.about for f in facts.values()):
+                self.problem(item.line, f"entity '{item['id']}'", "id", "no fact is about this entity")
 
     def check_aliases(self, items: List[_Mapping], entities: Dict[str, Entity]) -> None:
         """One spelling must mean one entity, or a resident's question would be ambiguous."""
@@ -428,3 +431,41 @@ class _Validator:
                         "aliases",
                         f"'{spelling}' is also a name of entity '{other}'",
                     )
+
+
+
+def intent_problems(kb: FactBase, rules_path: Path, action: str = "action_answer") -> List[str]:
+    """Where the fact base's topics and the intents its answering action gets (by the Rasa rules)
+    disagree, located like the fact base's own problems: a topic no `ask_<topic>` intent asks (unless
+    it is asked by its subject), or an intent that is neither a topic, an attribute nor ask_about,
+    whose questions would have no answer."""
+    text = rules_path.read_text(encoding="utf-8")
+    answered = []
+    for rule in yaml.safe_load(text).get("rules") or []:
+        steps = rule.get("steps") or []
+        for step, following in zip(steps, steps[1:]):
+            if following.get("action") == action:
+                answered += [s["intent"] for s in step.get("or", [step]) if "intent" in s]
+    problems = []
+    for topic in kb.topics.values():
+        if not topic.by_subject and f"ask_{topic.id}" not in answered:
+            line = _topic_line(kb.path, topic.id)
+            problems.append(f"{kb.path}:{line}: topic '{topic.id}': id: no intent 'ask_{topic.id}' is "
+                            f"answered by {action} in {rules_path}")
+    lines = text.splitlines()
+    for intent in answered:
+        asked = intent[len("ask_") :] if intent.startswith("ask_") else intent
+        if asked != "about" and asked not in kb.topics and asked not in ATTRIBUTES:
+            line = next((n for n, t in enumerate(lines, 1) if t.strip().endswith(f"intent: {intent}")), 1)
+            problems.append(f"{rules_path}:{line}: intent '{intent}': intent: no topic or attribute "
+                            f"'{asked}' in the fact base")
+    return problems
+
+
+def _topic_line(path: Path, topic_id: str) -> int:
+    in_topics = False
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        in_topics = line == "topics:" or (in_topics and not re.match(r"\w", line))
+        if in_topics and line.strip() == f"- id: {topic_id}":
+            return number
+    return 1

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 import yaml
 
@@ -21,6 +21,7 @@ from assistant.facts import ATTRIBUTES, LANGUAGES, Entity, Fact, FactBase, When
 MESSAGES_PATH = Path(__file__).resolve().parent / "messages.yml"
 SMALLTALK = ("greet", "goodbye", "thank", "bot_challenge", "ask_capabilities")
 MAX_RELATED = 3
+MAX_ASKED = 3  # places one question may ask about ("is Berlin or Paris a partner?"), each answered
 
 
 @dataclass(frozen=True)
@@ -152,23 +153,32 @@ class Replies:
     # --- answers ----------------------------------------------------------------------------------
 
     def answer(self, intent: str, mentions: Sequence[Mention], context: Context) -> Reply:
+        context = self.still_known(context)
         known = [self.kb.find_entity(m.value) for m in mentions]
         subjects = [e for e in known if e is not None]
         unknown = [m for m, e in zip(mentions, known) if e is None]
         subject = subjects[0] if subjects else None
+        asked = [e or m for m, e in zip(mentions, known)][:MAX_ASKED]  # in the order named
 
         attribute = intent[len("ask_") :] if intent.startswith("ask_") else None
         if attribute in ATTRIBUTES:
             return self.attribute(attribute, subject.id if subject else context.subject, unknown)
         if intent == "ask_about":
-            return self.follow_up(subject, unknown, context)
+            return self.follow_up(asked, context)
         if attribute == "partners" and subject is not None and subject.type == "country":
             return self.about(subject)  # "partner cities in Ukraine?": what the sources say of it
-        if attribute == "partners" and (subject or unknown):
-            return self.partner_check(subject, unknown)
+        if attribute == "partners" and asked:
+            return self.partner_check(asked)
         if attribute == "networks" and subject is not None and subject.type == "network":
             return self.about(subject)
+        if attribute not in self.kb.topics:  # a topic an editor renamed; its intent is still trained
+            return self.fallback()
         return self.topic(attribute)
+
+    def still_known(self, context: Context) -> Context:
+        """The conversation's context, less what an edit of the fact base has since removed."""
+        topic = context.topic if context.topic in self.kb.topics or context.topic in ATTRIBUTES else None
+        return Context(topic, context.subject if context.subject in self.kb.entities else None)
 
     def topic(self, topic_id: str) -> Reply:
         topic = self.kb.topics[topic_id]
@@ -177,6 +187,8 @@ class Replies:
 
     def about(self, entity: Entity) -> Reply:
         facts = self.kb.facts_about(entity.id)
+        if not facts:  # the fact base refuses this, but a reply must not depend on it
+            return Reply(self.say("unknown_subject"), self.suggestion_buttons(MAX_RELATED))
         own_topic = self.kb.topic_of(entity.id)
         topic_id = own_topic.id if own_topic else facts[0].topic
         # Any question naming Ukraine gets its topic: say which question this answers.
@@ -184,39 +196,48 @@ class Replies:
             own_topic and own_topic.by_subject) else []
         return self.cite([(preface, facts)], self.related_buttons(topic_id), Context(topic_id, entity.id))
 
-    def follow_up(self, subject: Optional[Entity], unknown: Sequence[Mention], context: Context) -> Reply:
+    def follow_up(self, asked: Sequence[Union[Entity, Mention]], context: Context) -> Reply:
         """ "What about X?": the last question again, about X; else what the sources say of X."""
+        subject = next((a for a in asked if isinstance(a, Entity)), None)
+        unknown = [a for a in asked if isinstance(a, Mention)]
         if subject is None and not unknown:
             return Reply(self.say("unknown_subject"), self.suggestion_buttons(MAX_RELATED))
         if context.topic in ATTRIBUTES and subject is not None:
             return self.attribute(context.topic, subject.id, [])
         is_city = subject.type == "city" if subject else any(m.type == "city" for m in unknown)
         if is_city and (context.topic in ("partners", "twin_cities") or subject is None):
-            return self.partner_check(subject, unknown)
+            return self.partner_check(asked)
         if subject is None:
             return Reply(self.say("unknown_subject"), self.suggestion_buttons(MAX_RELATED))
         return self.about(subject)
 
-    def partner_check(self, city: Optional[Entity], unknown: Sequence[Mention]) -> Reply:
-        """ "Is X a partner?": yes with the facts that say so; "not any more" with the history of a
-        partnership that ended; or no, with today's partners and those that ended."""
+    def partner_check(self, asked: Sequence[Union[Entity, Mention]]) -> Reply:
+        """ "Is X (or Y) a partner?": for each, what the sources say of the partnership, what holds
+        first, then what ended, as history. No bare "yes" or "no": the same words may ask "has Helsinki
+        ended its cooperation with X?". A place the sources do not name as a partner is said not to be
+        one there, with today's partners and those that ended, and where else the sources name it."""
+        parts: List[Tuple[Sequence[str], Sequence[Fact]]] = []
+        told: set = set()
+        for place in asked:
+            for preface, facts in self.partner_parts(place):
+                parts.append((preface, [f for f in facts if f.id not in told]))
+                told |= {f.id for f in facts}
+        subject = next((a.id for a in asked if isinstance(a, Entity)), None)
+        return self.cite(parts, self.related_buttons("partners"), Context("partners", subject))
+
+    def partner_parts(self, place: Union[Entity, Mention]) -> List[Tuple[Sequence[str], Sequence[Fact]]]:
         partner_facts = self.kb.topic_facts("partners")
-        buttons = self.related_buttons("partners")
-        if city is None:  # a city the fact base lacks, by its name ("Oslo")
-            preface = self.say("partner_no", city=unknown[0].value)
-            return self.cite([([preface], partner_facts)], buttons, Context("partners", None))
-        name = city.names[self.lang]
-        facts = [f for f in partner_facts if city.id in f.about]
-        context = Context("partners", city.id)
-        if any(f.holds for f in facts):
-            return self.cite([([self.say("partner_yes", city=name)], facts)], buttons, context)
+        if isinstance(place, Mention):  # a city the fact base lacks, by its name ("Oslo")
+            return [([self.say("partner_no", city=place.value)], partner_facts)]
+        facts = [f for f in partner_facts if place.id in f.about]
         if facts:
-            return self.cite([([self.say("partner_no_longer", city=name)], facts)], buttons, context)
-        elsewhere = [f for f in self.kb.facts_about(city.id) if f.topic != "partners"]
+            return [((), facts)]
+        name = place.names[self.lang]
         parts = [([self.say("partner_no", city=name)], partner_facts)]
+        elsewhere = [f for f in self.kb.facts_about(place.id) if f.topic != "partners"]
         if elsewhere:
             parts.append(([self.say("also_mentioned", city=name)], elsewhere))
-        return self.cite(parts, buttons, context)
+        return parts
 
     def attribute(self, attribute: str, subject_id: Optional[str], unknown: Sequence[Mention]) -> Reply:
         """ "Since when?" / "How many work there?" about the subject asked or talked about."""

@@ -118,6 +118,28 @@ class FactEdits:
     def missing_language(self, data) -> None:
         self.record(data, "facts", "echa_staff")["text"].pop("sv")
 
+    @staticmethod
+    def rename_topic(data) -> None:
+        """ECHA's topic renamed "chemicals" everywhere in the fact base; the trained intent stays ask_echa."""
+        for topic in data["topics"]:
+            topic["id"] = "chemicals" if topic["id"] == "echa" else topic["id"]
+            topic["related"] = ["chemicals" if r == "echa" else r for r in topic["related"]]
+        for fact in data["facts"]:
+            fact["topic"] = "chemicals" if fact["topic"] == "echa" else fact["topic"]
+
+    @staticmethod
+    def remove_kotka(data) -> None:
+        """Kotka taken out of the fact base, while a conversation may still be about it."""
+        data["entities"] = [e for e in data["entities"] if e["id"] != "kotka"]
+        for fact in data["facts"]:
+            fact["about"] = [a for a in fact["about"] if a != "kotka"]
+
+    @staticmethod
+    def kotka_without_facts(data) -> None:
+        """Kotka kept as an entity, but no fact about it any more: refused."""
+        for fact in data["facts"]:
+            fact["about"] = [a for a in fact["about"] if a != "kotka"]
+
 
 @pytest.fixture
 def fact_edits() -> FactEdits:

@@ -183,6 +183,10 @@ BROKEN = {
         lambda d: record(d, "sources", "international_work_2019").update(date="6.12.2019"),
         ["source 'international_work_2019'", "date", "must be a date"],
     ),
+    "an entity no fact is about": (
+        lambda d: [f.update(about=[a for a in f["about"] if a != "kotka"]) for f in d["facts"]],
+        ["entity 'kotka'", "id", "no fact is about this entity"],
+    ),
     "unknown entity type": (
         lambda d: record(d, "entities", "ucue").update(type="club"),
         ["entity 'ucue'", "type", "must be one of"],

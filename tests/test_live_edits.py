@@ -1,6 +1,7 @@
 """An editor's save goes live at the next question, and a broken one changes nothing (without Rasa;
 tests/e2e/test_editing.py does the same on the running servers)."""
 
+import dataclasses
 import logging
 import os
 import shutil
@@ -70,3 +71,27 @@ def test_a_new_city_is_recognised_and_answered_without_retraining(save, fact_edi
     replies = Replies(factbase.current(), "en")
     answer = replies.answer("ask_partners", [Mention("city", "lisbon")], Context(None, None))
     assert "Lisbon is a new partner." in answer.text
+
+
+def test_a_renamed_topic_gets_the_fallback_not_an_error(save, fact_edits):
+    save(fact_edits.rename_topic)
+    replies = Replies(factbase.current(), "en")
+    assert replies.answer("ask_echa", [], Context()).text == replies.say("fallback")
+
+
+def test_a_subject_since_removed_is_forgotten_not_an_error(save, fact_edits):
+    save(fact_edits.remove_kotka)
+    replies = Replies(factbase.current(), "en")
+    assert replies.answer("ask_since", [], Context("helsinki_centre", "kotka")).text == replies.say("which_subject")
+
+
+def test_an_entity_without_facts_is_refused_and_its_answer_would_say_so(save, fact_edits, caplog):
+    served = factbase.current()
+    save(fact_edits.kotka_without_facts)
+    with caplog.at_level(logging.ERROR, logger="assistant.factbase"):
+        assert factbase.current() is served
+    assert "entity 'kotka': id: no fact is about this entity" in caplog.text
+    bare = dataclasses.replace(served, facts={k: f for k, f in served.facts.items() if "kotka" not in f.about})
+    replies = Replies(bare, "fi")
+    assert replies.answer("ask_about", [Mention("city", "kotka")], Context()).text.startswith(
+        replies.say("unknown_subject"))

@@ -7,6 +7,7 @@ import pytest
 import yaml
 
 from assistant import factbase
+from assistant.replies import messages
 
 LIVE_WITHIN = 2  # seconds from the save to the answer that has the edit
 
@@ -53,3 +54,26 @@ def test_a_broken_edit_keeps_the_facts_and_is_logged(servers, sender, editor, fa
     replies = servers.ask(sender, "Hur många arbetar på ECHA?")
     assert factbase.current().facts["echa_staff"].text["sv"] in text_of(replies)
     assert "fact 'echa_staff': text.sv: language is missing" in servers.logs()
+
+
+# An editor's change must not break the replies (issue 14): each used to end in "technical problem".
+
+
+def test_a_renamed_topic_gets_the_fallback_not_a_technical_problem(servers, sender, editor, fact_edits):
+    editor(fact_edits.rename_topic)
+    replies = text_of(servers.ask(sender, "so what is echa exactly", metadata={"language": "en"}))
+    assert messages()["fallback"]["en"] in replies
+
+
+def test_a_conversation_about_a_removed_entity_goes_on(servers, sender, editor, fact_edits):
+    servers.ask(sender, "and kotka then?", metadata={"language": "en"})
+    editor(fact_edits.remove_kotka)
+    replies = text_of(servers.ask(sender, "since when, then?", metadata={"language": "en"}))
+    assert messages()["which_subject"]["en"] in replies
+
+
+def test_an_entity_left_without_facts_is_refused_and_the_facts_keep_serving(servers, sender, editor, fact_edits):
+    editor(fact_edits.kotka_without_facts)
+    replies = text_of(servers.ask(sender, "and kotka then?", metadata={"language": "en"}))
+    assert factbase.current().facts["helsinki_centre_partners_left"].text["en"] in replies
+    assert "entity 'kotka': id: no fact is about this entity" in servers.logs()
