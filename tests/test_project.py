@@ -57,6 +57,20 @@ def test_held_out_questions_are_not_in_the_training_data():
             assert normalise(item["text"]) not in trained, (path.name, item["text"])
 
 
+def test_the_conversation_tests_share_no_user_turn_with_training():
+    trained = training_examples()
+    assert len(trained) > 1000
+    copied = []
+    for path in sorted((ROOT / "tests" / "conversations").glob("*.yml")):
+        for story in yaml.safe_load(path.read_text(encoding="utf-8"))["stories"]:
+            for step in story["steps"]:
+                if "user" in step and normalise(step["user"]) in trained:
+                    copied.append((path.name, story["story"], step["user"].strip()))
+    assert not copied, f"{len(copied)} user turns copy a training sentence:\n" + "\n".join(
+        f"{name}: {story}: {text!r}" for name, story, text in copied
+    )
+
+
 def split_examples(path):
     for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
         for line in block["examples"].splitlines():
