@@ -47,9 +47,11 @@ def test_masking_leaves_the_question_answerable(servers, sender):
 
 
 def test_an_unanswered_question_is_kept_for_the_editors_masked(servers, sender):
+    log = servers.workdir / "unanswered.jsonl"  # the servers' own, shared by every test that runs them
+    earlier = len(log.read_text().splitlines()) if log.exists() else 0
     servers.ask(sender, "What's the weather like tomorrow? Mail me at john.smith@example.com", metadata={"language": "en"})
-    kept = [json.loads(line) for line in (servers.workdir / "unanswered.jsonl").read_text().splitlines()]
-    (entry,) = [e for e in kept if "weather" in e["text"]]
+    kept = [json.loads(line) for line in log.read_text().splitlines()]
+    (entry,) = kept[earlier:]  # this test's question, whatever other tests asked before
     assert entry["text"] == "What's the weather like tomorrow? Mail me at [e-mail]"
     assert entry["language"] == "en" and entry["kind"] in ("out_of_scope", "low_confidence", "fallback")
     assert not any("john.smith@example.com" in e["text"] for e in kept)
