@@ -65,6 +65,13 @@ class Entity:
     names: Dict[str, str]
     aliases: Dict[str, Tuple[str, ...]]
 
+    def languages_spelt(self, written: str) -> List[str]:
+        """The languages in which the entity is written so ("Tallinn": sv, en, and fi as an alias;
+        "Helsingfors": sv; "Tallinnan": none, an inflected form)."""
+        folded = written.casefold()
+        return [lang for lang in LANGUAGES
+                if folded in (s.casefold() for s in (self.names[lang], *self.aliases[lang]))]
+
     def spellings(self) -> List[str]:
         """Every way of writing the entity, in all languages, without repeats."""
         seen: Dict[str, str] = {}

@@ -16,6 +16,7 @@ from assistant.facts import LANGUAGES
 DEFAULT_LANGUAGE = "fi"
 MIN_LETTERS = 3  # "ok", "hi", "?" say nothing
 MIN_CONFIDENCE = 0.5
+SHOUTED_WORDS = 3  # a message all in capitals of at least this many words is read in lower case
 
 _ACRONYM_OR_NUMBER = re.compile(r"\b(?:[A-ZÅÄÖ]{2,}|\d+)\b")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -34,10 +35,13 @@ def detect(text: str, name_spans: Iterable[Tuple[int, int]] = ()) -> Optional[st
     """The language of the text, or None when the text is too short or unclear to tell."""
     if not text or text.lstrip().startswith("/"):  # a button payload, not words
         return None
+    shouted = text.isupper() and len(text.split()) >= SHOUTED_WORDS  # "WHAT IS ECHA", not acronyms
     chars = list(text)
     for start, end in name_spans:  # spans may overlap: blank them out, keeping every offset
         chars[start:end] = " " * (end - start)
     text = "".join(chars)
+    if shouted:
+        text = text.lower()
     text = _ACRONYM_OR_NUMBER.sub(" ", text)
     if len(_LETTER.findall(text)) < MIN_LETTERS:
         return None

@@ -7,6 +7,7 @@ Both run at prediction time only (nothing to train), from the fact base as it is
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -81,21 +82,37 @@ def _fact_base_names(text: str) -> Tuple[List[Match], Optional[str]]:
         return [], None
 
 
+def _spelt_alike(match: Match) -> bool:
+    """Whether a fact base name is written as it is spelt in more than one language; an English
+    genitive ("Helsinki's") is the name, to Lingua a Finnish word."""
+    entity = factbase.current().entities.get(match.entity_id)
+    written = re.sub(r"['’]s$", "", match.text)
+    return entity is not None and len(entity.languages_spelt(written)) > 1
+
+
 def _overlap(a: Match, b: Match) -> bool:
     return a.start < b.end and b.start < a.end
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class LanguageDetector(_Stateless):
-    """Adds the message's language to the parse data, leaving out names: "Tallinn", "ECHA" and
-    "Helsinki" are spelt alike in all three languages and would only mislead. Runs after
-    FactEntityExtractor, whose entities are left out along with the page's own city."""
+    """Adds the message's language to the parse data, leaving out the names that say nothing of it:
+    "Tallinn", "ECHA" and "Helsinki" are spelt alike in two or three languages and would only mislead,
+    and so are other cities written as GeoNames has them ("Oslo"). A name in one language's spelling
+    ("Helsingfors", "Tukholma") or inflected ("helsingillä", "brysselissä") is kept: it tells the
+    language. Runs after FactEntityExtractor, whose entities are left out along with the page's own
+    city."""
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
-            spans = [(m.start, m.end) for m in _fact_base_names(text)[0]] if text else []
-            spans += [(e["start"], e["end"]) for e in message.get(ENTITIES, []) if "start" in e]
+            names = _fact_base_names(text)[0] if text else []
+            spans = [(m.start, m.end) for m in names if _spelt_alike(m)]
+            spans += [
+                (e["start"], e["end"])
+                for e in message.get(ENTITIES, [])
+                if "start" in e and text[e["start"] : e["end"]].casefold() == str(e["value"]).casefold()
+            ]
             message.set(LANGUAGE, detect(text, spans), add_to_output=True)
         return messages
 
