@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import yaml
 
 from assistant.facts import (
-    ATTRIBUTES, ENTITY_TYPES, LANGUAGES, SURENESS, Ending, Entity, Fact, FactBase, Freshness, Source, Topic, When,
+    ATTRIBUTES, ENTITY_TYPES, FACT_ATTRIBUTES, LANGUAGES, SURENESS, Ending, Entity, Fact, FactBase, Freshness, Source, Topic, When,
 )
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "facts" / "international_work.yml"
@@ -332,8 +332,8 @@ class _Validator:
         if self.unknown("sources", item["source"], sources):
             self.problem(line("source"), record, "source", f"unknown source '{item['source']}'")
         attribute = item.get("attribute")
-        if attribute is not None and attribute not in ATTRIBUTES:
-            self.problem(line("attribute"), record, "attribute", f"must be one of {', '.join(ATTRIBUTES)}")
+        if attribute is not None and attribute not in FACT_ATTRIBUTES:
+            self.problem(line("attribute"), record, "attribute", f"must be one of {', '.join(FACT_ATTRIBUTES)}")
         quote = self.quote(item, record, source)
         text = self.texts(item, "text", "fact")
         self.check_numbers(item, record, "text", text, f"{quote} {self.date_numbers(source)}")

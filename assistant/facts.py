@@ -12,7 +12,9 @@ from typing import Dict, List, Optional, Tuple
 
 LANGUAGES = ("fi", "sv", "en")
 ENTITY_TYPES = ("city", "country", "network", "organisation", "region")
-ATTRIBUTES = ("since", "staff")
+ATTRIBUTES = ("since", "staff")  # each asked by its intent, ask_since and ask_staff
+# What a fact may state; "members" is "how many?" (ask_staff) asked of a network.
+FACT_ATTRIBUTES = (*ATTRIBUTES, "members")
 # How sure a source's date is: printed on it, inferred (shown as month and year), or known to the year.
 SURENESS = ("sure", "likely", "year")
 

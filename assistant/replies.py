@@ -16,7 +16,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 import yaml
 
-from assistant.facts import ATTRIBUTES, LANGUAGES, Entity, Fact, FactBase, When
+from assistant.facts import ATTRIBUTES, FACT_ATTRIBUTES, LANGUAGES, Entity, Fact, FactBase, When
 
 MESSAGES_PATH = Path(__file__).resolve().parent / "messages.yml"
 SMALLTALK = ("greet", "goodbye", "thank", "bot_challenge", "ask_capabilities")
@@ -85,9 +85,8 @@ class Replies:
 
     def attribute_button(self, attribute: str, entity_id: str) -> Tuple[str, str]:
         entity = self.kb.entities[entity_id]
-        return self.say(f"question_{attribute}", subject=self.name(entity_id)), payload(
-            f"ask_{attribute}", entity
-        )
+        asked_by = "staff" if attribute == "members" else attribute  # "how many?" is one intent
+        return self.say(f"question_{attribute}", subject=self.name(entity_id)), payload(f"ask_{asked_by}", entity)
 
     def related_buttons(self, topic_id: Optional[str], skip: Iterable[str] = ()) -> List[Tuple[str, str]]:
         topic = self.kb.topics.get(topic_id) if topic_id else None
@@ -177,7 +176,7 @@ class Replies:
 
     def still_known(self, context: Context) -> Context:
         """The conversation's context, less what an edit of the fact base has since removed."""
-        topic = context.topic if context.topic in self.kb.topics or context.topic in ATTRIBUTES else None
+        topic = context.topic if context.topic in self.kb.topics or context.topic in FACT_ATTRIBUTES else None
         return Context(topic, context.subject if context.subject in self.kb.entities else None)
 
     def topic(self, topic_id: str) -> Reply:
@@ -202,7 +201,7 @@ class Replies:
         unknown = [a for a in asked if isinstance(a, Mention)]
         if subject is None and not unknown:
             return Reply(self.say("unknown_subject"), self.suggestion_buttons(MAX_RELATED))
-        if context.topic in ATTRIBUTES and subject is not None:
+        if context.topic in FACT_ATTRIBUTES and subject is not None:
             return self.attribute(context.topic, subject.id, [])
         is_city = subject.type == "city" if subject else any(m.type == "city" for m in unknown)
         if is_city and (context.topic in ("partners", "twin_cities") or subject is None):
@@ -240,7 +239,11 @@ class Replies:
         return parts
 
     def attribute(self, attribute: str, subject_id: Optional[str], unknown: Sequence[Mention]) -> Reply:
-        """ "Since when?" / "How many work there?" about the subject asked or talked about."""
+        """ "Since when?" / "How many work there?" about the subject asked or talked about; "how many?"
+        of a network asks for its members."""
+        subject = self.kb.entities.get(subject_id) if subject_id else None
+        if attribute == "staff" and subject is not None and subject.type == "network":
+            attribute = "members"
         known_subjects = self.kb.subjects_with(attribute)
         choices = [self.attribute_button(attribute, s) for s in known_subjects]
         if subject_id is None and not unknown:

@@ -203,6 +203,17 @@ def test_a_headcount_the_page_does_not_give_is_not_invented(kb, lang, tracker, d
     assert [b["payload"] for b in message["buttons"]] == ['/ask_staff{"organisation": "echa"}']
 
 
+def test_how_many_of_a_network_is_its_members_not_its_staff(kb, lang, tracker, dispatcher, domain):
+    """ "how many cities are in eurocities" used to get "the page does not say how many people work
+    there" (issue 14)."""
+    message, _ = run(ActionAnswer(), dispatcher, ask(tracker, lang, "ask_staff", [("network", "eurocities")]), domain)
+    assert message["text"] == texts(kb, lang, "eurocities_size")[0]
+    dispatcher.messages.clear()
+    message, _ = run(ActionAnswer(), dispatcher, ask(tracker, lang, "ask_staff", [("network", "ucue")]), domain)
+    assert message["text"] == messages()["not_stated_members"][lang].format(subject="UCUE")
+    assert [b["payload"] for b in message["buttons"]] == ['/ask_staff{"network": "eurocities"}']
+
+
 def test_how_many_work_there_without_context_asks_which(lang, tracker, dispatcher, domain):
     message, _ = run(ActionAnswer(), dispatcher, ask(tracker, lang, "ask_staff"), domain)
     assert message["text"] == messages()["which_subject"][lang]
