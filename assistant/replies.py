@@ -208,6 +208,11 @@ class Replies:
             return self.partner_check(asked)
         if subject is None:
             return Reply(self.say("unknown_subject"), self.suggestion_buttons(MAX_RELATED))
+        if context.subject not in (None, subject.id) and context.topic in self.kb.topics:
+            # "entä Kotka?" after the Helsinki Centre: Kotka in the centre's story, which stays the subject
+            in_topic = [f for f in self.kb.topic_facts(context.topic) if subject.id in f.about]
+            if in_topic:
+                return self.cite([((), in_topic)], self.related_buttons(context.topic), context)
         return self.about(subject)
 
     def partner_check(self, asked: Sequence[Union[Entity, Mention]]) -> Reply:

@@ -160,6 +160,19 @@ def test_what_about_another_city_follows_a_partner_question(kb, lang, tracker, d
     assert slots["subject"] == "berlin"
 
 
+def test_a_city_asked_about_inside_a_topic_is_answered_there_and_the_subject_stays(
+    kb, lang, tracker, dispatcher, domain
+):
+    """ "entä kotka?" after the Helsinki Centre, then "since when was it founded?": Kotka used to
+    become the subject, and the second question got "Kotka: the sources do not say" (issue 14)."""
+    centre = {"topic": "helsinki_centre", "subject": "helsinki_centre"}
+    turn = ask(tracker, lang, "ask_about", [("city", "kotka")], slots=centre)
+    message, slots = run(ActionAnswer(), dispatcher, turn, domain)
+    assert message["text"].startswith(texts(kb, lang, "helsinki_centre_partners_left")[0])
+    assert texts(kb, lang, "tallinn_agreement")[0] not in message["text"]
+    assert (slots["topic"], slots["subject"]) == ("helsinki_centre", "helsinki_centre")
+
+
 def test_what_about_a_network_follows_a_network_question(kb, lang, tracker, dispatcher, domain):
     turn = ask(
         tracker,
