@@ -1,5 +1,5 @@
-"""Rasa NLU components built on the fact base: entity names, the message's language, and the topic of
-a question that names only a topic's subject.
+"""Rasa NLU components built on the fact base: entity names, the message's language, the topic of a
+question that names only a topic's subject, and follow-ups that point back with "it" or "there".
 
 Both run at prediction time only (nothing to train), from the fact base as it is on disk.
 """
@@ -134,11 +134,7 @@ class TopicBySubject(_Stateless):
             intent = (message.get(INTENT) or {}).get("name") or ""
             if subject is None or _placed(intent, subject):
                 continue
-            asked = {"name": "ask_about", "confidence": 1.0}
-            # The ranking too: rasa_sdk's Tracker.get_intent_of_latest_message() reads the ranking's top.
-            ranking = [i for i in message.get(INTENT_RANKING_KEY) or [] if i.get("name") != "ask_about"]
-            message.set(INTENT, asked, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [asked, *ranking], add_to_output=True)
+            _set_intent(message, "ask_about")
         return messages
 
 
@@ -163,3 +159,42 @@ def _placed(intent: str, subject: str) -> bool:
     asked = intent[len("ask_") :]
     facts = factbase.current().facts_about(subject)
     return asked == "about" or any(asked in (f.topic, f.attribute) for f in facts)
+
+
+# Words that point back to what the conversation is about ("onks se viel auki", "is it still open",
+# "vem jobbar där"): closed classes of pronouns and adverbs, so listed rather than learnt.
+POINTING_BACK = {
+    "fi": {"se", "sen", "sitä", "siitä", "siinä", "sillä", "siellä", "sinne", "sieltä", "ne", "niitä", "niiden",
+           "siel", "sil"},
+    "sv": {"den", "det", "dess", "där", "dit", "därifrån", "de", "dem", "dom"},
+    "en": {"it", "its", "there", "they", "them", "their", "that"},
+}
+MAX_FOLLOW_UP_WORDS = 8
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class PointingBack(_Stateless):
+    """A short message that DIET is unsure of (nlu_fallback), names nothing, and points back with "it",
+    "se", "det" or "there" is a follow-up about the conversation's subject (ask_about with no entity;
+    the action takes the subject from the slots, and with none says it does not know). Runs after
+    TopicBySubject."""
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            words = re.findall(r"[^\W\d_]+", (message.get(TEXT) or "").casefold())
+            if (
+                (message.get(INTENT) or {}).get("name") == "nlu_fallback"
+                and not message.get(ENTITIES)
+                and 0 < len(words) <= MAX_FOLLOW_UP_WORDS
+                and any(word in pointing for pointing in POINTING_BACK.values() for word in words)
+            ):
+                _set_intent(message, "ask_about")
+        return messages
+
+
+def _set_intent(message: Message, intent: str) -> None:
+    """The intent, and the ranking's top: rasa_sdk's Tracker.get_intent_of_latest_message() reads that."""
+    asked = {"name": intent, "confidence": 1.0}
+    ranking = [i for i in message.get(INTENT_RANKING_KEY) or [] if i.get("name") != intent]
+    message.set(INTENT, asked, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [asked, *ranking], add_to_output=True)

@@ -200,7 +200,7 @@ class Replies:
         subject = next((a for a in asked if isinstance(a, Entity)), None)
         unknown = [a for a in asked if isinstance(a, Mention)]
         if subject is None and not unknown:
-            return Reply(self.say("unknown_subject"), self.suggestion_buttons(MAX_RELATED))
+            return self.current_subject(context)
         if context.topic in FACT_ATTRIBUTES and subject is not None:
             return self.attribute(context.topic, subject.id, [])
         is_city = subject.type == "city" if subject else any(m.type == "city" for m in unknown)
@@ -213,6 +213,17 @@ class Replies:
             in_topic = [f for f in self.kb.topic_facts(context.topic) if subject.id in f.about]
             if in_topic:
                 return self.cite([((), in_topic)], self.related_buttons(context.topic), context)
+        return self.about(subject)
+
+    def current_subject(self, context: Context) -> Reply:
+        """ "Is it still open?", "are they still partners?": what holds now of what the conversation is
+        about, then what ended; a city talked about as a partner gets the partner answer. With no
+        subject, the honest "my sources say nothing about that"."""
+        subject = self.kb.entities.get(context.subject) if context.subject else None
+        if subject is None:
+            return Reply(self.say("unknown_subject"), self.suggestion_buttons(MAX_RELATED))
+        if subject.type == "city" and context.topic in ("partners", "twin_cities"):
+            return self.partner_check([subject])
         return self.about(subject)
 
     def partner_check(self, asked: Sequence[Union[Entity, Mention]]) -> Reply:

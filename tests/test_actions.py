@@ -268,6 +268,22 @@ def test_the_ukraine_question_is_offered_after_partners_and_asks_about_ukraine(k
     assert offered[kb.topics["ukraine"].question[lang]] == '/ask_about{"country": "ukraine"}'
 
 
+def test_is_it_still_open_after_the_helsinki_centre_tells_its_closure(kb, lang, tracker, dispatcher, domain):
+    turn = ask(tracker, lang, "ask_about", slots={"topic": "helsinki_centre", "subject": "helsinki_centre"})
+    message, slots = run(ActionAnswer(), dispatcher, turn, domain)
+    first = message["text"].split("\n\n")[0]
+    assert texts(kb, lang, "helsinki_centre_closed")[0] in first
+    assert texts(kb, lang, "helsinki_centre")[0] not in message["text"]
+    assert history(kb, lang, "helsinki_centre") in message["text"]
+    assert slots["subject"] == "helsinki_centre"
+
+
+def test_are_they_still_partners_after_st_petersburg_tells_the_suspension(kb, lang, tracker, dispatcher, domain):
+    turn = ask(tracker, lang, "ask_about", slots={"topic": "partners", "subject": "st_petersburg"})
+    message, _ = run(ActionAnswer(), dispatcher, turn, domain)
+    assert message["text"].startswith(history(kb, lang, "st_petersburg_partner"))
+
+
 def test_a_follow_up_without_a_subject_is_answered_honestly(lang, tracker, dispatcher, domain):
     message, slots = run(ActionAnswer(), dispatcher, ask(tracker, lang, "ask_about"), domain)
     assert message["text"] == messages()["unknown_subject"][lang]

@@ -3,7 +3,7 @@
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from assistant.nlu_components import FactEntityExtractor, LanguageDetector, TopicBySubject
+from assistant.nlu_components import FactEntityExtractor, LanguageDetector, PointingBack, TopicBySubject
 
 
 def entities(text):
@@ -196,3 +196,28 @@ def test_every_text_the_assistant_says_is_detected_as_its_own_language():
              if m.get("language") not in (lang, None)]
     assert len(texts) > 250 and wrong == []
     assert sum(m.get("language") is None for m in found) <= 5
+
+
+def after_pointing_back(text, intent):
+    message = Message(data={"text": text, "intent": {"name": intent}, "intent_ranking": [{"name": intent}]})
+    FactEntityExtractor().process([message])
+    PointingBack().process([message])
+    return message.get("intent")["name"]
+
+
+@pytest.mark.parametrize("text", ["onks se viel auki", "is that thing still open", "vem jobbar där?", "toimiiko se"])
+def test_an_unsure_short_message_pointing_back_is_a_follow_up(text):
+    assert after_pointing_back(text, "nlu_fallback") == "ask_about"
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("what is the weather like", "nlu_fallback"),  # nothing points back
+        ("is it raining in oslo", "nlu_fallback"),  # it names a place: not about the subject
+        ("är det öppet än idag", "out_of_scope"),  # DIET placed it
+        ("is it true that you can tell me everything about the city and its people", "nlu_fallback"),  # long
+    ],
+)
+def test_other_messages_are_left_as_they_are(text, intent):
+    assert after_pointing_back(text, intent) == intent
