@@ -26,10 +26,12 @@ def _reply(
     """Choose the language, compose the reply with `compose(replies)`, send it, and keep the context.
     A question the assistant could not answer is kept for the editors' report (assistant.unanswered)."""
     message = tracker.latest_message or {}
+    metadata = message.get("metadata") or {}
     lang = reply_language(
-        requested=(message.get("metadata") or {}).get("language"),
+        requested=metadata.get("language"),
         detected=message.get("language"),  # set by assistant.nlu_components.LanguageDetector
         current=tracker.get_slot("language"),
+        page=metadata.get("page_language"),
     )
     if unanswered_kind:
         _keep_unanswered(tracker, unanswered_kind, lang)
@@ -97,7 +99,8 @@ class ActionOutOfScope(Action):
         return "action_out_of_scope"
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
-        return _reply(tracker, dispatcher, lambda replies: replies.out_of_scope(), "out_of_scope")
+        gap = next(tracker.get_latest_entity_values("gap"), None)  # set by nlu_components.NotInSources
+        return _reply(tracker, dispatcher, lambda replies: replies.out_of_scope(gap), "out_of_scope")
 
 
 class ActionClarify(Action):

@@ -62,12 +62,14 @@ class Rejected(Exception):
 class Inbound:
     sender: str
     text: str  # cleaned and masked; when too long, only its beginning (to tell the language)
-    language: Optional[str]  # metadata.language, when it is one the assistant speaks
+    language: Optional[str]  # metadata.language, the resident's choice, when it is one the assistant speaks
     too_long: bool = False
+    page_language: Optional[str] = None  # metadata.page_language: the page's, a hint
 
     @property
     def metadata(self) -> Dict[str, str]:
-        return {"language": self.language} if self.language else {}
+        given = {"language": self.language, "page_language": self.page_language}
+        return {key: value for key, value in given.items() if value}
 
 
 def read(body: bytes, content_type: str) -> Inbound:
@@ -100,15 +102,16 @@ def read(body: bytes, content_type: str) -> Inbound:
     metadata = request.get("metadata")
     if metadata is not None and not isinstance(metadata, dict):
         raise Rejected(400, "metadata", '"metadata" must be a JSON object when it is sent.')
-    language = (metadata or {}).get("language")
+    language, page_language = ((metadata or {}).get(key) for key in ("language", "page_language"))
     language = language if language in LANGUAGES else None
+    page_language = page_language if page_language in LANGUAGES else None
 
     text = allowed_payload_or_words(clean(message))
     if not text:
         raise Rejected(400, "empty", '"message" is empty.')
     if len(text) > MAX_MESSAGE_CHARS:
-        return Inbound(sender, mask_personal_data(text[:MAX_MESSAGE_CHARS]), language, too_long=True)
-    return Inbound(sender, mask_personal_data(text), language)
+        return Inbound(sender, mask_personal_data(text[:MAX_MESSAGE_CHARS]), language, True, page_language)
+    return Inbound(sender, mask_personal_data(text), language, page_language=page_language)
 
 
 def clean(message: str) -> str:

@@ -1,4 +1,5 @@
-"""The message's language, and the reply's: the client's choice, else the message's, else the conversation's.
+"""The message's language, and the reply's: the client's choice, else the message's, else the conversation's,
+else the page's, else English.
 
 Detection uses Lingua's fi/sv/en models, which ship inside the package (nothing is downloaded). Names
 say nothing about the language ("Tallinn", "ECHA", "Helsinki" are spelt alike in all three), so the
@@ -13,7 +14,7 @@ from typing import Iterable, Optional, Tuple
 
 from assistant.facts import LANGUAGES
 
-DEFAULT_LANGUAGE = "fi"
+DEFAULT_LANGUAGE = "en"  # no choice, no words to tell by, no conversation, no page language
 MIN_LETTERS = 3  # "ok", "hi", "?" say nothing
 MIN_CONFIDENCE = 0.5
 SHOUTED_WORDS = 3  # a message all in capitals of at least this many words is read in lower case
@@ -52,10 +53,15 @@ def detect(text: str, name_spans: Iterable[Tuple[int, int]] = ()) -> Optional[st
 
 
 def reply_language(
-    requested: Optional[str] = None, detected: Optional[str] = None, current: Optional[str] = None
+    requested: Optional[str] = None,
+    detected: Optional[str] = None,
+    current: Optional[str] = None,
+    page: Optional[str] = None,
 ) -> str:
-    """metadata.language wins; then the message's language; then the conversation's; then Finnish."""
-    for lang in (requested, detected, current):
+    """The resident's explicit choice (metadata.language) wins; then the message's language; then the
+    conversation's; then the page's (metadata.page_language, a hint the widget sends); then English.
+    The one place the reply language is chosen, for the actions and the REST channel alike."""
+    for lang in (requested, detected, current, page):
         if lang in LANGUAGES:
             return lang
     return DEFAULT_LANGUAGE

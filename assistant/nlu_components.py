@@ -1,5 +1,6 @@
 """Rasa NLU components built on the fact base: entity names, the message's language, the topic of a
-question that names only a topic's subject, and follow-ups that point back with "it" or "there".
+question that names only a topic's subject, follow-ups that point back with "it" or "there", and
+questions about what the sources never say.
 
 Both run at prediction time only (nothing to train), from the fact base as it is on disk.
 """
@@ -19,7 +20,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from assistant import factbase, world_cities
+from assistant import factbase, gaps, world_cities
 from assistant.entity_matcher import Match, default_matcher
 from assistant.factbase import FactBaseError
 from assistant.language import detect
@@ -198,3 +199,26 @@ def _set_intent(message: Message, intent: str) -> None:
     ranking = [i for i in message.get(INTENT_RANKING_KEY) or [] if i.get("name") != intent]
     message.set(INTENT, asked, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [asked, *ranking], add_to_output=True)
+
+
+GAP = "gap"  # the entity that names what the sources do not say (facts/gaps.yml)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class NotInSources(_Stateless):
+    """A question about what the sources never say (budgets, contacts, jobs, funding for associations,
+    facts/gaps.yml) is out of scope whatever DIET made of it, with the gap as an entity, so that the
+    reply says so and where to look rather than giving the nearest fact. Small talk is left alone.
+    Runs last of the intent classifiers."""
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            intent = (message.get(INTENT) or {}).get("name") or ""
+            gap = gaps.load().find(message.get(TEXT) or "")
+            if gap is None or not (intent.startswith("ask_") or intent in ("out_of_scope", "nlu_fallback")):
+                continue
+            _set_intent(message, "out_of_scope")
+            found = [e for e in message.get(ENTITIES) or [] if e.get("entity") != GAP]
+            found.append({"entity": GAP, "value": gap.id, "extractor": type(self).__name__})
+            message.set(ENTITIES, found, add_to_output=True)
+        return messages

@@ -16,6 +16,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 import yaml
 
+from assistant import gaps
 from assistant.facts import ATTRIBUTES, FACT_ATTRIBUTES, LANGUAGES, Entity, Fact, FactBase, When
 
 MESSAGES_PATH = Path(__file__).resolve().parent / "messages.yml"
@@ -283,8 +284,15 @@ class Replies:
         }.get(intent, [])
         return Reply(self.say(key), buttons)
 
-    def out_of_scope(self) -> Reply:
-        return Reply(self.say("out_of_scope"), self.suggestion_buttons(4))
+    def out_of_scope(self, gap_id: Optional[str] = None) -> Reply:
+        """Out of scope; for a question about what the sources never say (facts/gaps.yml), that they
+        do not say it, and where to look."""
+        known = gaps.load()
+        gap = next((g for g in known.gaps if g.id == gap_id), None)
+        if gap is None:
+            return Reply(self.say("out_of_scope"), self.suggestion_buttons(4))
+        text = self.say("not_in_sources", what=gap.what[self.lang], website=known.website, feedback=known.feedback)
+        return Reply(text, self.suggestion_buttons(MAX_RELATED))
 
     def did_you_mean(self, ranked_intents: Iterable[str], context: Context) -> Reply:
         """Buttons for the likeliest questions; with none to offer, the honest fallback."""

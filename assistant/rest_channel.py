@@ -98,7 +98,7 @@ async def _converse(on_new_message: Callable[[UserMessage], Awaitable[Any]], tur
 
 
 def _language(turn: Inbound) -> str:
-    return reply_language(requested=turn.language, detected=detect(turn.text))
+    return reply_language(requested=turn.language, detected=detect(turn.text), page=turn.page_language)
 
 
 def _text(turn: Inbound, text: str) -> Dict[str, str]:

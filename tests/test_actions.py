@@ -306,6 +306,18 @@ def test_out_of_scope_says_what_it_can_answer(lang, tracker, dispatcher, domain)
     assert len(message["buttons"]) >= 3
 
 
+def test_a_question_about_what_the_sources_never_say_says_so_and_where_to_look(lang, tracker, dispatcher, domain):
+    from assistant import gaps
+
+    turn = ask(tracker, lang, "out_of_scope", [("gap", "money")])
+    message, _ = run(ActionOutOfScope(), dispatcher, turn, domain)
+    known = gaps.load()
+    what = next(g for g in known.gaps if g.id == "money").what[lang]
+    assert message["text"] == messages()["not_in_sources"][lang].format(
+        what=what, website=known.website, feedback=known.feedback)
+    assert "custom" not in message or not message["custom"]  # no fact, so no source
+
+
 def test_low_confidence_offers_the_best_candidates(kb, lang, tracker, dispatcher, domain):
     turn = ask(
         tracker,

@@ -66,6 +66,11 @@ def test_only_a_known_language_is_kept_from_the_metadata(lang):
     assert read(body(sender="a", message="hi", metadata=metadata), "application/json").metadata == {"language": lang}
 
 
+def test_the_pages_language_is_kept_apart_from_the_residents_choice():
+    turn = read(body(sender="a", message="hi", metadata={"page_language": "sv"}), "application/json")
+    assert (turn.language, turn.page_language, turn.metadata) == (None, "sv", {"page_language": "sv"})
+
+
 @pytest.mark.parametrize("language", ["de", 7, None, ["fi"]])
 def test_another_language_in_the_metadata_is_dropped(language):
     turn = read(body(sender="a", message="hi", metadata={"language": language}), "application/json")

@@ -43,4 +43,6 @@ def test_reply_language_order():
     assert reply_language(requested="sv", detected="en", current="fi") == "sv"
     assert reply_language(requested="de", detected="en", current="fi") == "en"
     assert reply_language(requested=None, detected=None, current="sv") == "sv"
-    assert reply_language() == DEFAULT_LANGUAGE
+    assert reply_language(detected="fi", current="sv", page="en") == "fi"
+    assert reply_language(detected=None, current=None, page="sv") == "sv"  # the page's, as a hint
+    assert reply_language() == DEFAULT_LANGUAGE == "en"  # no clue at all: English (issue 14)

@@ -3,7 +3,7 @@
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from assistant.nlu_components import FactEntityExtractor, LanguageDetector, PointingBack, TopicBySubject
+from assistant.nlu_components import FactEntityExtractor, LanguageDetector, NotInSources, PointingBack, TopicBySubject
 
 
 def entities(text):
@@ -221,3 +221,39 @@ def test_an_unsure_short_message_pointing_back_is_a_follow_up(text):
 )
 def test_other_messages_are_left_as_they_are(text, intent):
     assert after_pointing_back(text, intent) == intent
+
+
+def after_not_in_sources(text, intent):
+    message = Message(data={"text": text, "intent": {"name": intent}, "intent_ranking": [{"name": intent}]})
+    FactEntityExtractor().process([message])
+    NotInSources().process([message])
+    gaps = [e["value"] for e in message.get("entities") if e["entity"] == "gap"]
+    return message.get("intent")["name"], gaps
+
+
+@pytest.mark.parametrize(
+    "text, intent, gap",
+    [
+        ("mikä on eu-toimiston budjetti", "ask_eu_office", "money"),
+        ("vad är eu-byråns adress i bryssel", "ask_eu_office", "contacts"),
+        ("any internships at echa", "ask_echa", "jobs"),
+        ("how can our association get eu funding", "ask_eu_funding", "funding_outside"),
+        ("is stockholm more important than berlin", "ask_partners", "comparison"),
+        ("kuka on eu-toimiston johtaja", "nlu_fallback", "people"),
+    ],
+)
+def test_a_question_about_what_the_sources_never_say_is_out_of_scope_with_the_gap(text, intent, gap):
+    assert after_not_in_sources(text, intent) == ("out_of_scope", [gap])
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("hur många jobbar på echa", "ask_staff"),  # "jobbar" is no job opening
+        ("vad innebär verksamheten i praktiken", "ask_focus_areas"),
+        ("kiitos budjettitiedoista", "thank"),  # small talk is left alone
+        ("soitin numeroon [phone], kuinka moni ECHA:ssa työskentelee?", "ask_staff"),  # masking's words
+    ],
+)
+def test_other_questions_keep_their_intent_and_get_no_gap(text, intent):
+    assert after_not_in_sources(text, intent) == (intent, [])

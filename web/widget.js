@@ -64,8 +64,10 @@ function browserLanguage() {
   return "en";
 }
 
-let language = localStorage.getItem(STORE.language);
-if (!(language in UI)) language = browserLanguage();
+// The resident's own choice in the switcher; until there is one, the browser's language is only the
+// page's, which the assistant takes as a hint after the language of the resident's own words.
+let chosen = localStorage.getItem(STORE.language) in UI;
+let language = chosen ? localStorage.getItem(STORE.language) : browserLanguage();
 
 function applyLanguage() {
   const t = UI[language];
@@ -205,7 +207,11 @@ async function post(message) {
     const response = await fetch(`${RASA_URL}/webhooks/rest/webhook`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ sender: senderId(), message, metadata: { language } }),
+      body: JSON.stringify({
+        sender: senderId(),
+        message,
+        metadata: chosen ? { language, page_language: language } : { page_language: language },
+      }),
       signal: controller.signal,
     });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
@@ -258,6 +264,7 @@ $("retry").addEventListener("click", () => {
 
 $("language").addEventListener("change", (event) => {
   language = event.target.value;
+  chosen = true;
   localStorage.setItem(STORE.language, language);
   applyLanguage();
   if (!history().length) render();

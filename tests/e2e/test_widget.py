@@ -89,6 +89,21 @@ def test_the_browser_language_is_the_default(browser, servers):
     context.close()
 
 
+def test_the_language_is_sent_as_the_residents_only_once_chosen(page):
+    """Until the resident picks a language, the browser's is only the page's (a hint, after the
+    language of the resident's own words); the widget used to send it as a choice (issue 14)."""
+    import json
+
+    sent = []
+    page.on("request", lambda r: sent.append(json.loads(r.post_data)) if r.url.endswith("/webhook") else None)
+    ask(page, "mikä on echa")
+    page.get_by_text(fact("echa", "fi")).wait_for(timeout=ANSWER_TIMEOUT)  # the words' language, not en-GB
+    page.select_option("#language", "sv")
+    ask(page, "och sedan när")
+    page.get_by_text(fact("echa_since", "sv")).wait_for(timeout=ANSWER_TIMEOUT)
+    assert [r["metadata"] for r in sent] == [{"page_language": "en"}, {"language": "sv", "page_language": "sv"}]
+
+
 def test_a_quick_reply_sends_its_payload(page):
     page.select_option("#language", "en")
     ask(page, "Does Helsinki have twin cities?")
