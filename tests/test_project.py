@@ -49,12 +49,31 @@ def test_every_intent_has_a_rule(domain):
     assert set(domain["intents"]) <= ruled
 
 
-def test_held_out_questions_are_not_in_the_training_data():
+def test_held_out_and_resident_questions_are_not_in_the_training_data():
     trained = training_examples()
     assert len(trained) > 1000
-    for path in (ROOT / "tests" / "heldout").glob("*.yml"):
-        for item in yaml.safe_load(path.read_text(encoding="utf-8")):
-            assert normalise(item["text"]) not in trained, (path.name, item["text"])
+    for folder in ("heldout", "residents"):
+        paths = sorted((ROOT / "tests" / folder).glob("*.yml"))
+        assert len(paths) == 3, folder
+        for path in paths:
+            for item in yaml.safe_load(path.read_text(encoding="utf-8")):
+                assert normalise(item["text"]) not in trained, (folder, path.name, item["text"])
+
+
+def test_the_resident_style_set_is_its_own_and_expects_facts_of_the_base(kb):
+    elsewhere = heldout_and_conversation_sentences()
+    seen = set()
+    for path in sorted((ROOT / "tests" / "residents").glob("*.yml")):
+        items = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert len(items) >= 100, path.name
+        for item in items:
+            sentence = normalise(item["text"])
+            assert sentence not in elsewhere and sentence not in seen, (path.name, item["text"])
+            seen.add(sentence)
+            assert item["expect"] in ("facts", "gap"), (path.name, item["text"])
+            assert bool(item.get("facts")) == (item["expect"] == "facts"), (path.name, item["text"])
+            for fact_id in (*item.get("facts", []), *item.get("not", [])):
+                assert fact_id in kb.facts, (path.name, item["text"], fact_id)
 
 
 def test_the_conversation_tests_share_no_user_turn_with_training():
@@ -130,3 +149,23 @@ def test_the_eval_baseline_is_rasas_default_pipeline_with_fixed_seeds():
     unseeded = [{k: v for k, v in c.items() if k != "random_seed"} for c in baseline["pipeline"]]
     assert unseeded == default["pipeline"]
     assert baseline["language"] == default["language"]
+
+
+def test_no_question_the_sources_answer_holds_a_word_of_what_they_do_not_say():
+    """A gap word (facts/gaps.yml) overrides what DIET understood; in a training or test sentence of a
+    question intent it would turn a question the sources answer into "they do not say"."""
+    from assistant import gaps
+
+    known = gaps.load()
+    assert len(known.gaps) >= 5 and known.feedback.startswith("https://")
+    clashes = []
+    for path in [*sorted((ROOT / "data" / "nlu").rglob("*.yml")), *SPLIT_PATHS]:
+        for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
+            if block.get("intent") in (None, "out_of_scope"):
+                continue
+            for line in (block.get("examples") or "").splitlines():
+                text = re.sub(r"\[([^\]]+)\][({][^)}]*[)}]", r"\1", line.lstrip("- ").strip())
+                gap = known.find(text)
+                if gap:
+                    clashes.append((path.name, block["intent"], gap.id, text))
+    assert clashes == []

@@ -185,13 +185,32 @@ def heldout_scores() -> Dict[str, Dict]:
     return HELDOUT_SCORES
 
 
+RESIDENT_SCORES: Dict[str, Dict] = {}
+
+
+@pytest.fixture(scope="session")
+def resident_scores() -> Dict[str, Dict]:
+    """Where the resident-style test leaves its verdicts, for the summary below."""
+    return RESIDENT_SCORES
+
+
 def pytest_terminal_summary(terminalreporter):
-    if not HELDOUT_SCORES:
-        return
-    terminalreporter.section("held-out questions: answered right, in the question's language")
-    for lang, s in sorted(HELDOUT_SCORES.items()):
-        terminalreporter.write_line(
-            f"{lang}: {s['right']}/{s['total']} = {s['score']:.1%} (target {s['target']:.0%})"
-        )
-        for text in s["wrong"]:
-            terminalreporter.write_line(f"    wrong: {text}")
+    if HELDOUT_SCORES:
+        terminalreporter.section("held-out questions: answered right, in the question's language")
+        for lang, s in sorted(HELDOUT_SCORES.items()):
+            terminalreporter.write_line(
+                f"{lang}: {s['right']}/{s['total']} = {s['score']:.1%} (target {s['target']:.0%})"
+            )
+            for text in s["wrong"]:
+                terminalreporter.write_line(f"    wrong: {text}")
+    if RESIDENT_SCORES:
+        terminalreporter.section("resident-style messages: good, wrong, unhelpful")
+        for lang, verdicts in sorted(RESIDENT_SCORES.items()):
+            counts = {v: sum(1 for x in verdicts.values() if x == v) for v in ("good", "wrong", "unhelpful")}
+            terminalreporter.write_line(
+                f"{lang}: {len(verdicts)} messages: good {counts['good']} ({counts['good'] / len(verdicts):.0%}), "
+                f"wrong {counts['wrong']}, unhelpful {counts['unhelpful']}"
+            )
+            for text, verdict in verdicts.items():
+                if verdict != "good":
+                    terminalreporter.write_line(f"    {verdict}: {text}")

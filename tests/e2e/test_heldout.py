@@ -10,6 +10,7 @@ import yaml
 
 from assistant import factbase
 from assistant.facts import LANGUAGES
+from judging import told_right
 
 HELDOUT = Path(__file__).resolve().parents[1] / "heldout"
 TARGET = 0.90
@@ -21,13 +22,6 @@ def answered_right(servers, sender: str, item: Dict, lang: str) -> bool:
     reply = "\n".join(r.get("text", "") for r in servers.ask(sender, item["text"]))
     kb = factbase.current()
     return all(told_right(kb.facts[f], reply, lang) for f in item["facts"])
-
-
-def told_right(fact, reply: str, lang: str) -> bool:
-    """A fact that holds is stated; an ended one is told as history, never in the present tense."""
-    if fact.holds:
-        return fact.text[lang] in reply
-    return fact.text[lang] not in reply and fact.ended.history[lang].rstrip(".") in reply
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -1,0 +1,39 @@
+"""The resident-style set (tests/residents/, never in data/): messages as residents write them, each
+asked in a new conversation without metadata (a follow-up after its `before` messages), and judged
+good, wrong or unhelpful (judging.judge). `make test` prints the counts and every message that was
+not good."""
+
+from pathlib import Path
+from typing import Dict, List
+
+import pytest
+import yaml
+
+from assistant import factbase
+from assistant.facts import LANGUAGES
+from judging import judge
+
+RESIDENTS = Path(__file__).resolve().parents[1] / "residents"
+# Issue 14's target is 90 % good and no wrong reply in each language, not reached yet (README,
+# "Residents' own words"). These keep what was measured on 30 November 2026 (good fi 83, sv 83, en
+# 74 of 110; wrong 3, 2, 3) from slipping back: good may move by two messages, wrong not at all.
+MIN_GOOD = {"fi": 81, "sv": 81, "en": 72}
+MAX_WRONG = {"fi": 3, "sv": 2, "en": 3}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_resident_style_messages(servers, resident_scores, lang):
+    items: List[Dict] = yaml.safe_load((RESIDENTS / f"{lang}.yml").read_text(encoding="utf-8"))
+    assert len(items) >= 100
+    kb = factbase.current()
+    verdicts = {}
+    for n, item in enumerate(items):
+        sender = f"resident-{lang}-{n}"
+        for earlier in item.get("before", []):
+            servers.ask(sender, earlier)
+        reply = "\n".join(r.get("text", "") for r in servers.ask(sender, item["text"]))
+        verdicts[item["text"]] = judge(kb, item, reply, lang)
+    resident_scores[lang] = verdicts
+    good = sum(1 for v in verdicts.values() if v == "good")
+    wrong = sum(1 for v in verdicts.values() if v == "wrong")
+    assert good >= MIN_GOOD[lang] and wrong <= MAX_WRONG[lang], (lang, good, wrong)
