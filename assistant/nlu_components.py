@@ -123,33 +123,37 @@ class LanguageDetector(_Stateless):
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class TopicBySubject(_Stateless):
-    """A question that names nothing but the subject of a topic with no intent of its own ("auttaako
-    helsinki ukrainaa", "stöd till ukraina") is asked about that subject (ask_about), unless DIET
-    placed it where the subject's facts are: small talk, or a topic or attribute with facts about it
-    ("partner cities in Ukraine?"). DIET has no examples for such a topic (README, "Ukraine") and takes
-    most of these questions for out of scope, unsure, or another topic. Runs after FallbackClassifier."""
+    """A question that names one thing of the fact base and nothing else is asked about it (ask_about)
+    where DIET could not place it:
+    - for any entity, when DIET is unsure (nlu_fallback): "mitä helsinki lahjoitti dniprolle" gets
+      what the sources say of Dnipro rather than "did you mean";
+    - for the subject of a topic with no intent of its own (Ukraine: "auttaako helsinki ukrainaa"),
+      also when DIET found it out of scope or put it where the subject has no facts. DIET has no
+      examples for such a topic (README, "Ukraine").
+    Small talk, and "partner cities in Ukraine?", keep their intent. Runs after FallbackClassifier."""
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            subject = _sole_subject(message)
+            named = _sole_entity(message)
             intent = (message.get(INTENT) or {}).get("name") or ""
-            if subject is None or _placed(intent, subject):
+            if named is None:
                 continue
-            _set_intent(message, "ask_about")
+            topic = factbase.current().topic_of(named)
+            if intent == "nlu_fallback" or (topic is not None and topic.by_subject and not _placed(intent, named)):
+                _set_intent(message, "ask_about")
         return messages
 
 
-def _sole_subject(message: Message) -> Optional[str]:
-    """The one entity the message names, if a topic without an intent of its own is about it."""
+def _sole_entity(message: Message) -> Optional[str]:
+    """The one entity of the fact base the message names, and nothing else (no other city)."""
     named = {e["value"] for e in message.get(ENTITIES) or []}
     if len(named) != 1:
         return None
     (entity_id,) = named
     try:
-        topic = factbase.current().topic_of(entity_id)
+        return entity_id if entity_id in factbase.current().entities else None
     except FactBaseError:
         return None
-    return entity_id if topic is not None and topic.by_subject else None
 
 
 def _placed(intent: str, subject: str) -> bool:

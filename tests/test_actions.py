@@ -202,8 +202,8 @@ def test_since_when_names_the_year(kb, lang, tracker, dispatcher, domain):
 def test_since_when_after_eurocities_names_helsinkis_year_of_joining(kb, lang, tracker, dispatcher, domain):
     turn = ask(tracker, lang, "ask_since", slots={"topic": "networks", "subject": "eurocities"})
     message, _ = run(ActionAnswer(), dispatcher, turn, domain)
-    assert message["text"] == texts(kb, lang, "eurocities_since")[0]
-    assert "1994" in message["text"]
+    assert message["text"].startswith(texts(kb, lang, "eurocities_since")[0]) and "1994" in message["text"]
+    assert texts(kb, lang, "eurocities_founded")[0] in message["text"]  # "since when?" may ask either
 
 
 def test_a_headcount_the_page_does_not_give_is_not_invented(kb, lang, tracker, dispatcher, domain):

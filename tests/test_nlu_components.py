@@ -134,9 +134,15 @@ def test_a_question_naming_only_ukraine_is_asked_about_it(text, intent):
     assert intent_after(text, intent) == "ask_about"
 
 
+@pytest.mark.parametrize("text", ["mitä helsinki lahjoitti dniprolle", "vad gjorde helsingforscentret egentligen"])
+def test_an_unsure_question_naming_one_thing_is_asked_about_it(text):
+    assert intent_after(text, "nlu_fallback") == "ask_about"
+
+
 @pytest.mark.parametrize(
     "text, intent",
     [
+        ("dnipro sopimus koska", "out_of_scope"),  # out of scope stays so, but for Ukraine
         ("ukraine and kyiv", "nlu_fallback"),  # two subjects: which one is not for a rule to guess
         ("onko helsingillä kumppaneita ukrainassa", "ask_partners"),  # the Kyiv and Dnipro facts
         ("kiitos tiedoista ukrainasta", "thank"),

@@ -15,9 +15,9 @@ from judging import judge
 
 RESIDENTS = Path(__file__).resolve().parents[1] / "residents"
 # Issue 14's target is 90 % good and no wrong reply in each language, not reached yet (README,
-# "Residents' own words"). These keep what was measured on 30 November 2026 (good fi 83, sv 83, en
-# 74 of 110; wrong 3, 2, 3) from slipping back: good may move by two messages, wrong not at all.
-MIN_GOOD = {"fi": 81, "sv": 81, "en": 72}
+# "Residents' own words"). These keep what was measured on 30 November 2026 (good fi 88, sv 87, en
+# 84 of 110; wrong 3, 2, 3) from slipping back: good may move by two messages, wrong not at all.
+MIN_GOOD = {"fi": 86, "sv": 85, "en": 82}
 MAX_WRONG = {"fi": 3, "sv": 2, "en": 3}
 
 
