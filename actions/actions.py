@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from assistant import factbase, unanswered
 from assistant.factbase import FactBaseError
+from assistant.follow_ups import points_back
 from assistant.language import reply_language
 from assistant.replies import Context, Mention, Replies, Reply, unavailable
 
@@ -99,45 +100,57 @@ class ActionOutOfScope(Action):
         return "action_out_of_scope"
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
-        gap = next(tracker.get_latest_entity_values("gap"), None)  # set by nlu_components.NotInSources
+        gap = (tracker.latest_message or {}).get("gap")  # set by assistant.nlu_components.NotInSources
         return _reply(tracker, dispatcher, lambda replies: replies.out_of_scope(gap), "out_of_scope")
 
 
 class ActionClarify(Action):
-    """Low confidence: "Did you mean ...?" with the likeliest questions; the second time, or after
-    "none of these", an honest fallback."""
+    """Low confidence. A message that names one thing of the fact base gets what the sources say of
+    it ("mitä helsinki lahjoitti dniprolle"); a short one that points back ("onks se viel auki") is a
+    follow-up about the conversation's subject. Otherwise "Did you mean ...?" with the likeliest
+    questions; the second time, or after "none of these", an honest fallback."""
 
     def name(self) -> Text:
         return "action_clarify"
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
-        if tracker.get_intent_of_latest_message() == "deny" or _asked_already(tracker):
+        # The intent itself: get_intent_of_latest_message() skips nlu_fallback for the runner-up, which
+        # for an unsure "is that thing still open" can be deny.
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent == "deny" or _asked_already(tracker):
             return _reply(tracker, dispatcher, lambda replies: replies.fallback(), "fallback")
+        context = Context(tracker.get_slot("topic"), tracker.get_slot("subject"))
+        mentions = [Mention(e["entity"], str(e["value"])) for e in tracker.latest_message.get("entities", [])]
+        if _names_one_thing(mentions) or (
+            not mentions and context.subject and points_back(tracker.latest_message.get("text") or "")
+        ):
+            return _reply(tracker, dispatcher, lambda replies: replies.answer("ask_about", mentions, context))
         ranking = [
             i["name"]
             for i in tracker.latest_message.get("intent_ranking", [])
             if i["name"] not in NOT_CANDIDATES
         ]
-        context = Context(tracker.get_slot("topic"), tracker.get_slot("subject"))
         return _reply(tracker, dispatcher, lambda replies: replies.did_you_mean(ranking, context), "low_confidence")
 
 
+def _names_one_thing(mentions: List[Mention]) -> bool:
+    """Whether the message names one entity of the fact base, and nothing else."""
+    try:
+        return len({m.value for m in mentions}) == 1 and mentions[0].value in factbase.current().entities
+    except FactBaseError:
+        return False
+
+
 def _asked_already(tracker: Tracker) -> bool:
-    """Whether the bot's last action before this message was a clarification."""
+    """Whether the bot's last reply before this message was a "did you mean" (the one reply that offers
+    "None of these"): the clarifying action may also have answered."""
     seen_this_message = False
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             if seen_this_message:
                 return False
             seen_this_message = True
-        elif (
-            seen_this_message
-            and event.get("event") == "action"
-            and event.get("name")
-            not in (
-                "action_listen",
-                None,
-            )
-        ):
-            return event.get("name") == "action_clarify"
+        elif seen_this_message and event.get("event") == "bot":
+            buttons = (event.get("data") or {}).get("buttons") or []
+            return any(button.get("payload") == "/deny" for button in buttons)
     return False

@@ -1,6 +1,5 @@
 """Rasa NLU components built on the fact base: entity names, the message's language, the topic of a
-question that names only a topic's subject, follow-ups that point back with "it" or "there", and
-questions about what the sources never say.
+question that names only a topic's subject, and questions about what the sources never say.
 
 Both run at prediction time only (nothing to train), from the fact base as it is on disk.
 """
@@ -123,28 +122,25 @@ class LanguageDetector(_Stateless):
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class TopicBySubject(_Stateless):
-    """A question that names one thing of the fact base and nothing else is asked about it (ask_about)
-    where DIET could not place it:
-    - for any entity, when DIET is unsure (nlu_fallback): "mitä helsinki lahjoitti dniprolle" gets
-      what the sources say of Dnipro rather than "did you mean";
-    - for the subject of a topic with no intent of its own (Ukraine: "auttaako helsinki ukrainaa"),
-      also when DIET found it out of scope or put it where the subject has no facts. DIET has no
-      examples for such a topic (README, "Ukraine").
-    Small talk, and "partner cities in Ukraine?", keep their intent. Runs after FallbackClassifier."""
+    """A question that names nothing but the subject of a topic with no intent of its own ("auttaako
+    helsinki ukrainaa", "stöd till ukraina") is asked about that subject (ask_about), unless DIET
+    placed it where the subject's facts are: small talk, or a topic or attribute with facts about it
+    ("partner cities in Ukraine?"). DIET has no examples for such a topic (README, "Ukraine") and takes
+    most of these questions for out of scope, unsure, or another topic. Runs after FallbackClassifier."""
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            named = _sole_entity(message)
+            subject = _sole_subject(message)
             intent = (message.get(INTENT) or {}).get("name") or ""
-            if named is None:
+            if subject is None:
                 continue
-            topic = factbase.current().topic_of(named)
-            if intent == "nlu_fallback" or (topic is not None and topic.by_subject and not _placed(intent, named)):
+            topic = factbase.current().topic_of(subject)
+            if topic is not None and topic.by_subject and not _placed(intent, subject):
                 _set_intent(message, "ask_about")
         return messages
 
 
-def _sole_entity(message: Message) -> Optional[str]:
+def _sole_subject(message: Message) -> Optional[str]:
     """The one entity of the fact base the message names, and nothing else (no other city)."""
     named = {e["value"] for e in message.get(ENTITIES) or []}
     if len(named) != 1:
@@ -166,37 +162,6 @@ def _placed(intent: str, subject: str) -> bool:
     return asked == "about" or any(asked in (f.topic, f.attribute) for f in facts)
 
 
-# Words that point back to what the conversation is about ("onks se viel auki", "is it still open",
-# "vem jobbar där"): closed classes of pronouns and adverbs, so listed rather than learnt.
-POINTING_BACK = {
-    "fi": {"se", "sen", "sitä", "siitä", "siinä", "sillä", "siellä", "sinne", "sieltä", "ne", "niitä", "niiden",
-           "siel", "sil"},
-    "sv": {"den", "det", "dess", "där", "dit", "därifrån", "de", "dem", "dom"},
-    "en": {"it", "its", "there", "they", "them", "their", "that"},
-}
-MAX_FOLLOW_UP_WORDS = 8
-
-
-@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class PointingBack(_Stateless):
-    """A short message that DIET is unsure of (nlu_fallback), names nothing, and points back with "it",
-    "se", "det" or "there" is a follow-up about the conversation's subject (ask_about with no entity;
-    the action takes the subject from the slots, and with none says it does not know). Runs after
-    TopicBySubject."""
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            words = re.findall(r"[^\W\d_]+", (message.get(TEXT) or "").casefold())
-            if (
-                (message.get(INTENT) or {}).get("name") == "nlu_fallback"
-                and not message.get(ENTITIES)
-                and 0 < len(words) <= MAX_FOLLOW_UP_WORDS
-                and any(word in pointing for pointing in POINTING_BACK.values() for word in words)
-            ):
-                _set_intent(message, "ask_about")
-        return messages
-
-
 def _set_intent(message: Message, intent: str) -> None:
     """The intent, and the ranking's top: rasa_sdk's Tracker.get_intent_of_latest_message() reads that."""
     asked = {"name": intent, "confidence": 1.0}
@@ -205,15 +170,15 @@ def _set_intent(message: Message, intent: str) -> None:
     message.set(INTENT_RANKING_KEY, [asked, *ranking], add_to_output=True)
 
 
-GAP = "gap"  # the entity that names what the sources do not say (facts/gaps.yml)
+GAP = "gap"  # the parse data key: what the sources do not say that the message asks (facts/gaps.yml)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class NotInSources(_Stateless):
     """A question about what the sources never say (budgets, contacts, jobs, funding for associations,
-    facts/gaps.yml) is out of scope whatever DIET made of it, with the gap as an entity, so that the
-    reply says so and where to look rather than giving the nearest fact. Small talk is left alone.
-    Runs last of the intent classifiers."""
+    facts/gaps.yml) is out of scope whatever DIET made of it, with the gap's id in the parse data
+    ("gap"; not an entity: it names no thing), so that the reply says so and where to look rather
+    than giving the nearest fact. Small talk is left alone. Runs last of the intent classifiers."""
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -222,7 +187,5 @@ class NotInSources(_Stateless):
             if gap is None or not (intent.startswith("ask_") or intent in ("out_of_scope", "nlu_fallback")):
                 continue
             _set_intent(message, "out_of_scope")
-            found = [e for e in message.get(ENTITIES) or [] if e.get("entity") != GAP]
-            found.append({"entity": GAP, "value": gap.id, "extractor": type(self).__name__})
-            message.set(ENTITIES, found, add_to_output=True)
+            message.set(GAP, gap.id, add_to_output=True)
         return messages

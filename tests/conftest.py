@@ -58,6 +58,7 @@ def tracker():
         detected: Optional[str] = None,
         ranking: Optional[List[str]] = None,
         events: Optional[List[Dict[str, Any]]] = None,
+        parsed: Optional[Dict[str, Any]] = None,
     ) -> Tracker:
         message = {
             "text": text,
@@ -66,6 +67,7 @@ def tracker():
             "metadata": metadata or {},
             "language": detected,  # what assistant.nlu_components.LanguageDetector found
             "intent_ranking": [{"name": name, "confidence": 0.1} for name in (ranking or [intent])],
+            **(parsed or {}),  # what other NLU components add, e.g. "gap"
         }
         user_event = {"event": "user", "text": text, "parse_data": message}
         return Tracker(

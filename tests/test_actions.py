@@ -309,7 +309,7 @@ def test_out_of_scope_says_what_it_can_answer(lang, tracker, dispatcher, domain)
 def test_a_question_about_what_the_sources_never_say_says_so_and_where_to_look(lang, tracker, dispatcher, domain):
     from assistant import gaps
 
-    turn = ask(tracker, lang, "out_of_scope", [("gap", "money")])
+    turn = ask(tracker, lang, "out_of_scope", parsed={"gap": "money"})  # as NotInSources leaves it
     message, _ = run(ActionOutOfScope(), dispatcher, turn, domain)
     known = gaps.load()
     what = next(g for g in known.gaps if g.id == "money").what[lang]
@@ -332,16 +332,55 @@ def test_low_confidence_offers_the_best_candidates(kb, lang, tracker, dispatcher
     assert message["buttons"][0]["title"] == kb.topics["echa"].question[lang]
 
 
+def test_an_unsure_message_naming_one_thing_gets_what_the_sources_say_of_it(kb, lang, tracker, dispatcher, domain):
+    """ "mitä helsinki lahjoitti dniprolle" got "did you mean" (issue 14)."""
+    turn = ask(tracker, lang, "nlu_fallback", [("city", "dnipro")], ranking=["nlu_fallback", "out_of_scope"])
+    message, slots = run(ActionClarify(), dispatcher, turn, domain)
+    assert texts(kb, lang, "dnipro_donations")[0] in message["text"]
+    assert slots["subject"] == "dnipro"
+
+
+def test_an_unsure_short_message_pointing_back_is_about_the_subject(kb, lang, tracker, dispatcher, domain):
+    """ "onks se viel auki" after the Helsinki Centre: its closure."""
+    centre = {"topic": "helsinki_centre", "subject": "helsinki_centre"}
+    turn = tracker("onks se viel auki", "nlu_fallback", slots=centre, metadata={"language": lang},
+                   ranking=["nlu_fallback", "deny"])  # deny the runner-up: still not "none of these"
+    message, _ = run(ActionClarify(), dispatcher, turn, domain)
+    assert texts(kb, lang, "helsinki_centre_closed")[0] in message["text"]
+    assert history(kb, lang, "helsinki_centre") in message["text"]
+
+
+def test_pointing_back_with_no_subject_or_naming_two_things_still_asks(lang, tracker, dispatcher, domain):
+    turn = tracker("onks se viel auki", "nlu_fallback", metadata={"language": lang},
+                   ranking=["nlu_fallback", "ask_helsinki_centre"])
+    message, _ = run(ActionClarify(), dispatcher, turn, domain)
+    assert message["text"] == messages()["did_you_mean"][lang]
+    dispatcher.messages.clear()
+    turn = ask(tracker, lang, "nlu_fallback", [("city", "kyiv"), ("city", "dnipro")],
+               ranking=["nlu_fallback", "ask_partners"])
+    message, _ = run(ActionClarify(), dispatcher, turn, domain)
+    assert message["text"] == messages()["did_you_mean"][lang]
+
+
 def test_low_confidence_twice_ends_in_the_fallback(lang, tracker, dispatcher, domain):
-    before = [
-        {"event": "user", "text": "???"},
-        {"event": "action", "name": "action_clarify"},
-        {"event": "bot", "text": "..."},
-        {"event": "action", "name": "action_listen"},
-    ]
-    turn = ask(tracker, lang, "nlu_fallback", ranking=["nlu_fallback", "ask_echa"], events=before)
+    def before(buttons):
+        return [
+            {"event": "user", "text": "???"},
+            {"event": "action", "name": "action_clarify"},
+            {"event": "bot", "text": "...", "data": {"buttons": buttons}},
+            {"event": "action", "name": "action_listen"},
+        ]
+
+    did_you_mean = [{"title": "ECHA?", "payload": "/ask_echa"}, {"title": "None of these", "payload": "/deny"}]
+    turn = ask(tracker, lang, "nlu_fallback", ranking=["nlu_fallback", "ask_echa"], events=before(did_you_mean))
     message, _ = run(ActionClarify(), dispatcher, turn, domain)
     assert message["text"] == messages()["fallback"][lang]
+    # after an answer the clarifying action gave ("mitä helsinki lahjoitti dniprolle"), it asks again
+    dispatcher.messages.clear()
+    answered = [{"title": "Partners?", "payload": "/ask_partners"}]
+    turn = ask(tracker, lang, "nlu_fallback", ranking=["nlu_fallback", "ask_echa"], events=before(answered))
+    message, _ = run(ActionClarify(), dispatcher, turn, domain)
+    assert message["text"] == messages()["did_you_mean"][lang]
 
 
 def test_none_of_these_ends_in_the_fallback(lang, tracker, dispatcher, domain):
