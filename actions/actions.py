@@ -134,9 +134,8 @@ class ActionClarify(Action):
 
 
 def _names_one_thing(mentions: List[Mention]) -> bool:
-    """Whether the message names one entity of the fact base, and nothing else."""
     try:
-        return len({m.value for m in mentions}) == 1 and mentions[0].value in factbase.current().entities
+        return factbase.current().sole_entity(m.value for m in mentions) is not None
     except FactBaseError:
         return False
 

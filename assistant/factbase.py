@@ -433,7 +433,6 @@ class _Validator:
                     )
 
 
-
 def intent_problems(kb: FactBase, rules_path: Path, action: str = "action_answer") -> List[str]:
     """Where the fact base's topics and the intents its answering action gets (by the Rasa rules)
     disagree, located like the fact base's own problems: a topic no `ask_<topic>` intent asks (unless

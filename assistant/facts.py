@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, Iterable, List, Optional, Tuple
 
 LANGUAGES = ("fi", "sv", "en")
 ENTITY_TYPES = ("city", "country", "network", "organisation", "region")
@@ -150,6 +150,12 @@ class FactBase:
             for f in self.facts.values()
             if entity_id in f.about and (attribute is None or f.attribute == attribute)
         ]
+
+    def sole_entity(self, named: Iterable[str]) -> Optional[str]:
+        """The entity id, when the values named (entity values of a message) are one entity of the base
+        and nothing else: no second entity, no city the base lacks."""
+        values = set(named)
+        return next(iter(values)) if len(values) == 1 and values <= set(self.entities) else None
 
     def topic_of(self, entity_id: str) -> Optional[Topic]:
         """The topic this entity is the subject of, if any (the EU Office, Ukraine)."""

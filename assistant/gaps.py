@@ -31,7 +31,6 @@ class Gap:
 
 @dataclass(frozen=True)
 class Gaps:
-    website: str
     feedback: str
     gaps: Tuple[Gap, ...]
 
@@ -54,4 +53,4 @@ def load() -> Gaps:
     gaps = tuple(
         Gap(g["id"], g["what"], tuple(w.casefold() for ws in g["words"].values() for w in ws)) for g in data["gaps"]
     )
-    return Gaps(data["website"], data["feedback"], gaps)
+    return Gaps(data["feedback"], gaps)

@@ -1,7 +1,7 @@
 """Rasa NLU components built on the fact base: entity names, the message's language, the topic of a
 question that names only a topic's subject, and questions about what the sources never say.
 
-Both run at prediction time only (nothing to train), from the fact base as it is on disk.
+All run at prediction time only (nothing to train), from the fact base as it is on disk.
 """
 
 from __future__ import annotations
@@ -131,9 +131,9 @@ class TopicBySubject(_Stateless):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             subject = _sole_subject(message)
-            intent = (message.get(INTENT) or {}).get("name") or ""
             if subject is None:
                 continue
+            intent = (message.get(INTENT) or {}).get("name") or ""
             topic = factbase.current().topic_of(subject)
             if topic is not None and topic.by_subject and not _placed(intent, subject):
                 _set_intent(message, "ask_about")
@@ -141,13 +141,8 @@ class TopicBySubject(_Stateless):
 
 
 def _sole_subject(message: Message) -> Optional[str]:
-    """The one entity of the fact base the message names, and nothing else (no other city)."""
-    named = {e["value"] for e in message.get(ENTITIES) or []}
-    if len(named) != 1:
-        return None
-    (entity_id,) = named
     try:
-        return entity_id if entity_id in factbase.current().entities else None
+        return factbase.current().sole_entity(str(e["value"]) for e in message.get(ENTITIES) or [])
     except FactBaseError:
         return None
 

@@ -20,7 +20,6 @@ from assistant import gaps
 from assistant.facts import ATTRIBUTES, FACT_ATTRIBUTES, LANGUAGES, Entity, Fact, FactBase, When
 
 MESSAGES_PATH = Path(__file__).resolve().parent / "messages.yml"
-SMALLTALK = ("greet", "goodbye", "thank", "bot_challenge", "ask_capabilities")
 MAX_RELATED = 3
 MAX_ASKED = 3  # places one question may ask about ("is Berlin or Paris a partner?"), each answered
 
@@ -188,7 +187,7 @@ class Replies:
     def about(self, entity: Entity) -> Reply:
         facts = self.kb.facts_about(entity.id)
         if not facts:  # the fact base refuses this, but a reply must not depend on it
-            return Reply(self.say("unknown_subject"), self.suggestion_buttons(MAX_RELATED))
+            return self.nothing_said()
         own_topic = self.kb.topic_of(entity.id)
         topic_id = own_topic.id if own_topic else facts[0].topic
         # Any question naming Ukraine gets its topic: say which question this answers.
@@ -208,7 +207,7 @@ class Replies:
         if is_city and (context.topic in ("partners", "twin_cities") or subject is None):
             return self.partner_check(asked)
         if subject is None:
-            return Reply(self.say("unknown_subject"), self.suggestion_buttons(MAX_RELATED))
+            return self.nothing_said()
         if context.subject not in (None, subject.id) and context.topic in self.kb.topics:
             # "entä Kotka?" after the Helsinki Centre: Kotka in the centre's story, which stays the subject
             in_topic = [f for f in self.kb.topic_facts(context.topic) if subject.id in f.about]
@@ -216,13 +215,17 @@ class Replies:
                 return self.cite([((), in_topic)], self.related_buttons(context.topic), context)
         return self.about(subject)
 
+    def nothing_said(self) -> Reply:
+        """ "My sources say nothing about that", with questions they do answer."""
+        return Reply(self.say("unknown_subject"), self.suggestion_buttons(MAX_RELATED))
+
     def current_subject(self, context: Context) -> Reply:
         """ "Is it still open?", "are they still partners?": what holds now of what the conversation is
         about, then what ended; a city talked about as a partner gets the partner answer. With no
         subject, the honest "my sources say nothing about that"."""
         subject = self.kb.entities.get(context.subject) if context.subject else None
         if subject is None:
-            return Reply(self.say("unknown_subject"), self.suggestion_buttons(MAX_RELATED))
+            return self.nothing_said()
         if subject.type == "city" and context.topic in ("partners", "twin_cities"):
             return self.partner_check([subject])
         return self.about(subject)
@@ -291,7 +294,8 @@ class Replies:
         gap = next((g for g in known.gaps if g.id == gap_id), None)
         if gap is None:
             return Reply(self.say("out_of_scope"), self.suggestion_buttons(4))
-        text = self.say("not_in_sources", what=gap.what[self.lang], website=known.website, feedback=known.feedback)
+        text = self.say("not_in_sources", what=gap.what[self.lang], website=self.kb.freshness.website,
+                        feedback=known.feedback)
         return Reply(text, self.suggestion_buttons(MAX_RELATED))
 
     def did_you_mean(self, ranked_intents: Iterable[str], context: Context) -> Reply:
