@@ -11,7 +11,6 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from assistant import factbase, unanswered
 from assistant.factbase import FactBaseError
-from assistant.follow_ups import points_back
 from assistant.language import reply_language
 from assistant.replies import Context, Mention, Replies, Reply, unavailable
 
@@ -21,9 +20,7 @@ logger = logging.getLogger(__name__)
 NOT_CANDIDATES = {"nlu_fallback", "out_of_scope", "deny", "ask_about"}
 
 
-def _reply(
-    tracker: Tracker, dispatcher: CollectingDispatcher, compose, unanswered_kind: Optional[str] = None
-) -> List[Dict[Text, Any]]:
+def _reply(tracker: Tracker, dispatcher: CollectingDispatcher, compose) -> List[Dict[Text, Any]]:
     """Choose the language, compose the reply with `compose(replies)`, send it, and keep the context.
     A question the assistant could not answer is kept for the editors' report (assistant.unanswered)."""
     message = tracker.latest_message or {}
@@ -34,14 +31,14 @@ def _reply(
         current=tracker.get_slot("language"),
         page=metadata.get("page_language"),
     )
-    if unanswered_kind:
-        _keep_unanswered(tracker, unanswered_kind, lang)
     try:
         replies = Replies(factbase.current(), lang)
     except FactBaseError as error:
         logger.error("cannot answer: %s", error)
         replies = None
     reply: Reply = compose(replies) if replies else unavailable(lang)
+    if reply.unanswered:
+        _keep_unanswered(tracker, reply.unanswered, lang)
     # The sources and the age note go in the message's custom field: the REST channel returns them as a
     # message of their own ({"custom": {...}}), which the widget shows as a caption under the answer.
     dispatcher.utter_message(
@@ -81,7 +78,8 @@ class ActionAnswer(Action):
         intent = tracker.get_intent_of_latest_message()
         mentions = [Mention(e["entity"], str(e["value"])) for e in tracker.latest_message.get("entities", [])]
         context = Context(tracker.get_slot("topic"), tracker.get_slot("subject"))
-        return _reply(tracker, dispatcher, lambda replies: replies.answer(intent, mentions, context))
+        question = tracker.latest_message.get("text") or ""
+        return _reply(tracker, dispatcher, lambda replies: replies.answer(intent, mentions, context, question))
 
 
 class ActionSmalltalk(Action):
@@ -100,15 +98,15 @@ class ActionOutOfScope(Action):
         return "action_out_of_scope"
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
-        gap = (tracker.latest_message or {}).get("gap")  # set by assistant.nlu_components.NotInSources
-        return _reply(tracker, dispatcher, lambda replies: replies.out_of_scope(gap), "out_of_scope")
+        message = tracker.latest_message or {}
+        gap = message.get("gap")  # set by assistant.nlu_components.NotInSources
+        mentions = [Mention(e["entity"], str(e["value"])) for e in message.get("entities", [])]
+        question = message.get("text") or ""
+        return _reply(tracker, dispatcher, lambda replies: replies.out_of_scope(gap, mentions, question))
 
 
 class ActionClarify(Action):
-    """Low confidence. A message that names one thing of the fact base gets what the sources say of
-    it ("mitä helsinki lahjoitti dniprolle"); a short one that points back ("onks se viel auki") is a
-    follow-up about the conversation's subject. Otherwise "Did you mean ...?" with the likeliest
-    questions; the second time, or after "none of these", an honest fallback."""
+    """Low confidence: Replies.unsure; the second time, or after "none of these", an honest fallback."""
 
     def name(self) -> Text:
         return "action_clarify"
@@ -118,26 +116,16 @@ class ActionClarify(Action):
         # for an unsure "is that thing still open" can be deny.
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if intent == "deny" or _asked_already(tracker):
-            return _reply(tracker, dispatcher, lambda replies: replies.fallback(), "fallback")
+            return _reply(tracker, dispatcher, lambda replies: replies.fallback())
         context = Context(tracker.get_slot("topic"), tracker.get_slot("subject"))
         mentions = [Mention(e["entity"], str(e["value"])) for e in tracker.latest_message.get("entities", [])]
-        if _names_one_thing(mentions) or (
-            not mentions and context.subject and points_back(tracker.latest_message.get("text") or "")
-        ):
-            return _reply(tracker, dispatcher, lambda replies: replies.answer("ask_about", mentions, context))
+        question = tracker.latest_message.get("text") or ""
         ranking = [
             i["name"]
             for i in tracker.latest_message.get("intent_ranking", [])
             if i["name"] not in NOT_CANDIDATES
         ]
-        return _reply(tracker, dispatcher, lambda replies: replies.did_you_mean(ranking, context), "low_confidence")
-
-
-def _names_one_thing(mentions: List[Mention]) -> bool:
-    try:
-        return factbase.current().sole_entity(m.value for m in mentions) is not None
-    except FactBaseError:
-        return False
+        return _reply(tracker, dispatcher, lambda replies: replies.unsure(ranking, mentions, context, question))
 
 
 def _asked_already(tracker: Tracker) -> bool:

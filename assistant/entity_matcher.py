@@ -19,6 +19,7 @@ from typing import List, Optional, Tuple
 
 import spacy
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
@@ -47,6 +48,7 @@ UNKNOWN = "~"  # marks a word Voikko does not know (see _norm)
 # A near miss: rapidfuzz's ratio (0-100) with a name, for words of at least this many letters.
 NEAR_MISS_SCORE = 88
 NEAR_MISS_MIN_LENGTH = 5
+SWAPPED_MIN_LENGTH = 4  # words this long but short of the above match only with two letters swapped
 
 
 @dataclass(frozen=True)
@@ -92,13 +94,24 @@ class EntityMatcher:
     def _near_misses(self, doc: Doc, taken: set) -> List[Match]:
         found = []
         for token in doc:
-            if token.i in taken or not token.is_alpha or len(token.text) < NEAR_MISS_MIN_LENGTH:
+            if token.i in taken or not token.is_alpha or len(token.text) < SWAPPED_MIN_LENGTH:
                 continue
-            entity_id = self._near_miss(token.lower_)
+            entity_id = self._near_miss(token.lower_) if len(token.text) >= NEAR_MISS_MIN_LENGTH else (
+                self._swapped(token.lower_))
             if entity_id:
                 end = token.idx + len(token)
                 found.append(Match(entity_id, self._types[entity_id], token.idx, end, token.text))
         return found
+
+    def _swapped(self, word: str) -> Optional[str]:
+        """The entity whose short one-word name the word is with two neighbouring letters swapped
+        ("ecah"), when it is no Finnish word: in so short a word any other slip makes another word."""
+        if finnish.analyses(word):
+            return None
+        for name, entity_id in self._words.items():
+            if len(name) == len(word) and sorted(name) == sorted(word) and OSA.distance(name, word) == 1:
+                return entity_id
+        return None
 
     def _near_miss(self, word: str) -> Optional[str]:
         """The entity whose one-word name the word nearly is, or, for a word Voikko does not know, the

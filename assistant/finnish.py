@@ -8,6 +8,7 @@ such as "Dniprossa") have no analysis.
 
 from __future__ import annotations
 
+import re
 import threading
 from functools import lru_cache
 from typing import Tuple
@@ -36,6 +37,18 @@ def analyses(word: str) -> Tuple[Tuple[str, str], ...]:
     return tuple(
         dict.fromkeys((a["BASEFORM"].lower(), a.get("CLASS", "")) for a in found if a.get("BASEFORM"))
     )
+
+
+_PART = re.compile(r"\(([^)+][^)]*)\)")  # "+yhteis+työ(työ)+sopimus(sopimus)": työ, sopimus
+
+
+@lru_cache(maxsize=65536)
+def compound_parts(word: str) -> Tuple[str, ...]:
+    """The base forms of a compound's parts ("kesäleireille" -> kesä, leiri); derivational endings
+    ("(+to)") are no parts."""
+    with _lock:
+        found = _voikko().analyze(word)
+    return tuple(dict.fromkeys(p.lower() for a in found for p in _PART.findall(a.get("WORDBASES", ""))))
 
 
 def place_names(word: str) -> Tuple[str, ...]:

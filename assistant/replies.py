@@ -16,12 +16,16 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 import yaml
 
-from assistant import gaps
+from assistant import focus, gaps
 from assistant.facts import ATTRIBUTES, FACT_ATTRIBUTES, LANGUAGES, Entity, Fact, FactBase, When
+from assistant.question_words import asks_how_many, asks_who, points_back
 
 MESSAGES_PATH = Path(__file__).resolve().parent / "messages.yml"
 MAX_RELATED = 3
 MAX_ASKED = 3  # places one question may ask about ("is Berlin or Paris a partner?"), each answered
+MAX_PICKED = 4  # facts of the whole base a question's words may point to; more, and they say too little
+COUNTABLE = ("network", "organisation")  # "how many?" of these asks for members or staff
+PEOPLE = "people"  # the gap (facts/gaps.yml) of who leads what: the sources name no one
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,7 @@ class Reply:
     buttons: List[Tuple[str, str]] = field(default_factory=list)  # (title, payload)
     context: Optional[Context] = None  # None: the conversation's context stays as it was
     caption: Optional[Dict] = None  # the sources and the age note, shown under the answer (see cite)
+    unanswered: Optional[str] = None  # why the question was not answered, for the editors' report
 
 
 @lru_cache(maxsize=1)
@@ -151,7 +156,9 @@ class Replies:
 
     # --- answers ----------------------------------------------------------------------------------
 
-    def answer(self, intent: str, mentions: Sequence[Mention], context: Context) -> Reply:
+    def answer(self, intent: str, mentions: Sequence[Mention], context: Context, question: str = "") -> Reply:
+        """The reply to an understood question; `question` is the resident's words, which narrow the
+        facts in reach to those they point to (assistant.focus)."""
         context = self.still_known(context)
         known = [self.kb.find_entity(m.value) for m in mentions]
         subjects = [e for e in known if e is not None]
@@ -160,31 +167,70 @@ class Replies:
         asked = [e or m for m, e in zip(mentions, known)][:MAX_ASKED]  # in the order named
 
         attribute = intent[len("ask_") :] if intent.startswith("ask_") else None
+        if attribute not in ATTRIBUTES and subject is not None and subject.type in COUNTABLE and asks_how_many(question):
+            attribute = "staff"  # "montako jäsentä ucuessa on": a count, whatever else the words resemble
         if attribute in ATTRIBUTES:
-            return self.attribute(attribute, subject.id if subject else context.subject, unknown)
+            return self.attribute(attribute, subject.id if subject else context.subject, unknown, question)
         if intent == "ask_about":
-            return self.follow_up(asked, context)
+            return self.follow_up(asked, context, question)
         if attribute == "partners" and subject is not None and subject.type == "country":
-            return self.about(subject)  # "partner cities in Ukraine?": what the sources say of it
+            return self.about(subject, question)  # "partner cities in Ukraine?": what the sources say of it
         if attribute == "partners" and asked:
             return self.partner_check(asked)
         if attribute == "networks" and subject is not None and subject.type == "network":
-            return self.about(subject)
+            return self.about(subject, question)
         if attribute not in self.kb.topics:  # a topic an editor renamed; its intent is still trained
             return self.fallback()
-        return self.topic(attribute)
+        return self.topic(attribute, subjects, question)
 
     def still_known(self, context: Context) -> Context:
         """The conversation's context, less what an edit of the fact base has since removed."""
         topic = context.topic if context.topic in self.kb.topics or context.topic in FACT_ATTRIBUTES else None
         return Context(topic, context.subject if context.subject in self.kb.entities else None)
 
-    def topic(self, topic_id: str) -> Reply:
+    def pick(self, facts: Iterable[Fact], question: str, named: Sequence[Entity] = ()) -> List[Fact]:
+        """The facts the question's own words point to, the names of what it names left out: "what is
+        Dnipro?" points to nothing in particular, "what did Helsinki donate to Dnipro?" does."""
+        return focus.pick(self.kb, self.lang, facts, question, [*named, self.kb.entities.get(self.kb.city)])
+
+    def pick_anywhere(self, facts: Iterable[Fact], question: str, named: Sequence[Entity] = ()) -> List[Fact]:
+        """The same over facts of any subject: two of the question's words, and a few facts at most."""
+        picked = focus.pick(self.kb, self.lang, facts, question, [*named, self.kb.entities.get(self.kb.city)],
+                            min_words=2)
+        return picked if len(picked) <= MAX_PICKED else []
+
+    def picked(self, facts: Sequence[Fact], subject: Optional[str] = None) -> Reply:
+        """Facts a question's words pointed to, with the related questions of the first one's topic."""
+        topic_id = facts[0].topic
+        return self.cite([((), facts)], self.related_buttons(topic_id),
+                         Context(topic_id, subject or self.kb.topics[topic_id].subject))
+
+    def topic(self, topic_id: str, named: Sequence[Entity] = (), question: str = "") -> Reply:
+        """A topic's facts. A question that also names something reaches its facts too, and gets those
+        its words point to ("what is the tallinn agreement about", though taken for one on twin cities).
+        Without a name, the words are the topic's own ("which networks is helsinki in"): all of it."""
         topic = self.kb.topics[topic_id]
+        named = [e for e in named if e.id != self.kb.city]
+        if named:
+            in_reach = self.kb.topic_facts(topic_id) + [f for e in named for f in self.kb.facts_about(e.id)]
+            own_subject = [self.kb.entities[topic.subject]] if topic.subject in self.kb.entities else []
+            picked = self.pick(in_reach, question, [*named, *own_subject])
+            if picked:
+                return self.picked(picked, named[0].id)
+            if asks_who(question):
+                return self.out_of_scope(PEOPLE)
         return self.cite([((), self.kb.topic_facts(topic_id))], self.related_buttons(topic_id),
                          Context(topic_id, topic.subject))
 
-    def about(self, entity: Entity) -> Reply:
+    def about(self, entity: Entity, question: str = "", others: Sequence[Entity] = ()) -> Reply:
+        """What the sources say of an entity, or of it and the others named, the facts the question's
+        words point to ("did the mayor go to ukraine with eurocities")."""
+        picked = self.pick([f for e in (entity, *others) for f in self.kb.facts_about(e.id)], question,
+                           (entity, *others))
+        if picked:
+            return self.picked(picked, entity.id)
+        if asks_who(question):  # "who runs the EU office?": the sources name no one
+            return self.out_of_scope(PEOPLE)
         facts = self.kb.facts_about(entity.id)
         if not facts:  # the fact base refuses this, but a reply must not depend on it
             return self.nothing_said()
@@ -195,14 +241,15 @@ class Replies:
             own_topic and own_topic.by_subject) else []
         return self.cite([(preface, facts)], self.related_buttons(topic_id), Context(topic_id, entity.id))
 
-    def follow_up(self, asked: Sequence[Union[Entity, Mention]], context: Context) -> Reply:
+    def follow_up(self, asked: Sequence[Union[Entity, Mention]], context: Context, question: str = "") -> Reply:
         """ "What about X?": the last question again, about X; else what the sources say of X."""
-        subject = next((a for a in asked if isinstance(a, Entity)), None)
+        named = [a for a in asked if isinstance(a, Entity)]
+        subject = named[0] if named else None
         unknown = [a for a in asked if isinstance(a, Mention)]
         if subject is None and not unknown:
-            return self.current_subject(context)
+            return self.current_subject(context, question)
         if context.topic in FACT_ATTRIBUTES and subject is not None:
-            return self.attribute(context.topic, subject.id, [])
+            return self.attribute(context.topic, subject.id, [], question)
         is_city = subject.type == "city" if subject else any(m.type == "city" for m in unknown)
         if is_city and (context.topic in ("partners", "twin_cities") or subject is None):
             return self.partner_check(asked)
@@ -213,17 +260,25 @@ class Replies:
             in_topic = [f for f in self.kb.topic_facts(context.topic) if subject.id in f.about]
             if in_topic:
                 return self.cite([((), in_topic)], self.related_buttons(context.topic), context)
-        return self.about(subject)
+        return self.about(subject, question, named[1:])
 
     def nothing_said(self) -> Reply:
         """ "My sources say nothing about that", with questions they do answer."""
         return Reply(self.say("unknown_subject"), self.suggestion_buttons(MAX_RELATED))
 
-    def current_subject(self, context: Context) -> Reply:
-        """ "Is it still open?", "are they still partners?": what holds now of what the conversation is
-        about, then what ended; a city talked about as a partner gets the partner answer. With no
-        subject, the honest "my sources say nothing about that"."""
+    def current_subject(self, context: Context, question: str = "") -> Reply:
+        """ "Is it still open?", "are they still partners?", "who coordinates it?": of what the
+        conversation is about (its subject and its topic), what the question's words point to; else
+        what holds now of the subject, then what ended; a city talked about as a partner gets the
+        partner answer. With no subject, the honest "my sources say nothing about that"."""
         subject = self.kb.entities.get(context.subject) if context.subject else None
+        in_reach = (self.kb.facts_about(subject.id) if subject else []) + (
+            self.kb.topic_facts(context.topic) if context.topic in self.kb.topics else [])
+        picked = self.pick(in_reach, question, [subject] if subject else [])
+        if picked:
+            return self.picked(picked, subject.id if subject else None)
+        if asks_who(question):
+            return self.out_of_scope(PEOPLE)
         if subject is None:
             return self.nothing_said()
         if subject.type == "city" and context.topic in ("partners", "twin_cities"):
@@ -258,17 +313,27 @@ class Replies:
             parts.append(([self.say("also_mentioned", city=name)], elsewhere))
         return parts
 
-    def attribute(self, attribute: str, subject_id: Optional[str], unknown: Sequence[Mention]) -> Reply:
+    def attribute(self, attribute: str, subject_id: Optional[str], unknown: Sequence[Mention],
+                  question: str = "") -> Reply:
         """ "Since when?" / "How many work there?" about the subject asked or talked about; "how many?"
-        of a network asks for its members."""
+        of a network asks for its members. Of the subject's facts that can answer it (a year for "when",
+        a number for "how many"), those the question's words point to ("when did Arcada join the EU
+        office?"), else those stating the attribute."""
         subject = self.kb.entities.get(subject_id) if subject_id else None
         if attribute == "staff" and subject is not None and subject.type == "network":
             attribute = "members"
         known_subjects = self.kb.subjects_with(attribute)
         choices = [self.attribute_button(attribute, s) for s in known_subjects]
-        if subject_id is None and not unknown:
+        can_answer = focus.answers_kind(attribute)
+        if subject is None and not unknown:
+            # "milloin keskuksen lopettamista alettiin valmistella": the words may say what it is about
+            picked = self.pick_anywhere([f for f in self.kb.facts.values() if can_answer(f, self.lang)], question)
+            if picked:
+                return self.picked(picked)
             return Reply(self.say("which_subject"), choices)
-        facts = self.kb.facts_about(subject_id, attribute) if subject_id else []
+        in_reach = [f for f in self.kb.facts_about(subject_id) if can_answer(f, self.lang)] if subject else []
+        picked = {f.id for f in self.pick(in_reach, question, [subject] if subject else [])}
+        facts = [f for f in in_reach if f.id in picked or f.attribute == attribute]
         if facts:
             return self.cite([((), facts)], self.related_buttons(facts[0].topic), Context(attribute, subject_id))
         name = self.name(subject_id) if subject_id else unknown[0].value
@@ -287,16 +352,48 @@ class Replies:
         }.get(intent, [])
         return Reply(self.say(key), buttons)
 
-    def out_of_scope(self, gap_id: Optional[str] = None) -> Reply:
+    def out_of_scope(self, gap_id: Optional[str] = None, mentions: Sequence[Mention] = (),
+                     question: str = "") -> Reply:
         """Out of scope; for a question about what the sources never say (facts/gaps.yml), that they
-        do not say it, and where to look."""
+        do not say it, and where to look. A question that names things of the fact base and whose words
+        point to a fact about them gets that fact ("tuleeko dnipron lapsia kesäleireille")."""
         known = gaps.load()
         gap = next((g for g in known.gaps if g.id == gap_id), None)
         if gap is None:
-            return Reply(self.say("out_of_scope"), self.suggestion_buttons(4))
+            named = self.named(mentions)
+            picked = self.pick([f for e in named for f in self.kb.facts_about(e.id)], question, named)
+            if picked:
+                return self.picked(picked, named[0].id)
+            return Reply(self.say("out_of_scope"), self.suggestion_buttons(4), unanswered="out_of_scope")
         text = self.say("not_in_sources", what=gap.what[self.lang], website=self.kb.freshness.website,
                         feedback=known.feedback)
-        return Reply(text, self.suggestion_buttons(MAX_RELATED))
+        return Reply(text, self.suggestion_buttons(MAX_RELATED), unanswered="out_of_scope")
+
+    def unsure(self, ranked_intents: Iterable[str], mentions: Sequence[Mention], context: Context,
+               question: str) -> Reply:
+        """The model was unsure. A message that names one thing of the fact base gets what the sources
+        say of it ("mitä helsinki lahjoitti dniprolle"); a short one that points back ("onks se viel
+        auki") is a follow-up on what the conversation is about; one naming several things gets the
+        facts about them all; one whose words point to a few facts gets them. Otherwise "Did you mean
+        ...?" with the likeliest questions."""
+        context = self.still_known(context)
+        named = self.named(mentions)
+        if self.kb.sole_entity(m.value for m in mentions) or (
+            not mentions and (context.subject or context.topic) and points_back(question)
+        ):
+            return self.answer("ask_about", mentions, context, question)
+        together = [f for f in self.kb.facts.values() if named and all(e.id in f.about for e in named)]
+        if together and len(named) == len(mentions):  # "helsinki-keskus pietarissa?": facts about both
+            return self.picked(self.pick(together, question, named) or together, named[0].id)
+        picked = self.pick_anywhere(self.kb.facts.values(), question, named)
+        if picked:
+            return self.picked(picked, named[0].id if named else None)
+        return self.did_you_mean(ranked_intents, context)
+
+    def named(self, mentions: Sequence[Mention]) -> List[Entity]:
+        """The fact base's entities among the mentions, in the order named."""
+        found = (self.kb.find_entity(m.value) for m in mentions)
+        return list({e.id: e for e in found if e is not None}.values())
 
     def did_you_mean(self, ranked_intents: Iterable[str], context: Context) -> Reply:
         """Buttons for the likeliest questions; with none to offer, the honest fallback."""
@@ -315,10 +412,11 @@ class Replies:
         buttons = list(dict.fromkeys(buttons))[:MAX_RELATED]
         if not buttons:
             return self.fallback()
-        return Reply(self.say("did_you_mean"), buttons + [(self.say("none_of_these"), "/deny")])
+        return Reply(self.say("did_you_mean"), buttons + [(self.say("none_of_these"), "/deny")],
+                     unanswered="low_confidence")
 
     def fallback(self) -> Reply:
-        return Reply(self.say("fallback"), self.suggestion_buttons(MAX_RELATED))
+        return Reply(self.say("fallback"), self.suggestion_buttons(MAX_RELATED), unanswered="fallback")
 
 
 def say(key: str, lang: str, **values: object) -> str:

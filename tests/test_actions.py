@@ -361,6 +361,15 @@ def test_pointing_back_with_no_subject_or_naming_two_things_still_asks(lang, tra
     assert message["text"] == messages()["did_you_mean"][lang]
 
 
+def test_an_unsure_message_naming_two_things_gets_the_facts_about_both(kb, lang, tracker, dispatcher, domain):
+    turn = ask(tracker, lang, "nlu_fallback", [("organisation", "helsinki_centre"), ("city", "st_petersburg")],
+               ranking=["nlu_fallback", "ask_partners"])
+    message, slots = run(ActionClarify(), dispatcher, turn, domain)
+    assert texts(kb, lang, "helsinki_centre_closed")[0] in message["text"]
+    assert texts(kb, lang, "helsinki_centre_partners_left")[0] not in message["text"]  # not about St Petersburg
+    assert slots["subject"] == "helsinki_centre"
+
+
 def test_low_confidence_twice_ends_in_the_fallback(lang, tracker, dispatcher, domain):
     def before(buttons):
         return [

@@ -43,6 +43,9 @@ CASES = [
     ("är stokholm en samarbetsstad", "stockholm", "stokholm"),
     ("kuuluuko kaupunki eurocitis", "eurocities", "eurocitis"),
     ("mitä stokholmissa", "stockholm", "stokholmissa"),
+    # a short name with two letters swapped
+    ("mikä on ecah", "echa", "ecah"),
+    ("uceu?", "ucue", "uceu"),
 ]
 
 
@@ -58,6 +61,7 @@ def test_the_longest_name_wins():
     assert [m.entity_id for m in found] == ["helsinki_centre", "st_petersburg"]
 
 
-@pytest.mark.parametrize("text", ["Oslo", "Tallinnanlahti", "kemia", "EU", "Stadion", "kiva kuulla", "kotia kohti"])
+@pytest.mark.parametrize("text", ["Oslo", "Tallinnanlahti", "kemia", "EU", "Stadion", "kiva kuulla", "kotia kohti",
+                                  "each", "ache", "acne"])
 def test_no_entity(text):
     assert default_matcher().find(text) == []

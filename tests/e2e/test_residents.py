@@ -14,11 +14,11 @@ from assistant.facts import LANGUAGES
 from judging import judge
 
 RESIDENTS = Path(__file__).resolve().parents[1] / "residents"
-# Issue 14's target is 90 % good and no wrong reply in each language, not reached yet (README,
-# "Residents' own words"). These keep what was measured on 30 November 2026 (good fi 88, sv 87, en
-# 84 of 110; wrong 3, 2, 3) from slipping back: good may move by two messages, wrong not at all.
-MIN_GOOD = {"fi": 86, "sv": 85, "en": 82}
-MAX_WRONG = {"fi": 3, "sv": 2, "en": 3}
+# Issue 14's target is 90 % good and no wrong reply in each language (README, "Residents' own words").
+# These keep what was measured on 30 November 2026 from slipping back (of 140: good fi 126, sv 121,
+# en 127; wrong 3, 3, 1): good may move by two messages, wrong not at all.
+MIN_GOOD = {"fi": 124, "sv": 119, "en": 125}
+MAX_WRONG = {"fi": 3, "sv": 3, "en": 1}
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

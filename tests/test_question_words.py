@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.follow_ups import points_back
+from assistant.question_words import points_back
 
 
 @pytest.mark.parametrize("text", ["onks se viel auki", "is that thing still open", "vem jobbar där?", "toimiiko se"])

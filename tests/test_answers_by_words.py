@@ -1,0 +1,130 @@
+"""The resident's own words choose among the facts in reach (assistant.focus through Replies): each case
+got the wrong facts, all of a subject's facts, or "the sources do not say" before (issue 14)."""
+
+import asyncio
+
+import pytest
+
+from actions.actions import ActionAnswer, ActionClarify, ActionOutOfScope
+from assistant.replies import messages
+
+
+def said(action, tracker, dispatcher, domain, lang, text, intent, entities=(), slots=None):
+    turn = tracker(text, intent, [{"entity": t, "value": v} for t, v in entities], slots=slots,
+                   metadata={"language": lang})
+    asyncio.run(action.run(dispatcher, turn, domain))
+    assert len(dispatcher.messages) == 1
+    return dispatcher.messages[0]["text"]
+
+
+def fact(kb, lang, fact_id):
+    return kb.facts[fact_id].text[lang]
+
+
+def gap_reply(lang, what_id):
+    from assistant import gaps
+
+    what = next(g for g in gaps.load().gaps if g.id == what_id).what[lang]
+    return messages()["not_in_sources"][lang].split("{what}")[0] + what
+
+
+WHEN_JOINED = {"fi": "koska arcada tuli eu-toimiston jäseneksi", "sv": "när gick arcada med i eu-byrån",
+               "en": "arcada became a member of the eu office when"}
+
+
+def test_when_of_a_subject_with_no_founding_year_gets_the_dated_fact_its_words_name(kb, lang, tracker,
+                                                                                     dispatcher, domain):
+    text = said(ActionAnswer(), tracker, dispatcher, domain, lang, WHEN_JOINED[lang], "ask_since",
+                [("organisation", "eu_office")])
+    assert fact(kb, lang, "eu_office_new_members") in text
+    assert fact(kb, lang, "eu_office_policies") not in text
+
+
+ECHA_MOVED = {"fi": "koska echa vaihtoi toimitiloja", "sv": "när flyttade echa till nya lokaler",
+              "en": "when did echa move premises"}
+
+
+def test_when_gives_the_fact_asked_for_besides_the_subjects_founding_year(kb, lang, tracker, dispatcher,
+                                                                           domain):
+    text = said(ActionAnswer(), tracker, dispatcher, domain, lang, ECHA_MOVED[lang], "ask_since",
+                [("organisation", "echa")])
+    assert fact(kb, lang, "echa_move") in text
+
+
+UCUE_COUNT = {"fi": "kuinka monta pääkaupunkia ucuessa on mukana", "sv": "hur många huvudstäder är med i ucue",
+              "en": "how many capitals belong to ucue"}
+
+
+def test_how_many_of_a_network_whose_size_no_source_gives_is_not_answered_with_its_membership(
+    kb, lang, tracker, dispatcher, domain
+):
+    """It was: "Helsinki is a member of UCUE", to "how many members does UCUE have"."""
+    text = said(ActionAnswer(), tracker, dispatcher, domain, lang, UCUE_COUNT[lang], "ask_networks",
+                [("network", "ucue")])
+    assert text == messages()["not_stated_members"][lang].format(subject="UCUE")
+
+
+WHO_LEADS = {"fi": "kuka on eu-toimiston vetäjä", "sv": "vem driver eu-byrån", "en": "who is heading the eu office"}
+
+
+def test_who_leads_something_is_a_gap_not_the_subjects_facts(kb, lang, tracker, dispatcher, domain):
+    text = said(ActionAnswer(), tracker, dispatcher, domain, lang, WHO_LEADS[lang], "ask_eu_office",
+                [("organisation", "eu_office")])
+    assert text.startswith(gap_reply(lang, "people"))
+    assert fact(kb, lang, "eu_office") not in text
+
+
+MAYOR_TRIP = {"fi": "oliko pormestari eurocitiesin matkalla ukrainaan",
+              "sv": "var borgmästaren med på eurocities resa till ukraina",
+              "en": "was our mayor on that eurocities trip to ukraine"}
+
+
+def test_an_out_of_scope_question_naming_two_things_gets_the_fact_about_both_its_words_name(
+    kb, lang, tracker, dispatcher, domain
+):
+    text = said(ActionOutOfScope(), tracker, dispatcher, domain, lang, MAYOR_TRIP[lang], "out_of_scope",
+                [("network", "eurocities"), ("country", "ukraine")])
+    assert fact(kb, lang, "eurocities_ukraine_visit") in text
+    assert fact(kb, lang, "ukraine_humanitarian_aid") not in text
+
+
+WEATHER = {"fi": "millainen sää dniprossa on", "sv": "hur är vädret i dnipro", "en": "whats the weather in dnipro"}
+
+
+def test_an_out_of_scope_question_whose_words_point_to_no_fact_stays_out_of_scope(lang, tracker, dispatcher,
+                                                                                   domain):
+    text = said(ActionOutOfScope(), tracker, dispatcher, domain, lang, WEATHER[lang], "out_of_scope",
+                [("city", "dnipro")])
+    assert text == messages()["out_of_scope"][lang]
+
+
+WHO_COORDINATES = {"fi": "kuka niitä koordinoi", "sv": "vem samordnar dem", "en": "who coordinates them"}
+
+
+def test_an_unsure_follow_up_pointing_back_at_a_topic_gets_the_fact_its_words_name(kb, lang, tracker,
+                                                                                     dispatcher, domain):
+    text = said(ActionClarify(), tracker, dispatcher, domain, lang, WHO_COORDINATES[lang], "nlu_fallback",
+                slots={"topic": "focus_areas"})
+    assert fact(kb, lang, "international_work_coordination") in text
+
+
+WHICH_NETWORKS = {"fi": "mihin verkostoihin helsinki kuuluu", "sv": "vilka nätverk är helsingfors medlem i",
+                  "en": "what networks does helsinki belong to"}
+
+
+def test_a_topic_question_naming_nothing_gets_the_whole_topic(kb, lang, tracker, dispatcher, domain):
+    text = said(ActionAnswer(), tracker, dispatcher, domain, lang, WHICH_NETWORKS[lang], "ask_networks")
+    for fact_id in ("eurocities", "ucue", "baltic_metropoles", "ubc_member"):
+        assert fact(kb, lang, fact_id) in text
+
+
+TALLINN_DEAL = {"fi": "mitä tallinnan sopimuksessa sovittiin", "sv": "vad står det i avtalet med tallinn",
+                "en": "whats in the tallinn agreement"}
+
+
+@pytest.mark.parametrize("intent", ["ask_twin_cities", "ask_partners"])
+def test_a_topic_question_naming_a_partner_gets_its_facts_the_words_name(kb, lang, tracker, dispatcher,
+                                                                          domain, intent):
+    text = said(ActionAnswer(), tracker, dispatcher, domain, lang, TALLINN_DEAL[lang], intent,
+                [("city", "tallinn")])
+    assert fact(kb, lang, "tallinn_themes") in text
