@@ -102,7 +102,8 @@ class ActionOutOfScope(Action):
         gap = message.get("gap")  # set by assistant.nlu_components.NotInSources
         mentions = [Mention(e["entity"], str(e["value"])) for e in message.get("entities", [])]
         question = message.get("text") or ""
-        return _reply(tracker, dispatcher, lambda replies: replies.out_of_scope(gap, mentions, question))
+        context = Context(tracker.get_slot("topic"), tracker.get_slot("subject"))
+        return _reply(tracker, dispatcher, lambda replies: replies.out_of_scope(gap, mentions, question, context))
 
 
 class ActionClarify(Action):

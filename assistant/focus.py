@@ -6,7 +6,8 @@ Words are compared as terms: for Finnish, Voikko's base forms and the parts of c
 term matches another that it begins, give or take its last letter ("medlemm", "medlemsorganisation") or, in Swedish, ends ("avtal",
 "samarbetsavtal": Swedish compounds end in their head). The language's commonest words (wordfreq) are
 no terms. A term weighs by how few facts of the whole base have it (inverse document frequency), so
-"Helsinki" adds nothing and "Arcada" a lot; a fact's score is the weight of the question's terms it has.
+"Helsinki" adds nothing and "Arcada" a lot; a fact's score is the weight of the question's words it has,
+a word by its rarest term there.
 """
 
 from __future__ import annotations
@@ -55,15 +56,30 @@ def _word_terms(word: str, lang: str) -> Tuple[str, ...]:
     return (_stemmer(lang).stemWord(word),)
 
 
-def terms(text: str, lang: str) -> FrozenSet[str]:
-    """The text's terms in its language; hyphenated words also by their parts ("EU-byrån")."""
+def words(text: str, lang: str) -> List[FrozenSet[str]]:
+    """Each word's terms in the text's language, a hyphenated word's parts too ("EU-byrån"); the
+    commonest words are left out."""
     common = _common(lang)
-    found = set()
+    found = []
     for word in _WORD.findall(text.casefold()):
-        for part in {word, *word.split("-")} - {""}:
-            if part not in common and len(part) > 1:
-                found.update(_word_terms(part, lang))
-    return frozenset(found)
+        parts = {word, *word.split("-")} - {""}
+        word_terms = frozenset(t for p in parts if p not in common and len(p) > 1 for t in _word_terms(p, lang))
+        if word_terms:
+            found.append(word_terms)
+    return found
+
+
+def terms(text: str, lang: str) -> FrozenSet[str]:
+    return frozenset().union(*words(text, lang))
+
+
+def own_words(question: str, lang: str, named: Iterable[Optional[Entity]] = ()) -> List[FrozenSet[str]]:
+    """The question's words other than the names of what it names, which point to every fact about it
+    alike; none in a button's payload."""
+    if not question or question.startswith("/"):
+        return []
+    names = {t for e in named if e is not None for name in e.spellings() for t in terms(name, lang)}
+    return [w - names for w in words(question, lang) if w - names]
 
 
 def _matches(asked: str, stated: str, lang: str) -> bool:
@@ -112,16 +128,14 @@ def pick(kb: FactBase, lang: str, facts: Iterable[Fact], question: str,
     words point to none of them. The names of what it names are not its words: they point to every
     fact about it alike. A fact must have `min_words` of the question's words: over the whole base, one
     word may be chance ("/action_restart" and the "action plans" of St Petersburg)."""
-    if not question or question.startswith("/"):  # a button's payload has no words
-        asked: FrozenSet[str] = frozenset()
-    else:
-        names = {t for e in named if e is not None for name in e.spellings() for t in terms(name, lang)}
-        asked = terms(question, lang) - names
+    asked = own_words(question, lang, named)
     index = _index(kb, lang)
     scored: List[Tuple[float, Fact]] = []
     for fact in {f.id: f for f in facts}.values():  # a fact in reach twice counts once
-        matched = [t for t in asked if fact.id in index.having(t)]
-        scored.append((sum(index.weight(t) for t in matched) if len(matched) >= min_words else 0.0, fact))
+        # a word weighs as its rarest term the fact has ("strategiaosastolla": the compound or its parts)
+        weights = [max((index.weight(t) for t in word if fact.id in index.having(t)), default=0.0) for word in asked]
+        matched = [w for w in weights if w > 0]
+        scored.append((sum(matched) if len(matched) >= min_words else 0.0, fact))
     top = max((s for s, _ in scored), default=0.0)
     if top < MIN_SCORE:
         return []

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from assistant import finnish
+
 POINTING_BACK = {
     "fi": {"se", "sen", "sitä", "siitä", "siinä", "sillä", "siellä", "sinne", "sieltä", "ne", "niitä", "niiden",
            "siel", "sil", "tätä", "tämä", "tästä"},
@@ -17,10 +19,12 @@ POINTING_BACK = {
     "en": {"it", "its", "there", "they", "them", "their", "that"},
 }
 HOW_MANY = {
-    "fi": {"montako", "monta"},
-    "sv": {"hur många"},
-    "en": {"how many"},
+    "fi": {"montako", "monta", "kuinka paljon"},
+    "sv": {"hur många", "antal", "antalet"},
+    "en": {"how many", "number of"},
 }
+# A Finnish compound ending in "määrä" (amount) asks how many: "jäsenmäärä", "henkilöstömäärä".
+AMOUNT = "määrä"
 # "Who?" asks for a person ("ketkä"/"vilka" ask which ones, e.g. which members, and are left out).
 WHO = {"fi": {"kuka", "kenen", "keneltä"}, "sv": {"vem", "vems"}, "en": {"who", "whose"}}
 MAX_WORDS = 8  # a follow-up is short; a longer message says what it is about
@@ -40,8 +44,10 @@ def points_back(text: str) -> bool:
 
 
 def asks_how_many(text: str) -> bool:
-    spaced = f" {' '.join(_words(text))} "
-    return any(f" {listed} " in spaced for listed in _ALL_HOW_MANY)
+    words = _words(text)
+    spaced = f" {' '.join(words)} "
+    return any(f" {listed} " in spaced for listed in _ALL_HOW_MANY) or any(
+        AMOUNT in finnish.compound_parts(word) for word in words)
 
 
 def asks_who(text: str) -> bool:

@@ -199,16 +199,19 @@ class Replies:
                             min_words=2)
         return picked if len(picked) <= MAX_PICKED else []
 
-    def picked(self, facts: Sequence[Fact], subject: Optional[str] = None) -> Reply:
-        """Facts a question's words pointed to, with the related questions of the first one's topic."""
+    def picked(self, facts: Sequence[Fact], subject: Optional[str] = None, rest: Sequence[Fact] = ()) -> Reply:
+        """Facts a question's words pointed to, then the rest of what the question would get without
+        them (a detail asked does not hide that the Helsinki Centre closed), with the related
+        questions of the first one's topic."""
         topic_id = facts[0].topic
-        return self.cite([((), facts)], self.related_buttons(topic_id),
+        given = {f.id for f in facts}
+        return self.cite([((), [*facts, *(f for f in rest if f.id not in given)])], self.related_buttons(topic_id),
                          Context(topic_id, subject or self.kb.topics[topic_id].subject))
 
     def topic(self, topic_id: str, named: Sequence[Entity] = (), question: str = "") -> Reply:
         """A topic's facts. A question that also names something reaches its facts too, and gets those
-        its words point to ("what is the tallinn agreement about", though taken for one on twin cities).
-        Without a name, the words are the topic's own ("which networks is helsinki in"): all of it."""
+        its words point to first ("what is the tallinn agreement about", though taken for one on twin
+        cities). Without a name, the words are the topic's own ("which networks is helsinki in")."""
         topic = self.kb.topics[topic_id]
         named = [e for e in named if e.id != self.kb.city]
         if named:
@@ -216,19 +219,19 @@ class Replies:
             own_subject = [self.kb.entities[topic.subject]] if topic.subject in self.kb.entities else []
             picked = self.pick(in_reach, question, [*named, *own_subject])
             if picked:
-                return self.picked(picked, named[0].id)
+                return self.picked(picked, named[0].id, self.kb.topic_facts(topic_id))
             if asks_who(question):
                 return self.out_of_scope(PEOPLE)
         return self.cite([((), self.kb.topic_facts(topic_id))], self.related_buttons(topic_id),
                          Context(topic_id, topic.subject))
 
     def about(self, entity: Entity, question: str = "", others: Sequence[Entity] = ()) -> Reply:
-        """What the sources say of an entity, or of it and the others named, the facts the question's
-        words point to ("did the mayor go to ukraine with eurocities")."""
+        """What the sources say of an entity; first the facts about it, or it and the others named,
+        that the question's words point to ("did the mayor go to ukraine with eurocities")."""
         picked = self.pick([f for e in (entity, *others) for f in self.kb.facts_about(e.id)], question,
                            (entity, *others))
         if picked:
-            return self.picked(picked, entity.id)
+            return self.picked(picked, entity.id, self.kb.facts_about(entity.id))
         if asks_who(question):  # "who runs the EU office?": the sources name no one
             return self.out_of_scope(PEOPLE)
         facts = self.kb.facts_about(entity.id)
@@ -262,21 +265,25 @@ class Replies:
                 return self.cite([((), in_topic)], self.related_buttons(context.topic), context)
         return self.about(subject, question, named[1:])
 
+    def in_context(self, context: Context) -> List[Fact]:
+        """The facts about the conversation's subject and of its topic: what "it" may refer to."""
+        about = self.kb.facts_about(context.subject) if context.subject in self.kb.entities else []
+        return about + (self.kb.topic_facts(context.topic) if context.topic in self.kb.topics else [])
+
     def nothing_said(self) -> Reply:
         """ "My sources say nothing about that", with questions they do answer."""
         return Reply(self.say("unknown_subject"), self.suggestion_buttons(MAX_RELATED))
 
     def current_subject(self, context: Context, question: str = "") -> Reply:
         """ "Is it still open?", "are they still partners?", "who coordinates it?": of what the
-        conversation is about (its subject and its topic), what the question's words point to; else
-        what holds now of the subject, then what ended; a city talked about as a partner gets the
+        conversation is about (its subject and its topic), what the question's words point to first;
+        then what holds now of the subject, then what ended; a city talked about as a partner gets the
         partner answer. With no subject, the honest "my sources say nothing about that"."""
         subject = self.kb.entities.get(context.subject) if context.subject else None
-        in_reach = (self.kb.facts_about(subject.id) if subject else []) + (
-            self.kb.topic_facts(context.topic) if context.topic in self.kb.topics else [])
-        picked = self.pick(in_reach, question, [subject] if subject else [])
+        picked = self.pick(self.in_context(context), question, [subject] if subject else [])
         if picked:
-            return self.picked(picked, subject.id if subject else None)
+            return self.picked(picked, subject.id if subject else None,
+                               self.kb.facts_about(subject.id) if subject else [])
         if asks_who(question):
             return self.out_of_scope(PEOPLE)
         if subject is None:
@@ -334,6 +341,8 @@ class Replies:
         in_reach = [f for f in self.kb.facts_about(subject_id) if can_answer(f, self.lang)] if subject else []
         picked = {f.id for f in self.pick(in_reach, question, [subject] if subject else [])}
         facts = [f for f in in_reach if f.id in picked or f.attribute == attribute]
+        if not facts and attribute == "since" and in_reach and all(not f.holds for f in in_reach):
+            facts = in_reach  # "when was that stopped?" of Moscow: all there is has ended, and when
         if facts:
             return self.cite([((), facts)], self.related_buttons(facts[0].topic), Context(attribute, subject_id))
         name = self.name(subject_id) if subject_id else unknown[0].value
@@ -353,10 +362,12 @@ class Replies:
         return Reply(self.say(key), buttons)
 
     def out_of_scope(self, gap_id: Optional[str] = None, mentions: Sequence[Mention] = (),
-                     question: str = "") -> Reply:
+                     question: str = "", context: Context = Context()) -> Reply:
         """Out of scope; for a question about what the sources never say (facts/gaps.yml), that they
-        do not say it, and where to look. A question that names things of the fact base and whose words
-        point to a fact about them gets that fact ("tuleeko dnipron lapsia kesäleireille")."""
+        do not say it, and where to look. But a message that names things of the fact base and whose
+        words point to a fact about them gets that fact ("tuleeko dnipron lapsia kesäleireille"), and a
+        short one pointing back gets what its words point to in what the conversation is about
+        ("flyttade den nånstans 2020")."""
         known = gaps.load()
         gap = next((g for g in known.gaps if g.id == gap_id), None)
         if gap is None:
@@ -364,6 +375,12 @@ class Replies:
             picked = self.pick([f for e in named for f in self.kb.facts_about(e.id)], question, named)
             if picked:
                 return self.picked(picked, named[0].id)
+            context = self.still_known(context)
+            if not mentions and (context.subject or context.topic) and points_back(question):
+                in_reach = self.in_context(context)
+                picked = self.pick(in_reach, question)
+                if picked:
+                    return self.picked(picked, context.subject)
             return Reply(self.say("out_of_scope"), self.suggestion_buttons(4), unanswered="out_of_scope")
         text = self.say("not_in_sources", what=gap.what[self.lang], website=self.kb.freshness.website,
                         feedback=known.feedback)

@@ -53,13 +53,15 @@ def test_when_gives_the_fact_asked_for_besides_the_subjects_founding_year(kb, la
 
 UCUE_COUNT = {"fi": "kuinka monta pääkaupunkia ucuessa on mukana", "sv": "hur många huvudstäder är med i ucue",
               "en": "how many capitals belong to ucue"}
+UCUE_AMOUNT = {"fi": "ucuen jäsenmäärä", "sv": "antalet medlemmar i ucue", "en": "ucue number of members"}
 
 
+@pytest.mark.parametrize("words", [UCUE_COUNT, UCUE_AMOUNT])
 def test_how_many_of_a_network_whose_size_no_source_gives_is_not_answered_with_its_membership(
-    kb, lang, tracker, dispatcher, domain
+    kb, lang, tracker, dispatcher, domain, words
 ):
     """It was: "Helsinki is a member of UCUE", to "how many members does UCUE have"."""
-    text = said(ActionAnswer(), tracker, dispatcher, domain, lang, UCUE_COUNT[lang], "ask_networks",
+    text = said(ActionAnswer(), tracker, dispatcher, domain, lang, words[lang], "ask_networks",
                 [("network", "ucue")])
     assert text == messages()["not_stated_members"][lang].format(subject="UCUE")
 
@@ -128,3 +130,44 @@ def test_a_topic_question_naming_a_partner_gets_its_facts_the_words_name(kb, lan
     text = said(ActionAnswer(), tracker, dispatcher, domain, lang, TALLINN_DEAL[lang], intent,
                 [("city", "tallinn")])
     assert fact(kb, lang, "tallinn_themes") in text
+
+
+WHEN_ENDED = {"fi": "koska se loppui", "sv": "när tog det slut", "en": "when did that end"}
+
+
+def test_when_of_a_subject_whose_every_fact_has_ended_gets_when_it_ended(kb, lang, tracker, dispatcher, domain):
+    text = said(ActionAnswer(), tracker, dispatcher, domain, lang, WHEN_ENDED[lang], "ask_since",
+                slots={"topic": "partners", "subject": "moscow"})
+    history = kb.facts["moscow_partnership"].ended.history[lang].rstrip(".")
+    assert history in text and "2022" in text
+
+
+FOUNDED = {"fi": "minä vuonna se perustettiin", "sv": "vilket år grundades den", "en": "what year was it set up"}
+
+
+@pytest.mark.parametrize(
+    "words, topic, subject",
+    [
+        (WHEN_ENDED, "partners", "kyiv"),  # dated four times, and "end" is in none of them
+        (FOUNDED, "eu_office", "eu_office"),  # its one date is when Arcada and THL joined it
+    ],
+)
+def test_when_with_no_word_pointing_to_a_dated_fact_is_not_answered_with_another_date(
+    kb, lang, tracker, dispatcher, domain, words, topic, subject
+):
+    text = said(ActionAnswer(), tracker, dispatcher, domain, lang, words[lang], "ask_since",
+                slots={"topic": topic, "subject": subject})
+    assert text == messages()["not_stated_since"][lang].format(subject=kb.entities[subject].names[lang])
+
+
+MOVED_IT = {"fi": "muuttiko se jonnekin", "sv": "flyttade dom nånstans", "en": "did they move somewhere"}
+
+
+def test_an_out_of_scope_message_pointing_back_gets_what_its_words_name_in_the_subject(kb, lang, tracker,
+                                                                                        dispatcher, domain):
+    text = said(ActionOutOfScope(), tracker, dispatcher, domain, lang, MOVED_IT[lang], "out_of_scope",
+                slots={"topic": "echa", "subject": "echa"})
+    assert fact(kb, lang, "echa_move") in text and fact(kb, lang, "echa_task") not in text
+    dispatcher.messages.clear()
+    text = said(ActionOutOfScope(), tracker, dispatcher, domain, lang, MOVED_IT[lang], "out_of_scope")
+    assert text == messages()["out_of_scope"][lang]  # nothing to point back to

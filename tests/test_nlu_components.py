@@ -216,6 +216,12 @@ def after_not_in_sources(text, intent):
         ("how can our association get eu funding", "ask_eu_funding", "funding_outside"),
         ("is stockholm more important than berlin", "ask_partners", "comparison"),
         ("kuka on eu-toimiston johtaja", "nlu_fallback", "people"),
+        ("palkat echassa?", "ask_echa", "money"),
+        ("vad kostade flytten", "ask_echa", "money"),
+        ("berlins population", "ask_partners", "population"),
+        ("onks se hyvä et helsinki lopetti moskovan kanssa", "ask_partners", "opinions"),
+        ("will they resume it", "ask_partners", "future"),
+        ("käykö pormestari seuraavaks kiovassa", "ask_partners", "future"),
     ],
 )
 def test_a_question_about_what_the_sources_never_say_is_out_of_scope_with_the_gap(text, intent, gap):
@@ -229,6 +235,8 @@ def test_a_question_about_what_the_sources_never_say_is_out_of_scope_with_the_ga
         ("vad innebär verksamheten i praktiken", "ask_focus_areas"),
         ("kiitos budjettitiedoista", "thank"),  # small talk is left alone
         ("soitin numeroon [phone], kuinka moni ECHA:ssa työskentelee?", "ask_staff"),  # masking's words
+        ("montako ihmistä echan palkkalistoilla on", "ask_staff"),  # a payroll is no salary
+        ("milloin helsinki liittyi eurocitiesiin", "ask_since"),  # the past is no plan
     ],
 )
 def test_other_questions_keep_their_intent_and_get_no_gap(text, intent):

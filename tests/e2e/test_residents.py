@@ -14,12 +14,11 @@ from assistant.facts import LANGUAGES
 from judging import judge
 
 RESIDENTS = Path(__file__).resolve().parents[1] / "residents"
-# Issue 14's target is 90 % good and no wrong reply in each language (README, "Residents' own words").
-# These keep what was measured on 30 November 2026 from slipping back (of 140: good fi 126, sv 121,
-# en 127; wrong 3, 3, 1): good may move by two messages, wrong not at all.
-MIN_GOOD = {"fi": 124, "sv": 119, "en": 125}
-MAX_WRONG = {"fi": 3, "sv": 3, "en": 1}
-
+# Issue 14's target: 90 % good and no wrong reply in each language (README, "Residents' own words").
+# Measured on 30 November 2026, of 140: good fi 128, sv 126, en 129; wrong 0. Good may move by two
+# messages and wrong by one, as the model trained on another processor may read a sentence otherwise.
+MIN_GOOD = {"fi": 126, "sv": 124, "en": 127}
+MAX_WRONG = {"fi": 1, "sv": 1, "en": 1}
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_resident_style_messages(servers, resident_scores, lang):
