@@ -36,7 +36,10 @@ def _reply(tracker: Tracker, dispatcher: CollectingDispatcher, compose) -> List[
     except FactBaseError as error:
         logger.error("cannot answer: %s", error)
         replies = None
-    reply: Reply = compose(replies) if replies else unavailable(lang)
+    if replies is None:
+        reply = unavailable(lang)
+    else:
+        reply = replies.by_words(message.get("text") or "") or compose(replies)
     if reply.unanswered:
         _keep_unanswered(tracker, reply.unanswered, lang)
     # The sources and the age note go in the message's custom field: the REST channel returns them as a

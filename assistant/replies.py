@@ -18,7 +18,7 @@ import yaml
 
 from assistant import focus, gaps
 from assistant.facts import ATTRIBUTES, FACT_ATTRIBUTES, LANGUAGES, Entity, Fact, FactBase, When
-from assistant.question_words import asks_how_many, asks_who, points_back
+from assistant.question_words import acknowledges, asks_how_many, asks_how_old, asks_who, points_back
 
 MESSAGES_PATH = Path(__file__).resolve().parent / "messages.yml"
 MAX_RELATED = 3
@@ -351,6 +351,27 @@ class Replies:
         )
 
     # --- around the answers -----------------------------------------------------------------------
+
+    def by_words(self, question: str) -> Optional[Reply]:
+        """What a message's words alone settle, whatever the model made of it: "ok" acknowledges and
+        the conversation goes on; "how old is this information?" gets the sources and their dates."""
+        if acknowledges(question):
+            return Reply(self.say("acknowledged"))
+        if asks_how_old(question):
+            return self.about_sources()
+        return None
+
+    def about_sources(self) -> Reply:
+        """Every source the fact base rests on, with its date; the city's website and feedback service."""
+        lines = []
+        for source in self.kb.sources.values():
+            url = source.in_language(source.url, self.lang) if source.url else ""
+            line = self.say("source", publisher=source.publisher[self.lang], date=self.date(source.when),
+                            title=source.in_language(source.title, self.lang), url=url)
+            lines.append("– " + line.rstrip(": "))
+        text = self.say("about_sources", sources="\n".join(lines), website=self.kb.freshness.website,
+                        feedback=gaps.load().feedback)
+        return Reply(text, self.suggestion_buttons(MAX_RELATED))
 
     def smalltalk(self, intent: str) -> Reply:
         key = "capabilities" if intent == "ask_capabilities" else intent

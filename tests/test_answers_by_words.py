@@ -5,8 +5,8 @@ import asyncio
 
 import pytest
 
-from actions.actions import ActionAnswer, ActionClarify, ActionOutOfScope
-from assistant.replies import messages
+from actions.actions import ActionAnswer, ActionClarify, ActionOutOfScope, ActionSmalltalk
+from assistant.replies import Replies, messages
 
 
 def said(action, tracker, dispatcher, domain, lang, text, intent, entities=(), slots=None):
@@ -171,3 +171,46 @@ def test_an_out_of_scope_message_pointing_back_gets_what_its_words_name_in_the_s
     dispatcher.messages.clear()
     text = said(ActionOutOfScope(), tracker, dispatcher, domain, lang, MOVED_IT[lang], "out_of_scope")
     assert text == messages()["out_of_scope"][lang]  # nothing to point back to
+
+
+ACKNOWLEDGING = {"fi": ["ok", "okei selvä", "jees kiva"], "sv": ["ok", "okej bra", "toppen"],
+                 "en": ["ok", "ok cool", "got it"]}
+
+
+@pytest.mark.parametrize("n", range(3))
+@pytest.mark.parametrize("intent, action", [("goodbye", ActionSmalltalk()), ("ask_about", ActionAnswer()),
+                                            ("nlu_fallback", ActionClarify())])
+def test_an_acknowledgement_keeps_the_conversation_going_whatever_the_model_made_of_it(
+    lang, tracker, dispatcher, domain, n, intent, action
+):
+    """ "ok" got the last answer again, and "ok cool" a goodbye (issue 14)."""
+    turn = tracker(ACKNOWLEDGING[lang][n], intent, slots={"topic": "echa", "subject": "echa"},
+                   metadata={"language": lang})
+    events = asyncio.run(action.run(dispatcher, turn, domain))
+    assert dispatcher.messages[0]["text"] == messages()["acknowledged"][lang]
+    assert {e["name"] for e in events} == {"language"}  # what the conversation is about stays
+
+
+HOW_OLD = {"fi": ["kuinka vanhaa tää tieto on", "mistä löydän ajantasaisen tiedon"],
+           "sv": ["hur gammal är infon", "var finns aktuell information"],
+           "en": ["how old is ur info", "where do i find up to date information"]}
+
+
+@pytest.mark.parametrize("n", range(2))
+def test_asking_how_old_the_information_is_gets_the_sources_with_their_dates(kb, lang, tracker, dispatcher,
+                                                                              domain, n):
+    """It got "I can't answer that" (issue 14)."""
+    text = said(ActionOutOfScope(), tracker, dispatcher, domain, lang, HOW_OLD[lang][n], "out_of_scope")
+    replies = Replies(kb, lang)
+    for source in kb.sources.values():
+        assert f"{source.publisher[lang]}: " in text and replies.date(source.when) in text
+    assert kb.freshness.website in text and "https://palautteet.hel.fi" in text
+
+
+NOT_ABOUT_THE_SOURCES = {"fi": "kuinka vanha helsinki on", "sv": "hur gammal är helsingfors",
+                         "en": "how old is helsinki"}
+
+
+def test_the_age_of_something_else_is_not_a_question_about_the_sources(lang, tracker, dispatcher, domain):
+    text = said(ActionOutOfScope(), tracker, dispatcher, domain, lang, NOT_ABOUT_THE_SOURCES[lang], "out_of_scope")
+    assert text == messages()["out_of_scope"][lang]

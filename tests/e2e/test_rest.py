@@ -101,3 +101,19 @@ def test_an_ended_partnership_is_history_and_its_sources_come_as_their_own_messa
             "url": source.url[lang]} in sources["custom"]["sources"]
     assert sources["custom"]["note"] and sources["custom"]["note"] in sources["custom"]["text"]
     assert messages()["source"][lang].split("{")[0] not in text["text"]
+
+
+ACKNOWLEDGED = {
+    "fi": ("mikä juttu echa on", "ok kiva", "montako siellä on duunissa"),
+    "sv": ("vad sysslar echa med", "okej toppen", "hur många har dom anställda"),
+    "en": ("what does echa do", "ok cool", "how many ppl work there"),
+}
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_an_acknowledgement_keeps_the_conversation_going(servers, sender, lang):
+    """ "ok" got the last answer again and "ok cool" a goodbye (issue 14)."""
+    first, acknowledgement, follow_up = ACKNOWLEDGED[lang]
+    servers.ask(sender, first)
+    assert text_of(servers.ask(sender, acknowledgement)) == messages()["acknowledged"][lang]
+    assert fact("echa_staff", lang) in text_of(servers.ask(sender, follow_up))
