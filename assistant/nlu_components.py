@@ -22,7 +22,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from assistant import factbase, gaps, world_cities
 from assistant.entity_matcher import Match, default_matcher
 from assistant.factbase import FactBaseError
-from assistant.language import detect
+from assistant.facts import LANGUAGES
+from assistant.language import Name, detect
 
 logger = logging.getLogger(__name__)
 
@@ -82,12 +83,12 @@ def _fact_base_names(text: str) -> Tuple[List[Match], Optional[str]]:
         return [], None
 
 
-def _spelt_alike(match: Match) -> bool:
-    """Whether a fact base name is written as it is spelt in more than one language; an English
-    genitive ("Helsinki's") is the name, to Lingua a Finnish word."""
+def _spelling_languages(match: Match) -> Tuple[str, ...]:
+    """The languages whose spelling of the name this is; an English genitive ("Helsinki's") is the
+    name, to Lingua a Finnish word."""
     entity = factbase.current().entities.get(match.entity_id)
     written = re.sub(r"['’]s$", "", match.text)
-    return entity is not None and len(entity.languages_spelt(written)) > 1
+    return tuple(entity.languages_spelt(written)) if entity is not None else tuple(LANGUAGES)
 
 
 def _overlap(a: Match, b: Match) -> bool:
@@ -96,24 +97,24 @@ def _overlap(a: Match, b: Match) -> bool:
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class LanguageDetector(_Stateless):
-    """Adds the message's language to the parse data, leaving out the names that say nothing of it:
-    "Tallinn", "ECHA" and "Helsinki" are spelt alike in two or three languages and would only mislead,
-    and so are other cities written as GeoNames has them ("Oslo"). A name in one language's spelling
-    ("Helsingfors", "Tukholma") or inflected ("helsingillä", "brysselissä") is kept: it tells the
-    language. Runs after FactEntityExtractor, whose entities are left out along with the page's own
-    city."""
+    """Adds the message's language to the parse data (assistant.language.detect): the words around
+    the names decide first; then a name in one language's spelling ("Helsingfors", "Tukholma"); then
+    the text with only the names spelt alike in several languages left out ("Tallinn", "ECHA", and
+    other cities written as GeoNames has them, "Oslo"), so that inflected names count ("helsingillä",
+    "brysselissä"). Runs after FactEntityExtractor."""
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
-            names = _fact_base_names(text)[0] if text else []
-            spans = [(m.start, m.end) for m in names if _spelt_alike(m)]
-            spans += [
-                (e["start"], e["end"])
+            found = _fact_base_names(text)[0] if text else []
+            names = [Name(m.start, m.end, _spelling_languages(m)) for m in found]
+            # other places as written ("Oslo"), spelt alike in all three
+            names += [
+                Name(e["start"], e["end"])
                 for e in message.get(ENTITIES, [])
                 if "start" in e and text[e["start"] : e["end"]].casefold() == str(e["value"]).casefold()
             ]
-            message.set(LANGUAGE, detect(text, spans), add_to_output=True)
+            message.set(LANGUAGE, detect(text, names), add_to_output=True)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

@@ -85,11 +85,21 @@ def test_language_leaves_names_out():
         "onks helsingillä joku office brysselissä",
         "Helsingfors vänorter",
         "WHAT IS ECHA",  # capitals: shouting, not acronyms
+        # the words around the names decide before the names' own spellings (issue 14)
+        "whats this helsinki-keskus",
+        "vad e egentligen helsinki centre",
+        "the helsinki eu office?",
+        # short mixed messages go by the words clearly of one language, not by one long foreign word
+        "is there a toimisto of helsinki in brussels",
+        "ucue vad e de",
+        # with no other words, a name in one language's spelling
+        "Tukholma?",
     ]
     messages = [Message(data={"text": t}) for t in texts]
     FactEntityExtractor().process(messages)
     LanguageDetector().process(messages)
-    assert [m.get("language") for m in messages] == ["en", None, "fi", "en", "fi", "sv", "en"]
+    assert [m.get("language") for m in messages] == ["en", None, "fi", "en", "fi", "sv", "en",
+                                                     "en", "sv", "en", "en", "sv", "fi"]
 
 
 def test_a_broken_fact_base_leaves_messages_understood(monkeypatch):
