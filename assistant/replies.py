@@ -188,16 +188,14 @@ class Replies:
         topic = context.topic if context.topic in self.kb.topics or context.topic in FACT_ATTRIBUTES else None
         return Context(topic, context.subject if context.subject in self.kb.entities else None)
 
-    def pick(self, facts: Iterable[Fact], question: str, named: Sequence[Entity] = ()) -> List[Fact]:
+    def pick(self, facts: Iterable[Fact], question: str, named: Sequence[Entity] = (),
+             anywhere: bool = False) -> List[Fact]:
         """The facts the question's own words point to, the names of what it names left out: "what is
-        Dnipro?" points to nothing in particular, "what did Helsinki donate to Dnipro?" does."""
-        return focus.pick(self.kb, self.lang, facts, question, [*named, self.kb.entities.get(self.kb.city)])
-
-    def pick_anywhere(self, facts: Iterable[Fact], question: str, named: Sequence[Entity] = ()) -> List[Fact]:
-        """The same over facts of any subject: two of the question's words, and a few facts at most."""
+        Dnipro?" points to nothing in particular, "what did Helsinki donate to Dnipro?" does. Among
+        facts of any subject (`anywhere`), two of its words must point to them, and to a few at most."""
         picked = focus.pick(self.kb, self.lang, facts, question, [*named, self.kb.entities.get(self.kb.city)],
-                            min_words=2)
-        return picked if len(picked) <= MAX_PICKED else []
+                            min_words=2 if anywhere else 1)
+        return [] if anywhere and len(picked) > MAX_PICKED else picked
 
     def picked(self, facts: Sequence[Fact], subject: Optional[str] = None, rest: Sequence[Fact] = ()) -> Reply:
         """Facts a question's words pointed to, then the rest of what the question would get without
@@ -334,7 +332,8 @@ class Replies:
         can_answer = focus.answers_kind(attribute)
         if subject is None and not unknown:
             # "milloin keskuksen lopettamista alettiin valmistella": the words may say what it is about
-            picked = self.pick_anywhere([f for f in self.kb.facts.values() if can_answer(f, self.lang)], question)
+            picked = self.pick([f for f in self.kb.facts.values() if can_answer(f, self.lang)], question,
+                               anywhere=True)
             if picked:
                 return self.picked(picked)
             return Reply(self.say("which_subject"), choices)
@@ -423,7 +422,7 @@ class Replies:
         together = [f for f in self.kb.facts.values() if named and all(e.id in f.about for e in named)]
         if together and len(named) == len(mentions):  # "helsinki-keskus pietarissa?": facts about both
             return self.picked(self.pick(together, question, named) or together, named[0].id)
-        picked = self.pick_anywhere(self.kb.facts.values(), question, named)
+        picked = self.pick(self.kb.facts.values(), question, named, anywhere=True)
         if picked:
             return self.picked(picked, named[0].id if named else None)
         return self.did_you_mean(ranked_intents, context)
