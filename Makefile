@@ -23,7 +23,7 @@ export TF_DETERMINISTIC_OPS := 1
 export TF_INTRA_OP_PARALLELISM_THREADS := 2
 export TF_INTER_OP_PARALLELISM_THREADS := 2
 
-.PHONY: run run-cluster test setup train validate check-facts report test-conversations test-python test-cluster baseline eval eval-determinism bench shell clean
+.PHONY: run run-cluster test setup train validate check-facts report prune docs test-conversations test-python test-cluster baseline eval eval-determinism bench shell clean
 
 run: $(MODEL)
 	scripts/run-servers
@@ -58,6 +58,15 @@ check-facts: $(BIN)/.installed
 # all of it in var/unanswered-report.csv (scripts/report.py).
 report: $(BIN)/.installed
 	$(BIN)/python scripts/report.py
+
+# The widget's pictures in docs/ (README), taken anew: make test leaves tracked files alone.
+docs: $(MODEL) $(CHROMIUM)
+	$(BIN)/pytest tests/e2e/test_widget.py -k screenshots
+	cp results/screenshots/widget-*.png docs/
+
+# Deletes conversations and unanswered questions older than RETENTION_DAYS (default 30).
+prune: $(BIN)/.installed
+	$(BIN)/python scripts/prune.py
 
 # The conversation tests (tests/conversations/): NLU and dialogue together, any wrong prediction fails.
 test-conversations: $(MODEL)

@@ -1,9 +1,10 @@
 """What a client sends to the REST channel, checked before Rasa sees it (assistant/rest_channel.py).
 
 A request is either refused with a 4xx status and a message saying what to fix, or turned into an
-`Inbound`: a sender id, the text with control characters removed and personal data masked, and the
-metadata the assistant uses (the chosen language). Nothing else of the request goes further, so
-nothing else can reach the tracker store or the logs. Plain Python: tested without Rasa.
+`Inbound`: a sender id, the text with control characters removed and personal data masked
+(assistant/masking.py), and the metadata the assistant uses (the chosen language). Nothing else of
+the request goes further, so nothing else can reach the tracker store or the logs. Plain Python:
+tested without Rasa.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import yaml
 from assistant import factbase
 from assistant.factbase import FactBaseError
 from assistant.facts import LANGUAGES
+from assistant.masking import mask_personal_data
 
 DOMAIN_PATH = Path(__file__).resolve().parent.parent / "domain.yml"
 
@@ -28,19 +30,6 @@ MAX_BODY_BYTES = 256 * 1024  # a pasted document still gets a polite "please sho
 MAX_MESSAGE_CHARS = 1000  # what the widget's input allows; longer is not a question, and slow to parse
 SENDER = re.compile(r"[A-Za-z0-9_.:-]{1,128}")  # a random id; no "@" or spaces, so no e-mail address
 MAX_PAYLOAD_ENTITIES = 3
-
-# Finnish personal identity code: birth date, century sign (+, -, A-F, U-Y), individual number,
-# check character. A mistyped one is still personal data, so the check character is not verified.
-_IDENTITY_CODE = re.compile(r"(?<!\w)\d{6}[-+A-FU-Y]\d{3}[0-9A-Y](?!\w)", re.IGNORECASE)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-# International (+358 40 123 4567, 00358...) or national with a leading 0 (040-123 4567, 09 310 1691):
-# seven or more digits, single spaces or hyphens between. Years, counts and dates (06.12.2019) stay.
-_PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)\d(?:[ -]?\d){6,14}|\(?0\d\)?(?:[ -]?\d){5,11})(?!\w)")
-PERSONAL_DATA = (  # in this order: an identity code would also look like a phone number
-    (_IDENTITY_CODE, "[identity code]"),
-    (_EMAIL, "[e-mail]"),
-    (_PHONE, "[phone]"),
-)
 
 # Control characters (NUL included; not tabs or line breaks) and unpaired surrogates: no meaning to
 # the assistant, and databases and log files refuse or mangle them.
@@ -74,28 +63,8 @@ class Inbound:
 
 def read(body: bytes, content_type: str) -> Inbound:
     """The request's sender, text and language, or Rejected saying what is wrong."""
-    if content_type.split(";")[0].strip().lower() != "application/json":
-        # Also what makes CORS hold: a page elsewhere can't send JSON without the browser asking first.
-        raise Rejected(415, "content_type", "Send the request as JSON, with Content-Type: application/json.")
-    if len(body) > MAX_BODY_BYTES:
-        raise Rejected(413, "too_large", f"The request is larger than {MAX_BODY_BYTES // 1024} KB.")
-    try:
-        request = json.loads(body)
-    except RecursionError:
-        raise Rejected(400, "too_deep", "The JSON is nested too deeply.") from None
-    except ValueError:  # invalid JSON, or bytes that are not UTF-8
-        raise Rejected(400, "invalid_json", "The body is not valid UTF-8 JSON.") from None
-    if not isinstance(request, dict):
-        raise Rejected(400, "not_an_object", 'The body must be a JSON object: {"sender": ..., "message": ...}.')
-
-    sender = request.get("sender")
-    if not isinstance(sender, str) or not SENDER.fullmatch(sender):
-        raise Rejected(
-            400,
-            "sender",
-            '"sender" must be a string of 1 to 128 letters, digits, "_", ".", ":" or "-": '
-            "a random id for the conversation.",
-        )
+    request = _json_object(body, content_type)
+    sender = _sender(request)
     message = request.get("message")
     if not isinstance(message, str):
         raise Rejected(400, "message", '"message" must be a string.')
@@ -114,15 +83,43 @@ def read(body: bytes, content_type: str) -> Inbound:
     return Inbound(sender, mask_personal_data(text), language, page_language=page_language)
 
 
+def read_sender(body: bytes, content_type: str) -> str:
+    """The sender id of a request to erase a conversation ({"sender": ...}), or Rejected."""
+    return _sender(_json_object(body, content_type))
+
+
+def _json_object(body: bytes, content_type: str) -> Dict:
+    if content_type.split(";")[0].strip().lower() != "application/json":
+        # Also what makes CORS hold: a page elsewhere can't send JSON without the browser asking first.
+        raise Rejected(415, "content_type", "Send the request as JSON, with Content-Type: application/json.")
+    if len(body) > MAX_BODY_BYTES:
+        raise Rejected(413, "too_large", f"The request is larger than {MAX_BODY_BYTES // 1024} KB.")
+    try:
+        request = json.loads(body)
+    except RecursionError:
+        raise Rejected(400, "too_deep", "The JSON is nested too deeply.") from None
+    except ValueError:  # invalid JSON, or bytes that are not UTF-8
+        raise Rejected(400, "invalid_json", "The body is not valid UTF-8 JSON.") from None
+    if not isinstance(request, dict):
+        raise Rejected(400, "not_an_object", 'The body must be a JSON object: {"sender": ..., "message": ...}.')
+    return request
+
+
+def _sender(request: Dict) -> str:
+    sender = request.get("sender")
+    if not isinstance(sender, str) or not SENDER.fullmatch(sender):
+        raise Rejected(
+            400,
+            "sender",
+            '"sender" must be a string of 1 to 128 letters, digits, "_", ".", ":" or "-": '
+            "a random id for the conversation.",
+        )
+    return sender
+
+
 def clean(message: str) -> str:
     """The message without control characters or broken surrogates, composed (NFC), trimmed."""
     return unicodedata.normalize("NFC", _UNWANTED.sub("", message)).strip()
-
-
-def mask_personal_data(text: str) -> str:
-    for pattern, placeholder in PERSONAL_DATA:
-        text = pattern.sub(placeholder, text)
-    return text
 
 
 def allowed_payload_or_words(text: str) -> str:

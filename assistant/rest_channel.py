@@ -1,5 +1,6 @@
 """The REST channel the widget talks to (POST /webhooks/rest/webhook), hardened for residents and
-careless clients. Registered in credentials.yml in place of Rasa's own RestInput.
+careless clients. Registered in credentials.yml in place of Rasa's own RestInput. POST
+/webhooks/rest/forget erases a conversation when its resident asks (assistant/erasure.py).
 
 Stock Rasa 3.6 answers an empty body or a JSON array with HTTP 500, runs the model on a 100 KB message
 for over 30 s, sends nothing when the action server is down or slow (after waiting 5 minutes for it),
@@ -23,7 +24,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from assistant import inbound
+from assistant import erasure, inbound, unanswered
 from assistant.inbound import Inbound, Rejected
 from assistant.language import detect, reply_language
 from assistant.replies import say
@@ -68,6 +69,25 @@ class ResidentRestInput(RestInput):
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
+
+        @webhook.route("/forget", methods=["POST"])
+        async def forget(request: Request) -> HTTPResponse:
+            """Erase one conversation: {"sender": its id}. 200 with what was erased; 404 for an id with
+            nothing stored, which erases nothing."""
+            try:
+                sender = inbound.read_sender(request.body or b"", request.headers.get("content-type", ""))
+            except Rejected as rejected:
+                return response.json({"error": rejected.code, "message": rejected.message}, status=rejected.status)
+            agent = request.app.ctx.agent
+            async with agent.lock_store.lock(sender):  # the conversation's own lock: not in mid-turn
+                erased = erasure.erase(agent.tracker_store, sender, unanswered.path())
+            logger.info("conversation erased on request: %d events, %d unanswered entries",
+                        erased.events, erased.unanswered)
+            if not erased.anything:
+                return response.json({"error": "unknown_conversation",
+                                      "message": "No conversation with this id is stored: nothing was erased."},
+                                     status=404)
+            return response.json({"erased": True, "events": erased.events, "unanswered": erased.unanswered})
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:

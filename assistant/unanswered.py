@@ -2,7 +2,9 @@
 
 Every out-of-scope, low-confidence ("did you mean") and fallback turn is appended as one JSON line to
 var/unanswered.jsonl ($UNANSWERED_LOG): the text with personal data masked, its language, the time,
-what kind of miss it was and the best intents with their confidence. The report groups alike
+what kind of miss it was, the best intents with their confidence, and a one-way digest of the
+conversation's id, so that a resident who erases the conversation erases these too (assistant/erasure.py)
+while the log itself names no conversation. The report groups alike
 questions and writes a CSV that editors can turn into training examples or new facts.
 """
 
@@ -10,15 +12,16 @@ from __future__ import annotations
 
 import csv
 import datetime
+import hashlib
 import json
 import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from assistant.inbound import mask_personal_data
+from assistant.masking import mask_personal_data
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "var" / "unanswered.jsonl"
 LOG_ENV = "UNANSWERED_LOG"
@@ -33,16 +36,22 @@ def path() -> Path:
     return Path(os.environ.get(LOG_ENV) or DEFAULT_PATH)
 
 
+def conversation_digest(sender: str) -> str:
+    return hashlib.sha256(sender.encode("utf-8")).hexdigest()
+
+
 def record(
     kind: str,
     text: str,
     language: str,
     intent_ranking: Sequence[Dict],
     when: Optional[datetime.datetime] = None,
+    sender: Optional[str] = None,
 ) -> Dict:
     """Append one unanswered turn to the log, and return it."""
     entry = {
         "time": (when or datetime.datetime.now(datetime.timezone.utc)).isoformat(timespec="seconds"),
+        "conversation": conversation_digest(sender) if sender else None,
         "kind": kind,
         "language": language,
         "text": mask_personal_data(text),  # masked by the REST channel already; not by `rasa shell`
@@ -56,6 +65,28 @@ def record(
     with file.open("a", encoding="utf-8") as log:
         log.write(json.dumps(entry, ensure_ascii=False) + "\n")
     return entry
+
+
+def drop(file: Path, unwanted: Callable[[Dict], bool]) -> int:
+    """Rewrite the log without the entries `unwanted` picks, and say how many those were. A line that
+    is no entry is kept. The new file is moved into place, so a reader never sees half of it."""
+    if not file.exists():
+        return 0
+    kept, dropped = [], 0
+    for line in file.read_text(encoding="utf-8").splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            entry = None
+        if isinstance(entry, dict) and unwanted(entry):
+            dropped += 1
+        else:
+            kept.append(line)
+    if dropped:
+        fresh = file.with_suffix(file.suffix + ".new")
+        fresh.write_text("".join(line + "\n" for line in kept), encoding="utf-8")
+        fresh.replace(file)
+    return dropped
 
 
 def read(file: Optional[Path] = None) -> List[Dict]:

@@ -71,6 +71,8 @@ class Cluster:
             for index in range(len(self.ports.rasa)):
                 self.start_rasa(index)
             self.start_nginx()
+            # What residents said is kept at most RETENTION_DAYS: a sweep now, then hourly.
+            self._start("prune", [sys.executable, str(ROOT / "scripts" / "prune.py"), "--every", "3600"])
         except BaseException:
             self.stop()
             raise

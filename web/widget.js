@@ -13,6 +13,19 @@ const UI = {
     error: "Palvelimeen ei saatu yhteyttä. Viestiäsi ei menetetty.",
     retry: "Yritä uudelleen",
     welcome: "Hei! Kysy minulta Helsingin kansainvälisestä toiminnasta.",
+    about: "Tietoa avustajasta",
+    disclosure:
+      "Tämä on automaattinen avustaja, ei ihminen. Se vastaa vain Helsingin kaupungin kansainvälistä " +
+      "toimintaa koskeviin kysymyksiin, julkaistujen lähteiden (enimmäkseen kaupungin omien sivujen) " +
+      "pohjalta, ja kertoo niiden päivämäärät. Älä kirjoita henkilötietoja.",
+    privacy: "Tietosuojaseloste",
+    accessibility: "Saavutettavuusseloste",
+    delete: "Poista keskustelu",
+    confirm: "Poistetaanko tämä keskustelu? Se poistetaan palvelimelta ja tästä selaimesta, eikä sitä voi palauttaa.",
+    confirmYes: "Poista",
+    confirmNo: "Peruuta",
+    deleted: "Keskustelu poistettiin.",
+    deleteFailed: "Keskustelua ei voitu poistaa, koska palvelimeen ei saatu yhteyttä. Yritä uudelleen.",
   },
   sv: {
     title: "Helsingfors internationella verksamhet – fråga boten",
@@ -24,6 +37,19 @@ const UI = {
     error: "Det gick inte att nå servern. Ditt meddelande har inte gått förlorat.",
     retry: "Försök igen",
     welcome: "Hej! Fråga mig om Helsingfors internationella verksamhet.",
+    about: "Om assistenten",
+    disclosure:
+      "Det här är en automatisk assistent, inte en människa. Den svarar bara på frågor om Helsingfors " +
+      "stads internationella verksamhet, utifrån publicerade källor (mest stadens egna sidor), och anger " +
+      "deras datum. Skriv inga personuppgifter.",
+    privacy: "Dataskyddsbeskrivning",
+    accessibility: "Tillgänglighetsutlåtande",
+    delete: "Radera samtalet",
+    confirm: "Ska det här samtalet raderas? Det raderas från servern och från den här webbläsaren och kan inte återställas.",
+    confirmYes: "Radera",
+    confirmNo: "Avbryt",
+    deleted: "Samtalet raderades.",
+    deleteFailed: "Samtalet kunde inte raderas eftersom servern inte kunde nås. Försök igen.",
   },
   en: {
     title: "Helsinki's international work – ask the bot",
@@ -35,6 +61,19 @@ const UI = {
     error: "The server could not be reached. Your message was not lost.",
     retry: "Try again",
     welcome: "Hi! Ask me about the City of Helsinki's international work.",
+    about: "About this assistant",
+    disclosure:
+      "This is an automated assistant, not a person. It answers only questions about the City of " +
+      "Helsinki's international work, from published sources (mostly the city's own pages), with their " +
+      "dates. Please do not type personal data.",
+    privacy: "Privacy notice",
+    accessibility: "Accessibility statement",
+    delete: "Delete conversation",
+    confirm: "Delete this conversation? It is erased from the server and from this browser, and cannot be restored.",
+    confirmYes: "Delete",
+    confirmNo: "Cancel",
+    deleted: "The conversation was deleted.",
+    deleteFailed: "The conversation could not be deleted: the server could not be reached. Please try again.",
   },
 };
 
@@ -81,6 +120,16 @@ function applyLanguage() {
   $("typing").textContent = t.typing;
   $("error-text").textContent = t.error;
   $("retry").textContent = t.retry;
+  $("about-title").textContent = t.about;
+  $("disclosure").textContent = t.disclosure;
+  $("privacy-link").textContent = t.privacy;
+  $("privacy-link").href = `privacy.${language}.html`;
+  $("accessibility-link").textContent = t.accessibility;
+  $("accessibility-link").href = `accessibility.${language}.html`;
+  $("delete").textContent = t.delete;
+  $("confirm-text").textContent = t.confirm;
+  $("confirm-yes").textContent = t.confirmYes;
+  $("confirm-no").textContent = t.confirmNo;
 }
 
 // --- history: what was said, kept in the browser so that a reload shows it again ---------------
@@ -221,6 +270,23 @@ async function post(message) {
   }
 }
 
+// Erases the conversation on the server (and its unanswered questions), then here: the history and the
+// sender id go, so the next message starts a new conversation. An id the server does not know (404)
+// has nothing left to erase there.
+async function forget() {
+  const response = await fetch(`${RASA_URL}/webhooks/rest/forget`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ sender: senderId() }),
+  });
+  if (!response.ok && response.status !== 404) throw new Error(`HTTP ${response.status}`);
+  localStorage.removeItem(STORE.history);
+  localStorage.removeItem(STORE.sender);
+  pending = null;
+  $("error").hidden = true;
+  render();
+}
+
 async function send(message, shown = message) {
   $("error").hidden = true;
   if (!pending) {
@@ -256,6 +322,22 @@ $("form").addEventListener("submit", (event) => {
   if (!text || pending) return;
   $("input").value = "";
   send(text);
+});
+
+$("delete").addEventListener("click", () => {
+  $("status").textContent = "";
+  $("confirm").showModal();
+});
+$("confirm-no").addEventListener("click", () => $("confirm").close());
+$("confirm-yes").addEventListener("click", async () => {
+  $("confirm").close();
+  try {
+    await forget();
+    $("status").textContent = UI[language].deleted;
+  } catch {
+    $("status").textContent = UI[language].deleteFailed;
+  }
+  $("input").focus();
 });
 
 $("retry").addEventListener("click", () => {

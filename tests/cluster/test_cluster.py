@@ -103,3 +103,28 @@ def test_stopping_one_server_under_load_loses_no_conversation(cluster):
     for sender in senders:
         stored = [e["text"] for e in cluster.stored_events(sender) if e["event"] == "user"]
         assert stored == script, sender
+
+
+def test_retention_deletes_old_conversations_from_postgresql_and_keeps_the_others(cluster, sender, tmp_path):
+    """The sweep the cluster runs hourly (scripts/prune.py), on back-dated events in its PostgreSQL."""
+    import asyncio
+    import datetime
+
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from assistant import retention
+
+    store = SQLTrackerStore(Domain.empty(), dialect="postgresql", host="127.0.0.1", port=cluster.ports.postgres,
+                            db="rasa", username="rasa")
+    now = datetime.datetime.now(datetime.timezone.utc)
+    for name, age in ((f"{sender}-old", 31), (f"{sender}-recent", 29)):
+        when = (now - datetime.timedelta(days=age)).timestamp()
+        asyncio.run(store.save(DialogueStateTracker.from_events(name, [UserUttered("vad är echa", timestamp=when)])))
+    cluster.ask(cluster.front_url, sender, "Vad är ECHA?")  # a conversation of today, through the servers
+    swept = retention.sweep(30, now, cluster.tracker_store_url, tmp_path / "unanswered.jsonl")
+    assert swept.conversations >= 1
+    assert cluster.stored_events(f"{sender}-old") == []
+    assert cluster.stored_events(f"{sender}-recent") and cluster.stored_events(sender)

@@ -148,10 +148,14 @@ class Servers:
         for process in (self.rasa, self.actions, self.web):
             process.wait(timeout=60)
 
-    def post(self, body: bytes, content_type: str = "application/json", timeout: float = 30) -> requests.Response:
-        """A raw request to the REST channel, whatever the body."""
-        url = f"{self.rasa_url}/webhooks/rest/webhook"
+    def post(self, body: bytes, content_type: str = "application/json", timeout: float = 30,
+             path: str = "webhook") -> requests.Response:
+        """A raw request to the REST channel (or its `forget`), whatever the body."""
+        url = f"{self.rasa_url}/webhooks/rest/{path}"
         return requests.post(url, data=body, headers={"Content-Type": content_type}, timeout=timeout)
+
+    def forget(self, sender: str) -> requests.Response:
+        return self.post(json.dumps({"sender": sender}).encode(), path="forget")
 
     def ask(self, sender: str, text: str, metadata: Optional[Dict] = None) -> List[Dict]:
         body = {"sender": sender, "message": text}

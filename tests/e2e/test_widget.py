@@ -166,15 +166,48 @@ def test_accessible_structure(page):
     assert page.get_by_role("combobox", name="Language").count() == 1
 
 
+DISCLOSED = {
+    "fi": ("automaattinen avustaja, ei ihminen", "Älä kirjoita henkilötietoja", "Tietosuojaseloste", "Saavutettavuusseloste"),
+    "sv": ("automatisk assistent, inte en människa", "Skriv inga personuppgifter", "Dataskyddsbeskrivning",
+           "Tillgänglighetsutlåtande"),
+    "en": ("automated assistant, not a person", "Please do not type personal data", "Privacy notice",
+           "Accessibility statement"),
+}
+
+
+@pytest.mark.parametrize("lang", DISCLOSED)
+def test_the_resident_is_told_it_is_a_machine_before_typing_anything(browser, servers, lang):
+    """EU AI Act, Art. 50: at the latest at the first interaction; with the privacy notice and the
+    accessibility statement a link away, each in the page's language."""
+    context = browser.new_context(locale={"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}[lang])
+    page = context.new_page()
+    page.goto(servers.page_url)
+    machine, no_personal_data, privacy, accessibility = DISCLOSED[lang]
+    disclosure = page.locator("#disclosure")
+    assert disclosure.is_visible() and machine in disclosure.inner_text() and no_personal_data in disclosure.inner_text()
+    assert page.locator(".message--user").count() == 0 and page.locator("#input").input_value() == ""
+    for name, page_name in ((privacy, "privacy"), (accessibility, "accessibility")):
+        link = page.get_by_role("link", name=name)
+        assert link.get_attribute("href") == f"{page_name}.{lang}.html"
+        opened = context.new_page()
+        response = opened.goto(f"{servers.page_url}{page_name}.{lang}.html")
+        assert response.ok and opened.locator("html").get_attribute("lang") == lang
+        assert opened.get_by_role("heading", level=1, name=name).count() == 1
+        assert "https://palautteet.hel.fi" in opened.content()
+        opened.close()
+    context.close()
+
+
 @pytest.mark.parametrize("name, width, height", [("phone", 360, 740), ("desktop", 1280, 800)])
 def test_screenshots(browser, servers, name, width, height):
     context = browser.new_context(locale="en-GB", viewport={"width": width, "height": height})
     page = context.new_page()
     page.goto(servers.page_url)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"widget-{name}-first.png"))  # what a resident sees first
     ask(page, "Is Tallinn a partner?")
     page.get_by_text(fact("main_partners", "en"), exact=False).wait_for(timeout=ANSWER_TIMEOUT)
     assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing sticks out
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"widget-{name}.png"))
     context.close()
 
@@ -200,7 +233,7 @@ def test_text_contrast_meets_wcag_aa(page):
     page.select_option("#language", "en")
     ask(page, "What is ECHA?")
     page.locator(".replies button").first.wait_for(timeout=ANSWER_TIMEOUT)
-    for selector in [".chat__title", ".chat__language span", ".message--bot", ".message__caption",
+    for selector in [".chat__title", ".chat__language span", "#disclosure", "#privacy-link", ".message--bot", ".message__caption",
                      ".message__caption a", ".message--user", ".replies button", "#send", "#input"]:
         ratio = page.evaluate(CONTRAST, selector)
         assert ratio >= 4.5, (selector, round(ratio, 2))
@@ -239,3 +272,26 @@ def test_the_sources_are_a_caption_under_the_answer_with_links(page):
     assert "Source:" not in bubble.inner_text()
     page.reload()  # the caption is kept with the answer
     page.locator(".message--bot .message__caption a", has_text=source.title["en"]).wait_for(timeout=ANSWER_TIMEOUT)
+
+
+def test_delete_conversation_erases_it_on_the_server_and_in_the_browser(page, servers):
+    page.select_option("#language", "en")
+    ask(page, "What is ECHA?")
+    page.get_by_text(fact("echa", "en"), exact=False).wait_for(timeout=ANSWER_TIMEOUT)
+    old_sender = page.evaluate("localStorage.getItem('hia.sender')")
+    assert servers.stored_events(old_sender)
+    page.get_by_role("button", name="Delete conversation").click()
+    dialog = page.get_by_role("dialog")
+    assert dialog.is_visible() and "cannot be restored" in dialog.inner_text()
+    page.keyboard.press("Escape")  # a second thought: nothing happens
+    assert servers.stored_events(old_sender) and page.locator(".message--user").count() == 1
+    page.get_by_role("button", name="Delete conversation").click()
+    page.get_by_role("button", name="Delete", exact=True).click()
+    page.get_by_role("status").get_by_text("The conversation was deleted.").wait_for(timeout=ANSWER_TIMEOUT)
+    assert servers.stored_events(old_sender) == []
+    assert page.locator(".message--user").count() == 0
+    assert page.evaluate("localStorage.getItem('hia.history')") is None
+    ask(page, "What is UCUE?")
+    page.get_by_text(fact("ucue", "en"), exact=False).wait_for(timeout=ANSWER_TIMEOUT)
+    new_sender = page.evaluate("localStorage.getItem('hia.sender')")
+    assert new_sender != old_sender and servers.stored_events(old_sender) == []

@@ -1,0 +1,40 @@
+"""Delete the conversations and unanswered questions older than $RETENTION_DAYS (default 30), from the
+tracker store at $TRACKER_STORE_URL (default: var/tracker.db) and $UNANSWERED_LOG; see
+assistant/retention.py. `make prune` runs it once; scripts/run-servers at start and then hourly.
+
+  scripts/prune.py            one sweep
+  scripts/prune.py --every S  a sweep every S seconds, until stopped
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from assistant import retention  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--every", type=float, help="seconds between sweeps")
+    every = parser.parse_args().every
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)-8s %(name)s - %(message)s")
+    while True:
+        try:
+            retention.sweep()
+        except Exception as error:  # a store down for a moment must not stop the next sweep
+            if every is None:
+                raise
+            logging.getLogger("prune").error("retention sweep failed: %s", type(error).__name__)
+        if every is None:
+            return 0
+        time.sleep(every)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
