@@ -42,10 +42,12 @@ def _reply(tracker: Tracker, dispatcher: CollectingDispatcher, compose) -> List[
         reply = replies.by_words(message.get("text") or "") or compose(replies)
     if reply.unanswered:
         _keep_unanswered(tracker, reply.unanswered, lang)
-    # The sources and the age note go in the message's custom field: the REST channel returns them as a
-    # message of their own ({"custom": {...}}), which the widget shows as a caption under the answer.
+    # The reply's language, and the sources and the age note, go in the message's custom field: the REST
+    # channel returns it as a message of its own ({"custom": {...}}), by which the widget marks the
+    # reply's language (WCAG 3.1.2) and shows the sources as a caption under it.
     dispatcher.utter_message(
-        text=reply.text, buttons=[{"title": t, "payload": p} for t, p in reply.buttons], json_message=reply.caption
+        text=reply.text, buttons=[{"title": t, "payload": p} for t, p in reply.buttons],
+        json_message={"language": lang, **(reply.caption or {})},
     )
     events = [SlotSet("language", lang)]
     if reply.context is not None:

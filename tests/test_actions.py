@@ -62,6 +62,7 @@ def test_a_topic_question_gets_what_holds_then_what_ended_with_sources_and_relat
             assert fact.text[lang] not in message["text"]
             assert history(kb, lang, fact.id) in message["text"]
     caption = message["custom"]
+    assert caption["language"] == lang
     used = {f.source for f in facts} | {f.ended.source for f in facts if f.ended}
     assert [s["url"] for s in caption["sources"]] == list(dict.fromkeys(
         kb.sources[s].in_language(kb.sources[s].url, lang) for s in used_in_order(facts)))
@@ -296,6 +297,7 @@ def test_smalltalk(lang, tracker, dispatcher, domain, intent):
     key = "capabilities" if intent == "ask_capabilities" else intent
     assert message["text"] == messages()[key][lang]
     assert slots == {"language": lang}
+    assert message["custom"] == {"language": lang}  # the widget marks the reply's language by it
     if intent in ("greet", "ask_capabilities", "bot_challenge"):
         assert len(message["buttons"]) >= 3
 
@@ -314,7 +316,7 @@ def test_a_question_about_what_the_sources_never_say_says_so_and_where_to_look(l
     what = next(g for g in gaps.load().gaps if g.id == "money").what[lang]
     assert message["text"] == messages()["not_in_sources"][lang].format(
         what=what, website="https://www.hel.fi", feedback="https://palautteet.hel.fi")  # S15's address
-    assert "custom" not in message or not message["custom"]  # no fact, so no source
+    assert "sources" not in message["custom"]  # no fact, so no source
 
 
 def test_low_confidence_offers_the_best_candidates(kb, lang, tracker, dispatcher, domain):

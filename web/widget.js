@@ -148,16 +148,23 @@ function remember(entry) {
   localStorage.setItem(STORE.history, JSON.stringify(all.slice(-200)));
 }
 
-// A reply's sources come as a message of their own ({"custom": {"sources", "note"}}) right after its
-// text: they belong to the answer just shown.
-function attachCaption(custom) {
+// A reply's language and sources come as a message of their own ({"custom": {"language", "sources",
+// "note"}}) right after its text: they belong to the answer just shown.
+function attachCustom(custom) {
   const all = history();
   const last = all[all.length - 1];
   const bubbles = log.querySelectorAll(".message--bot");
   if (!last || last.from !== "bot" || !bubbles.length) return;
-  last.caption = { sources: custom.sources, note: custom.note };
+  const bubble = bubbles[bubbles.length - 1];
+  if (custom.language in UI) {
+    last.lang = custom.language;
+    bubble.lang = custom.language; // WCAG 3.1.2: a reply may be in another language than the page
+  }
+  if (Array.isArray(custom.sources)) {
+    last.caption = { sources: custom.sources, note: custom.note };
+    showCaption(bubble, last.caption);
+  }
   localStorage.setItem(STORE.history, JSON.stringify(all));
-  showCaption(bubbles[bubbles.length - 1], last.caption);
 }
 
 // --- rendering --------------------------------------------------------------------------------
@@ -180,9 +187,10 @@ function appendText(element, text) {
   element.append(document.createTextNode(text.slice(last)));
 }
 
-function showMessage(from, text, caption) {
+function showMessage(from, text, caption, lang) {
   const bubble = document.createElement("div");
   bubble.className = `message message--${from}`;
+  if (lang) bubble.lang = lang;
   appendText(bubble, text);
   if (caption) showCaption(bubble, caption);
   log.append(bubble);
@@ -240,8 +248,8 @@ function scrollDown() {
 function render() {
   log.replaceChildren();
   const all = history();
-  if (!all.length) showMessage("bot", UI[language].welcome);
-  for (const entry of all) showMessage(entry.from, entry.text, entry.caption);
+  if (!all.length) showMessage("bot", UI[language].welcome, null, language);
+  for (const entry of all) showMessage(entry.from, entry.text, entry.caption, entry.lang);
   const lastBot = [...all].reverse().find((e) => e.from === "bot");
   if (lastBot && all[all.length - 1] === lastBot) showButtons(lastBot.buttons);
   scrollDown();
@@ -301,7 +309,7 @@ async function send(message, shown = message) {
     const replies = await post(message);
     pending = null;
     for (const reply of replies) {
-      if (reply.custom && Array.isArray(reply.custom.sources)) attachCaption(reply.custom);
+      if (reply.custom && typeof reply.custom === "object") attachCustom(reply.custom);
       if (typeof reply.text !== "string") continue;
       const buttons = Array.isArray(reply.buttons) ? reply.buttons : [];
       remember({ from: "bot", text: reply.text, buttons });

@@ -26,6 +26,12 @@ MODEL = ROOT / "models" / "assistant.tar.gz"
 START_TIMEOUT = 180
 
 
+def text_of(replies: List[Dict]) -> str:
+    """What the resident reads of the channel's replies: their texts, without the messages that carry
+    only a reply's language and sources ({"custom": ...})."""
+    return "\n".join(r["text"] for r in replies if r.get("text"))
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

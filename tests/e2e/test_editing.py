@@ -8,12 +8,9 @@ import yaml
 
 from assistant import factbase
 from assistant.replies import messages
+from conftest import text_of
 
 LIVE_WITHIN = 2  # seconds from the save to the answer that has the edit
-
-
-def text_of(replies):
-    return "\n".join(r.get("text", "") for r in replies)
 
 
 @pytest.fixture

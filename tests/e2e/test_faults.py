@@ -8,16 +8,13 @@ import pytest
 
 from assistant import factbase
 from assistant.replies import say
+from conftest import text_of
 
 POLITE_WITHIN = 5  # seconds
 
 
 def fact(fact_id, lang):
     return factbase.current().facts[fact_id].text[lang]
-
-
-def text_of(replies):
-    return "\n".join(r.get("text", "") for r in replies)
 
 
 def timed_ask(servers, sender, text):

@@ -10,6 +10,7 @@ import yaml
 
 from assistant import factbase
 from assistant.facts import LANGUAGES
+from conftest import text_of
 from judging import told_right
 
 HELDOUT = Path(__file__).resolve().parents[1] / "heldout"
@@ -19,7 +20,7 @@ TARGET = 0.90
 def answered_right(servers, sender: str, item: Dict, lang: str) -> bool:
     for earlier in item.get("before", []):
         servers.ask(sender, earlier)
-    reply = "\n".join(r.get("text", "") for r in servers.ask(sender, item["text"]))
+    reply = text_of(servers.ask(sender, item["text"]))
     kb = factbase.current()
     return all(told_right(kb.facts[f], reply, lang) for f in item["facts"])
 

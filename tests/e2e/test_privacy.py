@@ -7,6 +7,7 @@ import json
 import pytest
 
 from assistant import factbase
+from conftest import text_of
 
 PERSONAL = {
     "fi": (
@@ -43,7 +44,7 @@ def test_personal_data_is_masked_in_the_store_and_absent_from_the_logs(servers, 
 
 def test_masking_leaves_the_question_answerable(servers, sender):
     replies = servers.ask(sender, "Soitin numeroon 09 310 1691, mutta kuinka moni ECHA:ssa työskentelee?")
-    assert factbase.current().facts["echa_staff"].text["fi"] in "\n".join(r.get("text", "") for r in replies)
+    assert factbase.current().facts["echa_staff"].text["fi"] in text_of(replies)
 
 
 def test_an_unanswered_question_is_kept_for_the_editors_masked(servers, sender):

@@ -11,6 +11,7 @@ import yaml
 
 from assistant import factbase
 from assistant.facts import LANGUAGES
+from conftest import text_of
 from judging import judge
 
 RESIDENTS = Path(__file__).resolve().parents[1] / "residents"
@@ -30,7 +31,7 @@ def test_resident_style_messages(servers, resident_scores, lang):
         sender = f"resident-{lang}-{n}"
         for earlier in item.get("before", []):
             servers.ask(sender, earlier)
-        reply = "\n".join(r.get("text", "") for r in servers.ask(sender, item["text"]))
+        reply = text_of(servers.ask(sender, item["text"]))
         verdicts[item["text"]] = judge(kb, item, reply, lang)
     resident_scores[lang] = verdicts
     good = sum(1 for v in verdicts.values() if v == "good")

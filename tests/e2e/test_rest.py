@@ -4,14 +4,11 @@ import pytest
 
 from assistant import factbase
 from assistant.replies import messages
+from conftest import text_of
 
 
 def fact(fact_id, lang):
     return factbase.current().facts[fact_id].text[lang]
-
-
-def text_of(replies):
-    return "\n".join(r.get("text", "") for r in replies)
 
 
 CONVERSATIONS = {
@@ -61,7 +58,6 @@ def test_metadata_language_wins(servers, sender):
 def test_out_of_scope(servers, sender):
     replies = servers.ask(sender, "What's the weather like tomorrow?")
     assert messages()["out_of_scope"]["en"] in text_of(replies)
-
 
 
 NEGATED = {

@@ -295,3 +295,20 @@ def test_delete_conversation_erases_it_on_the_server_and_in_the_browser(page, se
     page.get_by_text(fact("ucue", "en"), exact=False).wait_for(timeout=ANSWER_TIMEOUT)
     new_sender = page.evaluate("localStorage.getItem('hia.sender')")
     assert new_sender != old_sender and servers.stored_events(old_sender) == []
+
+
+def test_each_reply_carries_its_own_language(browser, servers):
+    """WCAG 3.1.2: a Swedish reply on a page in Finnish is marked Swedish, and stays so after a reload."""
+    context = browser.new_context(locale="fi-FI")
+    page = context.new_page()
+    page.goto(servers.page_url)
+    assert page.locator("html").get_attribute("lang") == "fi"
+    ask(page, "Vad gör ECHA i Helsingfors?")
+    page.get_by_text(fact("echa", "sv"), exact=False).wait_for(timeout=ANSWER_TIMEOUT)
+    answer = page.locator(".message--bot").last
+    assert answer.get_attribute("lang") == "sv" and page.locator("html").get_attribute("lang") == "fi"
+    assert page.locator(".message--bot").first.get_attribute("lang") == "fi"  # the welcome, in the page's
+    page.reload()
+    page.get_by_text(fact("echa", "sv"), exact=False).wait_for(timeout=ANSWER_TIMEOUT)
+    assert page.locator(".message--bot").last.get_attribute("lang") == "sv"
+    context.close()
