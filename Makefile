@@ -64,7 +64,7 @@ docs: $(MODEL) $(CHROMIUM)
 	$(BIN)/pytest tests/e2e/test_widget.py -k screenshots
 	cp results/screenshots/widget-*.png docs/
 
-# Deletes conversations and unanswered questions older than RETENTION_DAYS (default 30).
+# Deletes conversations, unanswered questions and ratings older than RETENTION_DAYS (default 30).
 prune: $(BIN)/.installed
 	$(BIN)/python scripts/prune.py
 

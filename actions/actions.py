@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -45,9 +46,11 @@ def _reply(tracker: Tracker, dispatcher: CollectingDispatcher, compose) -> List[
     # The reply's language, and the sources and the age note, go in the message's custom field: the REST
     # channel returns it as a message of its own ({"custom": {...}}), by which the widget marks the
     # reply's language (WCAG 3.1.2) and shows the sources as a caption under it.
+    custom = {"language": lang, **(reply.caption or {})}
+    if custom.get("facts"):  # an answer, which the resident may rate (POST /webhooks/rest/feedback)
+        custom["answer"] = uuid.uuid4().hex
     dispatcher.utter_message(
-        text=reply.text, buttons=[{"title": t, "payload": p} for t, p in reply.buttons],
-        json_message={"language": lang, **(reply.caption or {})},
+        text=reply.text, buttons=[{"title": t, "payload": p} for t, p in reply.buttons], json_message=custom
     )
     events = [SlotSet("language", lang)]
     if reply.context is not None:

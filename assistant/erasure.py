@@ -1,6 +1,7 @@
 """Erasing one conversation when its resident asks ("Delete conversation" in the widget, which calls
-POST /webhooks/rest/forget with the conversation's sender id): its events in the tracker store and its
-entries in the unanswered-questions log. Other conversations are not touched.
+POST /webhooks/rest/forget with the conversation's sender id): its events in the tracker store, its
+entries in the unanswered-questions log and its ratings in the feedback log. Other conversations are
+not touched.
 
 The sender id is a 128-bit random value that only the resident's browser knows, so knowing it is the
 proof of whose conversation it is.
@@ -21,15 +22,21 @@ from assistant import unanswered
 class Erased:
     events: int  # events deleted from the tracker store (1 for an in-memory conversation)
     unanswered: int  # entries deleted from the unanswered-questions log
+    ratings: int  # entries deleted from the feedback log
 
     @property
     def anything(self) -> bool:
-        return bool(self.events or self.unanswered)
+        return bool(self.events or self.unanswered or self.ratings)
 
 
-def erase(tracker_store: Any, sender: str, unanswered_log: Path) -> Erased:
-    return Erased(_erase_events(tracker_store, sender),
-                  unanswered.drop(unanswered_log, lambda e: e.get("conversation") == unanswered.conversation_digest(sender)))
+def erase(tracker_store: Any, sender: str, unanswered_log: Path, feedback_log: Path) -> Erased:
+    digest = unanswered.conversation_digest(sender)
+
+    def of_it(entry: dict) -> bool:
+        return entry.get("conversation") == digest
+
+    return Erased(_erase_events(tracker_store, sender), unanswered.drop(unanswered_log, of_it),
+                  unanswered.drop(feedback_log, of_it))
 
 
 def _erase_events(tracker_store: Any, sender: str) -> int:

@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, FrozenSet, Optional
+from typing import Any, Dict, FrozenSet, Optional, Tuple
 
 import yaml
 
@@ -86,6 +86,21 @@ def read(body: bytes, content_type: str) -> Inbound:
 def read_sender(body: bytes, content_type: str) -> str:
     """The sender id of a request to erase a conversation ({"sender": ...}), or Rejected."""
     return _sender(_json_object(body, content_type))
+
+
+_ANSWER_ID = re.compile(r"[0-9a-f]{32}")  # as the actions make them (uuid4().hex)
+
+
+def read_rating(body: bytes, content_type: str) -> Tuple[str, str, bool]:
+    """The sender, answer id and yes/no of a rating ({"sender", "answer", "helpful"}), or Rejected."""
+    request = _json_object(body, content_type)
+    sender = _sender(request)
+    answer, helpful = request.get("answer"), request.get("helpful")
+    if not isinstance(answer, str) or not _ANSWER_ID.fullmatch(answer):
+        raise Rejected(400, "answer", '"answer" must be the id of an answer, as the reply gave it.')
+    if not isinstance(helpful, bool):
+        raise Rejected(400, "helpful", '"helpful" must be true or false.')
+    return sender, answer, helpful
 
 
 def _json_object(body: bytes, content_type: str) -> Dict:

@@ -125,9 +125,11 @@ class Replies:
         """A reply of paragraphs of (preface, facts): what holds now, then what ended, as history. Its
         caption lists each source used and, when even the newest of them is old, says so:
         {"sources": [{"publisher", "title", "date", "url"}], "note": text or None, "text": all of it as
-        plain text, for clients that show no caption}."""
+        plain text, for clients that show no caption, "facts": the ids of the facts told, which a
+        rating of the answer is about}."""
         paragraphs: List[str] = []
         used: List[str] = []
+        told = [f.id for _, facts in parts for f in facts]
         for preface, facts in parts:
             holding = [f.text[self.lang] for f in facts if f.holds]
             ended = [f for f in facts if not f.holds]
@@ -151,7 +153,8 @@ class Replies:
             website, date = self.kb.freshness.website, self.date(newest.when)
             note = self.say("dated", date=date, website=website) if website else self.say("dated_no_website", date=date)
         lines = [self.say("source", **{k: v or "" for k, v in s.items()}).rstrip(": ") for s in listed]
-        caption = {"sources": listed, "note": note, "text": "\n".join([*lines, *([note] if note else [])])}
+        caption = {"sources": listed, "note": note, "text": "\n".join([*lines, *([note] if note else [])]),
+                   "facts": list(dict.fromkeys(told))}
         return Reply("\n\n".join(p for p in paragraphs if p), buttons, context, caption if listed else None)
 
     # --- answers ----------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The REST channel the widget talks to (POST /webhooks/rest/webhook), hardened for residents and
 careless clients. Registered in credentials.yml in place of Rasa's own RestInput. POST
-/webhooks/rest/forget erases a conversation when its resident asks (assistant/erasure.py).
+/webhooks/rest/forget erases a conversation when its resident asks (assistant/erasure.py); POST
+/webhooks/rest/feedback keeps a resident's "was this helpful?" (assistant/feedback.py).
 
 Stock Rasa 3.6 answers an empty body or a JSON array with HTTP 500, runs the model on a 100 KB message
 for over 30 s, sends nothing when the action server is down or slow (after waiting 5 minutes for it),
@@ -20,11 +21,12 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 import rasa.core.actions.action
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
+from rasa.shared.core.events import BotUttered
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from assistant import erasure, inbound, unanswered
+from assistant import erasure, factbase, feedback, inbound, unanswered
 from assistant.inbound import Inbound, Rejected
 from assistant.language import detect, reply_language
 from assistant.replies import say
@@ -80,14 +82,35 @@ class ResidentRestInput(RestInput):
                 return response.json({"error": rejected.code, "message": rejected.message}, status=rejected.status)
             agent = request.app.ctx.agent
             async with agent.lock_store.lock(sender):  # the conversation's own lock: not in mid-turn
-                erased = erasure.erase(agent.tracker_store, sender, unanswered.path())
-            logger.info("conversation erased on request: %d events, %d unanswered entries",
-                        erased.events, erased.unanswered)
+                erased = erasure.erase(agent.tracker_store, sender, unanswered.path(), feedback.path())
+            logger.info("conversation erased on request: %d events, %d unanswered entries, %d ratings",
+                        erased.events, erased.unanswered, erased.ratings)
             if not erased.anything:
                 return response.json({"error": "unknown_conversation",
                                       "message": "No conversation with this id is stored: nothing was erased."},
                                      status=404)
-            return response.json({"erased": True, "events": erased.events, "unanswered": erased.unanswered})
+            return response.json({"erased": True, "events": erased.events, "unanswered": erased.unanswered,
+                                  "ratings": erased.ratings})
+
+        @webhook.route("/feedback", methods=["POST"])
+        async def rate(request: Request) -> HTTPResponse:
+            """Was an answer helpful? {"sender", "answer": its id, "helpful": true or false}; an answer of
+            this conversation, once (assistant/feedback.py)."""
+            try:
+                sender, answer_id, helpful = inbound.read_rating(request.body or b"",
+                                                                 request.headers.get("content-type", ""))
+            except Rejected as rejected:
+                return response.json({"error": rejected.code, "message": rejected.message}, status=rejected.status)
+            agent = request.app.ctx.agent
+            async with agent.lock_store.lock(sender):  # one rating of an answer, however fast the clicks
+                tracker = await agent.tracker_store.retrieve_full_tracker(sender)
+                said = [e.data for e in (tracker.events if tracker else []) if isinstance(e, BotUttered)]
+                try:
+                    feedback.record(factbase.current(), sender, answer_id, feedback.answer_of(said, answer_id),
+                                    helpful)
+                except feedback.NotRateable as refused:
+                    return response.json({"error": refused.code, "message": refused.message}, status=refused.status)
+            return response.json({"rated": True})
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:

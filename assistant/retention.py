@@ -1,8 +1,9 @@
 """How long what residents say is kept: at most RETENTION_DAYS (default 30) after a conversation's last
-message, in the tracker store (SQLite or PostgreSQL, Rasa's own `events` table) and in the log of
-unanswered questions (assistant.unanswered). `sweep()` deletes what is older; `make prune` runs it,
-and so do the servers, at start and then hourly (scripts/run-servers). It says how many conversations
-and entries it removed, never what they said.
+message, in the tracker store (SQLite or PostgreSQL, Rasa's own `events` table), in the log of
+unanswered questions (assistant.unanswered) and in the ratings (assistant.feedback). `sweep()` deletes
+what is older; `make prune` runs it, and so do the servers, at start and then hourly
+(scripts/run-servers, scripts/cluster.py). It says how many conversations and entries it removed,
+never what they said.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from assistant import unanswered
+from assistant import feedback, unanswered
 
 RETENTION_ENV = "RETENTION_DAYS"
 DEFAULT_DAYS = 30
@@ -28,6 +29,7 @@ logger = logging.getLogger(__name__)
 class Swept:
     conversations: int  # whose last event was before the cut-off; all their events deleted
     unanswered: int  # entries of the unanswered-questions log
+    ratings: int  # entries of the feedback log
 
 
 def retention_days() -> float:
@@ -40,14 +42,17 @@ def retention_days() -> float:
 
 
 def sweep(days: Optional[float] = None, now: Optional[datetime.datetime] = None,
-          tracker_store_url: Optional[str] = None, unanswered_log: Optional[Path] = None) -> Swept:
-    """Delete every conversation whose last event is older than `days`, and older unanswered entries."""
+          tracker_store_url: Optional[str] = None, unanswered_log: Optional[Path] = None,
+          feedback_log: Optional[Path] = None) -> Swept:
+    """Delete every conversation whose last event is older than `days`, and older unanswered entries
+    and ratings."""
     now = now or datetime.datetime.now(datetime.timezone.utc)
     cutoff = now - datetime.timedelta(days=retention_days() if days is None else days)
     url = tracker_store_url or os.environ.get(TRACKER_STORE_ENV) or DEFAULT_TRACKER_STORE
-    swept = Swept(prune_tracker_store(url, cutoff), prune_unanswered(unanswered_log or unanswered.path(), cutoff))
-    logger.info("retention sweep: %d conversations and %d unanswered entries older than %s deleted",
-                swept.conversations, swept.unanswered, cutoff.isoformat(timespec="seconds"))
+    swept = Swept(prune_tracker_store(url, cutoff), prune_log(unanswered_log or unanswered.path(), cutoff),
+                  prune_log(feedback_log or feedback.path(), cutoff))
+    logger.info("retention sweep: %d conversations, %d unanswered entries and %d ratings older than %s deleted",
+                swept.conversations, swept.unanswered, swept.ratings, cutoff.isoformat(timespec="seconds"))
     return swept
 
 
@@ -75,8 +80,9 @@ def prune_tracker_store(url: str, cutoff: datetime.datetime) -> int:
         engine.dispose()
 
 
-def prune_unanswered(log: Path, cutoff: datetime.datetime) -> int:
-    """Drop the log's entries older than the cut-off."""
+def prune_log(log: Path, cutoff: datetime.datetime) -> int:
+    """Drop the entries older than the cut-off from a log of JSON lines with a "time" (the unanswered
+    questions, the ratings)."""
 
     def old(entry: dict) -> bool:
         try:

@@ -24,9 +24,11 @@ def lang(request) -> str:
 
 @pytest.fixture(autouse=True)
 def unanswered_log(tmp_path, monkeypatch) -> Path:
-    """Where the actions keep unanswered questions during a test: never the project's own log."""
+    """Where the actions keep unanswered questions (and ratings) during a test: never the project's
+    own logs."""
     log = tmp_path / "unanswered.jsonl"
     monkeypatch.setenv("UNANSWERED_LOG", str(log))
+    monkeypatch.setenv("FEEDBACK_LOG", str(tmp_path / "feedback.jsonl"))
     return log
 
 

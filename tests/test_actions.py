@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import re
+
 import pytest
 
 from actions.actions import ActionAnswer, ActionClarify, ActionOutOfScope, ActionSmalltalk
@@ -69,6 +71,8 @@ def test_a_topic_question_gets_what_holds_then_what_ended_with_sources_and_relat
     assert len(caption["sources"]) == len(used)
     assert caption["text"].startswith(source_line(lang)) and caption["note"] in caption["text"]
     assert source_line(lang) not in message["text"]
+    assert set(caption["facts"]) == {f.id for f in facts}  # what a rating of this answer is about
+    assert re.fullmatch(r"[0-9a-f]{32}", caption["answer"])  # the id a rating names it by
     assert 2 <= len(message["buttons"]) <= 3
     assert all(b["payload"].startswith("/ask_") for b in message["buttons"])
     assert slots["language"] == lang and slots["topic"] == topic

@@ -147,3 +147,22 @@ def test_other_typed_payloads_are_read_as_words(payload, words):
 
 def test_the_domain_intents_are_the_allowed_ones(domain):
     assert inbound.domain_intents() == set(domain["intents"])
+
+
+def test_a_rating_names_an_answer_and_yes_or_no():
+    body = json.dumps({"sender": "s-1", "answer": "0123456789abcdef" * 2, "helpful": False}).encode()
+    assert inbound.read_rating(body, "application/json") == ("s-1", "0123456789abcdef" * 2, False)
+
+
+@pytest.mark.parametrize("rating, code", [
+    ({"answer": "0123456789ABCDEF" * 2, "helpful": True}, "answer"),  # not as the assistant writes ids
+    ({"answer": ["0" * 32], "helpful": True}, "answer"),
+    ({"answer": "0" * 32, "helpful": 1}, "helpful"),
+    ({"answer": "0" * 32, "helpful": None}, "helpful"),
+    ({"helpful": True, "answer": "0" * 32, "sender": ""}, "sender"),
+])
+def test_a_malformed_rating_is_refused_with_what_to_fix(rating, code):
+    body = json.dumps({"sender": "s-1", **rating}).encode()
+    with pytest.raises(Rejected) as refused:
+        inbound.read_rating(body, "application/json")
+    assert refused.value.status == 400 and refused.value.code == code

@@ -69,7 +69,7 @@ def test_unanswered_entries_older_than_the_retention_go(tmp_path):
     entries = [{"time": (NOW - datetime.timedelta(days=d)).isoformat(), "kind": "out_of_scope", "text": str(d)}
                for d in (31, 2, 40)]
     log.write_text("".join(json.dumps(e) + "\n" for e in entries) + "not json\n", encoding="utf-8")
-    assert retention.prune_unanswered(log, NOW - datetime.timedelta(days=30)) == 2
+    assert retention.prune_log(log, NOW - datetime.timedelta(days=30)) == 2
     kept = log.read_text(encoding="utf-8").splitlines()
     assert [json.loads(line)["text"] for line in kept[:-1]] == ["2"] and kept[-1] == "not json"
 

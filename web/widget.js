@@ -26,6 +26,11 @@ const UI = {
     confirmNo: "Peruuta",
     deleted: "Keskustelu poistettiin.",
     deleteFailed: "Keskustelua ei voitu poistaa, koska palvelimeen ei saatu yhteyttä. Yritä uudelleen.",
+    helpful: "Oliko vastauksesta apua?",
+    yes: "Kyllä",
+    no: "Ei",
+    thanks: "Kiitos palautteesta.",
+    rateFailed: "Palautetta ei voitu lähettää. Yritä uudelleen.",
   },
   sv: {
     title: "Helsingfors internationella verksamhet – fråga boten",
@@ -50,6 +55,11 @@ const UI = {
     confirmNo: "Avbryt",
     deleted: "Samtalet raderades.",
     deleteFailed: "Samtalet kunde inte raderas eftersom servern inte kunde nås. Försök igen.",
+    helpful: "Var svaret till hjälp?",
+    yes: "Ja",
+    no: "Nej",
+    thanks: "Tack för din respons.",
+    rateFailed: "Responsen kunde inte skickas. Försök igen.",
   },
   en: {
     title: "Helsinki's international work – ask the bot",
@@ -74,6 +84,11 @@ const UI = {
     confirmNo: "Cancel",
     deleted: "The conversation was deleted.",
     deleteFailed: "The conversation could not be deleted: the server could not be reached. Please try again.",
+    helpful: "Was this answer helpful?",
+    yes: "Yes",
+    no: "No",
+    thanks: "Thank you for your feedback.",
+    rateFailed: "The feedback could not be sent. Please try again.",
   },
 };
 
@@ -145,11 +160,16 @@ function history() {
 function remember(entry) {
   const all = history();
   all.push(entry);
+  saveHistory(all);
+}
+
+function saveHistory(all) {
   localStorage.setItem(STORE.history, JSON.stringify(all.slice(-200)));
 }
 
 // A reply's language and sources come as a message of their own ({"custom": {"language", "sources",
-// "note"}}) right after its text: they belong to the answer just shown.
+// "note", "answer"}}) right after its text: they belong to the answer just shown. An answer told from
+// the facts has an id, by which the resident can say whether it helped.
 function attachCustom(custom) {
   const all = history();
   const last = all[all.length - 1];
@@ -164,7 +184,11 @@ function attachCustom(custom) {
     last.caption = { sources: custom.sources, note: custom.note };
     showCaption(bubble, last.caption);
   }
-  localStorage.setItem(STORE.history, JSON.stringify(all));
+  if (typeof custom.answer === "string") {
+    last.answer = custom.answer;
+    showRating(bubble, last);
+  }
+  saveHistory(all);
 }
 
 // --- rendering --------------------------------------------------------------------------------
@@ -187,12 +211,14 @@ function appendText(element, text) {
   element.append(document.createTextNode(text.slice(last)));
 }
 
-function showMessage(from, text, caption, lang) {
+// One entry of the history: {from, text, and for an answer: caption, lang, answer (its id), rated}.
+function showMessage(entry) {
   const bubble = document.createElement("div");
-  bubble.className = `message message--${from}`;
-  if (lang) bubble.lang = lang;
-  appendText(bubble, text);
-  if (caption) showCaption(bubble, caption);
+  bubble.className = `message message--${entry.from}`;
+  if (entry.lang) bubble.lang = entry.lang;
+  appendText(bubble, entry.text);
+  if (entry.caption) showCaption(bubble, entry.caption);
+  if (entry.answer) showRating(bubble, entry);
   log.append(bubble);
 }
 
@@ -225,6 +251,32 @@ function showCaption(bubble, { sources, note }) {
   bubble.append(caption);
 }
 
+// "Was this answer helpful?" under an answer, in the answer's language: yes and no buttons in a group
+// named by the question; once rated, a thank-you in their place, also after a reload.
+function showRating(bubble, entry) {
+  const t = UI[entry.lang in UI ? entry.lang : language];
+  const rating = document.createElement("div");
+  rating.className = "message__rating";
+  if (typeof entry.rated === "boolean") {
+    rating.textContent = t.thanks;
+  } else {
+    const question = document.createElement("span");
+    question.id = `rating-${entry.answer}`;
+    question.textContent = t.helpful;
+    rating.setAttribute("role", "group");
+    rating.setAttribute("aria-labelledby", question.id);
+    rating.append(question);
+    for (const [helpful, label] of [[true, t.yes], [false, t.no]]) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = label;
+      button.addEventListener("click", () => rate(entry.answer, helpful, rating, t));
+      rating.append(button);
+    }
+  }
+  bubble.append(rating);
+}
+
 function showButtons(buttons) {
   document.querySelectorAll(".replies").forEach((old) => old.remove());
   if (!buttons || !buttons.length) return;
@@ -248,8 +300,8 @@ function scrollDown() {
 function render() {
   log.replaceChildren();
   const all = history();
-  if (!all.length) showMessage("bot", UI[language].welcome, null, language);
-  for (const entry of all) showMessage(entry.from, entry.text, entry.caption, entry.lang);
+  if (!all.length) showMessage({ from: "bot", text: UI[language].welcome, lang: language });
+  for (const entry of all) showMessage(entry);
   const lastBot = [...all].reverse().find((e) => e.from === "bot");
   if (lastBot && all[all.length - 1] === lastBot) showButtons(lastBot.buttons);
   scrollDown();
@@ -257,37 +309,54 @@ function render() {
 
 // --- talking to Rasa --------------------------------------------------------------------------
 
-async function post(message) {
+// A JSON request to the REST channel (webhook, forget or feedback), given up after TIMEOUT_MS; the
+// statuses in `accepted` besides 2xx are answers, not failures.
+async function request(path, body, accepted = []) {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
   try {
-    const response = await fetch(`${RASA_URL}/webhooks/rest/webhook`, {
+    const response = await fetch(`${RASA_URL}/webhooks/rest/${path}`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({
-        sender: senderId(),
-        message,
-        metadata: chosen ? { language, page_language: language } : { page_language: language },
-      }),
+      body: JSON.stringify({ sender: senderId(), ...body }),
       signal: controller.signal,
     });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    if (!response.ok && !accepted.includes(response.status)) throw new Error(`HTTP ${response.status}`);
     return await response.json();
   } finally {
     clearTimeout(timer);
   }
 }
 
-// Erases the conversation on the server (and its unanswered questions), then here: the history and the
+function post(message) {
+  const metadata = chosen ? { language, page_language: language } : { page_language: language };
+  return request("webhook", { message, metadata });
+}
+
+// A rating is kept once: 409 says this answer was rated already (from another tab), which counts as done.
+async function rate(answer, helpful, rating, t) {
+  try {
+    await request("feedback", { answer, helpful }, [409]);
+  } catch {
+    $("status").textContent = t.rateFailed;
+    return;
+  }
+  const all = history();
+  const entry = all.find((e) => e.answer === answer);
+  if (entry) entry.rated = helpful;
+  saveHistory(all);
+  rating.removeAttribute("role");
+  rating.removeAttribute("aria-labelledby");
+  rating.replaceChildren(t.thanks);
+  $("status").textContent = t.thanks;
+  $("input").focus(); // the button pressed is gone: focus goes where the resident goes on
+}
+
+// Erases the conversation on the server (and its unanswered questions and ratings), then here: the history and the
 // sender id go, so the next message starts a new conversation. An id the server does not know (404)
 // has nothing left to erase there.
 async function forget() {
-  const response = await fetch(`${RASA_URL}/webhooks/rest/forget`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ sender: senderId() }),
-  });
-  if (!response.ok && response.status !== 404) throw new Error(`HTTP ${response.status}`);
+  await request("forget", {}, [404]);
   localStorage.removeItem(STORE.history);
   localStorage.removeItem(STORE.sender);
   pending = null;
@@ -299,7 +368,7 @@ async function send(message, shown = message) {
   $("error").hidden = true;
   if (!pending) {
     remember({ from: "user", text: shown });
-    showMessage("user", shown);
+    showMessage({ from: "user", text: shown });
     showButtons([]);
   }
   pending = { message, shown };
@@ -313,7 +382,7 @@ async function send(message, shown = message) {
       if (typeof reply.text !== "string") continue;
       const buttons = Array.isArray(reply.buttons) ? reply.buttons : [];
       remember({ from: "bot", text: reply.text, buttons });
-      showMessage("bot", reply.text);
+      showMessage({ from: "bot", text: reply.text });
       showButtons(buttons);
     }
   } catch {

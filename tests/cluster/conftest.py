@@ -50,7 +50,8 @@ def cluster():
     # In the project's var/, not pytest's temporary folder: PostgreSQL runs as its own user, and
     # pytest's folders are open to root only.
     workdir = ROOT / "var" / f"test-cluster-{uuid.uuid4().hex[:8]}"
-    running = RunningCluster(workdir, ports, env={**os.environ, "UNANSWERED_LOG": str(workdir / "unanswered.jsonl")})
+    running = RunningCluster(workdir, ports, env={**os.environ, "UNANSWERED_LOG": str(workdir / "unanswered.jsonl"),
+                                                        "FEEDBACK_LOG": str(workdir / "feedback.jsonl")})
     running.start()
     yield running
     running.stop()

@@ -77,6 +77,7 @@ class Servers:
             "RUN_DIR": str(workdir),
             "FACT_BASE": str(self.fact_base),
             "UNANSWERED_LOG": str(workdir / "unanswered.jsonl"),
+            "FEEDBACK_LOG": str(workdir / "feedback.jsonl"),
             "RASA_API_TOKEN": "",  # the API off, whatever the caller's environment says
         }
         self.actions: Optional[subprocess.Popen] = None
@@ -156,12 +157,21 @@ class Servers:
 
     def post(self, body: bytes, content_type: str = "application/json", timeout: float = 30,
              path: str = "webhook") -> requests.Response:
-        """A raw request to the REST channel (or its `forget`), whatever the body."""
+        """A raw request to the REST channel (or its `forget` or `feedback`), whatever the body."""
         url = f"{self.rasa_url}/webhooks/rest/{path}"
         return requests.post(url, data=body, headers={"Content-Type": content_type}, timeout=timeout)
 
     def forget(self, sender: str) -> requests.Response:
         return self.post(json.dumps({"sender": sender}).encode(), path="forget")
+
+    def rate(self, sender: str, answer: str, helpful: bool) -> requests.Response:
+        return self.post(json.dumps({"sender": sender, "answer": answer, "helpful": helpful}).encode(),
+                         path="feedback")
+
+    def ratings(self) -> List[Dict]:
+        """The feedback log the servers keep, one record per rating."""
+        log = self.workdir / "feedback.jsonl"
+        return [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
 
     def ask(self, sender: str, text: str, metadata: Optional[Dict] = None) -> List[Dict]:
         body = {"sender": sender, "message": text}

@@ -3,6 +3,7 @@
 Every request the page makes to a host other than its own and the Rasa server's is recorded and
 blocked, and fails the test.
 """
+import json
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -270,6 +271,32 @@ def test_delete_conversation_erases_it_on_the_server_and_in_the_browser(page, se
     assert new_sender != old_sender and servers.stored_events(old_sender) == []
 
 
+def test_an_answer_can_be_rated_by_keyboard_once(page, servers):
+    """Under an answer, "Was this answer helpful?" with yes and no, in the answer's language; a rating is
+    sent once, thanked for in a status message, and stays rated after a reload."""
+    page.select_option("#language", "sv")
+    ask(page, "vad gör echa")
+    page.get_by_text(fact("echa", "sv"), exact=False).wait_for(timeout=ANSWER_TIMEOUT)
+    answer = page.locator(".message--bot").last
+    rating = answer.get_by_role("group", name="Var svaret till hjälp?")
+    rating.wait_for(timeout=ANSWER_TIMEOUT)
+    assert page.locator(".message--bot").first.get_by_role("group").count() == 0  # the welcome is no answer
+    sent = []
+    page.on("request", lambda r: sent.append(json.loads(r.post_data)) if r.url.endswith("/feedback") else None)
+    rating.get_by_role("button", name="Nej").focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("status").get_by_text("Tack för din respons.").wait_for(timeout=ANSWER_TIMEOUT)
+    assert [(s["helpful"], len(s["answer"])) for s in sent] == [(False, 32)]
+    assert answer.get_by_role("button").count() == 0 and "Tack för din respons." in answer.inner_text()
+    assert page.evaluate("document.activeElement.id") == "input"
+    (record,) = [r for r in servers.ratings() if r["answer"] == sent[0]["answer"]]
+    assert record["helpful"] is False and record["topic"] == "echa" and record["language"] == "sv"
+    page.reload()
+    page.get_by_text(fact("echa", "sv"), exact=False).wait_for(timeout=ANSWER_TIMEOUT)
+    answer = page.locator(".message--bot").last
+    assert answer.get_by_role("button").count() == 0 and "Tack för din respons." in answer.inner_text()
+
+
 def test_each_reply_carries_its_own_language(browser, servers):
     """WCAG 3.1.2: a Swedish reply on a page in Finnish is marked Swedish, and stays so after a reload."""
     context = browser.new_context(locale="fi-FI")
@@ -301,14 +328,18 @@ def wcag_violations(page):
 
 @pytest.mark.parametrize("lang", ["fi", "sv", "en"])
 def test_no_wcag_a_or_aa_violation_in_any_state(page, servers, lang):
-    """Empty, answered, the error with "try again", and the delete confirmation open; also the privacy
+    """Empty, answered, rated, the error with "try again", and the delete confirmation open; also the privacy
     notice and the accessibility statement."""
     page.select_option("#language", lang)
     found = {"empty": wcag_violations(page)}
     ask(page, QUESTION[lang])
     page.get_by_text(fact("echa", lang), exact=False).wait_for(timeout=ANSWER_TIMEOUT)
     page.locator(".message__caption").first.wait_for(timeout=ANSWER_TIMEOUT)
+    page.locator(".message__rating").first.wait_for(timeout=ANSWER_TIMEOUT)
     found["answered"] = wcag_violations(page)
+    page.locator(".message__rating button").first.click()
+    page.locator(".message__rating:not([role])").first.wait_for(timeout=ANSWER_TIMEOUT)
+    found["rated"] = wcag_violations(page)
     webhook = f"{servers.rasa_url}/webhooks/rest/webhook"
     page.route(webhook, lambda route: route.abort())
     ask(page, QUESTION[lang])
