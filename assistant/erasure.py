@@ -15,7 +15,7 @@ from typing import Any
 
 from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
 
-from assistant import unanswered
+from assistant import records
 
 
 @dataclass(frozen=True)
@@ -30,13 +30,13 @@ class Erased:
 
 
 def erase(tracker_store: Any, sender: str, unanswered_log: Path, feedback_log: Path) -> Erased:
-    digest = unanswered.conversation_digest(sender)
+    digest = records.conversation_digest(sender)
 
     def of_it(entry: dict) -> bool:
         return entry.get("conversation") == digest
 
-    return Erased(_erase_events(tracker_store, sender), unanswered.drop(unanswered_log, of_it),
-                  unanswered.drop(feedback_log, of_it))
+    return Erased(_erase_events(tracker_store, sender), records.drop(unanswered_log, of_it),
+                  records.drop(feedback_log, of_it))
 
 
 def _erase_events(tracker_store: Any, sender: str) -> int:

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import csv
 import datetime
-import json
 import os
 from collections import defaultdict
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence
 
-from assistant import unanswered
+from assistant import records
 from assistant.facts import FactBase
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "var" / "feedback.jsonl"
@@ -54,33 +53,19 @@ def record(kb: FactBase, sender: str, answer_id: str, answer: Optional[Dict], he
         raise NotRateable(409, "already_rated", "This answer has been rated already.")
     facts = [f for f in answer.get("facts", []) if f in kb.facts]
     entry = {
-        "time": (when or datetime.datetime.now(datetime.timezone.utc)).isoformat(timespec="seconds"),
-        "conversation": unanswered.conversation_digest(sender),
+        "time": records.stamp(when),
+        "conversation": records.conversation_digest(sender),
         "answer": answer_id,
         "topic": kb.facts[facts[0]].topic if facts else None,
         "facts": facts,
         "language": answer.get("language"),
         "helpful": bool(helpful),
     }
-    file.parent.mkdir(parents=True, exist_ok=True)
-    with file.open("a", encoding="utf-8") as log:
-        log.write(json.dumps(entry, ensure_ascii=False) + "\n")
-    return entry
+    return records.append(file, entry)
 
 
 def read(file: Optional[Path] = None) -> List[Dict]:
-    file = file or path()
-    if not file.exists():
-        return []
-    entries = []
-    for line in file.read_text(encoding="utf-8").splitlines():
-        try:
-            entry = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(entry, dict) and isinstance(entry.get("helpful"), bool):
-            entries.append(entry)
-    return entries
+    return records.read(file or path(), lambda entry: isinstance(entry.get("helpful"), bool))
 
 
 def helpfulness(entries: Sequence[Dict]) -> List[Dict]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from assistant import feedback, unanswered
+from assistant import feedback, records, unanswered
 
 RETENTION_ENV = "RETENTION_DAYS"
 DEFAULT_DAYS = 30
@@ -85,12 +85,7 @@ def prune_log(log: Path, cutoff: datetime.datetime) -> int:
     questions, the ratings)."""
 
     def old(entry: dict) -> bool:
-        try:
-            when = datetime.datetime.fromisoformat(entry["time"])
-        except (ValueError, KeyError, TypeError):
-            return False  # not ours to judge; the report skips it too
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=datetime.timezone.utc)
-        return when < cutoff
+        when = records.time_of(entry)
+        return when is not None and when < cutoff  # an entry with no time is not ours to judge
 
-    return unanswered.drop(log, old)
+    return records.drop(log, old)

@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import csv
 import datetime
-import hashlib
-import json
 import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
+from assistant import records
 from assistant.masking import mask_personal_data
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "var" / "unanswered.jsonl"
@@ -36,10 +35,6 @@ def path() -> Path:
     return Path(os.environ.get(LOG_ENV) or DEFAULT_PATH)
 
 
-def conversation_digest(sender: str) -> str:
-    return hashlib.sha256(sender.encode("utf-8")).hexdigest()
-
-
 def record(
     kind: str,
     text: str,
@@ -50,8 +45,8 @@ def record(
 ) -> Dict:
     """Append one unanswered turn to the log, and return it."""
     entry = {
-        "time": (when or datetime.datetime.now(datetime.timezone.utc)).isoformat(timespec="seconds"),
-        "conversation": conversation_digest(sender) if sender else None,
+        "time": records.stamp(when),
+        "conversation": records.conversation_digest(sender) if sender else None,
         "kind": kind,
         "language": language,
         "text": mask_personal_data(text),  # masked by the REST channel already; not by `rasa shell`
@@ -60,49 +55,11 @@ def record(
             for i in intent_ranking[:TOP_INTENTS]
         ],
     }
-    file = path()
-    file.parent.mkdir(parents=True, exist_ok=True)
-    with file.open("a", encoding="utf-8") as log:
-        log.write(json.dumps(entry, ensure_ascii=False) + "\n")
-    return entry
-
-
-def drop(file: Path, unwanted: Callable[[Dict], bool]) -> int:
-    """Rewrite the log without the entries `unwanted` picks, and say how many those were. A line that
-    is no entry is kept. The new file is moved into place, so a reader never sees half of it."""
-    if not file.exists():
-        return 0
-    kept, dropped = [], 0
-    for line in file.read_text(encoding="utf-8").splitlines():
-        try:
-            entry = json.loads(line)
-        except ValueError:
-            entry = None
-        if isinstance(entry, dict) and unwanted(entry):
-            dropped += 1
-        else:
-            kept.append(line)
-    if dropped:
-        fresh = file.with_suffix(file.suffix + ".new")
-        fresh.write_text("".join(line + "\n" for line in kept), encoding="utf-8")
-        fresh.replace(file)
-    return dropped
+    return records.append(path(), entry)
 
 
 def read(file: Optional[Path] = None) -> List[Dict]:
-    """The log's entries; a line that is not a complete entry (a torn write) is skipped."""
-    file = file or path()
-    if not file.exists():
-        return []
-    entries = []
-    for line in file.read_text(encoding="utf-8").splitlines():
-        try:
-            entry = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(entry, dict) and isinstance(entry.get("text"), str):
-            entries.append(entry)
-    return entries
+    return records.read(file or path(), lambda entry: isinstance(entry.get("text"), str))
 
 
 @dataclass

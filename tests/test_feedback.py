@@ -10,7 +10,7 @@ import pytest
 from rasa.core.tracker_store import InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
 
-from assistant import erasure, feedback, unanswered
+from assistant import erasure, feedback, records, unanswered
 
 ANSWER = "0123456789abcdef0123456789abcdef"
 SAID = [
@@ -29,7 +29,7 @@ def test_a_rating_of_an_answer_of_the_conversation_is_kept_without_text(kb, log)
     entry = feedback.record(kb, "sender-1", ANSWER, feedback.answer_of(SAID, ANSWER), False, log)
     assert entry["topic"] == "echa" and entry["facts"] == ["echa", "echa_staff"]
     assert entry["language"] == "fi" and entry["helpful"] is False
-    assert entry["conversation"] == unanswered.conversation_digest("sender-1") != "sender-1"
+    assert entry["conversation"] == records.conversation_digest("sender-1") != "sender-1"
     stored = log.read_text(encoding="utf-8")
     assert "ECHA" not in stored and "sender-1" not in stored
     assert set(json.loads(stored)) == {"time", "conversation", "answer", "topic", "facts", "language", "helpful"}

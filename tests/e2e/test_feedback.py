@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from assistant import unanswered
+from assistant import records
 
 QUESTION = {"fi": "mitä echa tekee", "sv": "vad gör echa", "en": "what does echa do"}
 
@@ -29,7 +29,7 @@ def test_an_answer_is_rated_once_and_the_record_holds_no_text(servers, sender, l
     (record,) = [r for r in servers.ratings() if r["answer"] == answer]
     assert record["helpful"] is False and record["language"] == lang
     assert record["topic"] == "echa" and "echa" in record["facts"]
-    assert record["conversation"] == unanswered.conversation_digest(sender)
+    assert record["conversation"] == records.conversation_digest(sender)
     assert set(record) == {"time", "conversation", "answer", "topic", "facts", "language", "helpful"}
     stored = json.dumps(record, ensure_ascii=False).lower()
     assert sender not in stored and QUESTION[lang] not in stored
