@@ -26,7 +26,7 @@ export TF_INTER_OP_PARALLELISM_THREADS := 2
 .PHONY: run run-cluster test setup train validate check-facts report prune docs test-conversations test-python test-cluster baseline eval eval-determinism bench shell clean
 
 run: $(MODEL)
-	scripts/run-servers
+	$(BIN)/python scripts/serve.py
 
 test: check-facts validate $(MODEL) test-conversations test-python test-cluster eval
 

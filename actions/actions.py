@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from assistant import factbase, unanswered
 from assistant.factbase import FactBaseError
 from assistant.language import reply_language
-from assistant.replies import Context, Mention, Replies, Reply, unavailable
+from assistant.replies import Context, Mention, Replies, unavailable
 
 logger = logging.getLogger(__name__)
 

@@ -23,9 +23,11 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, Iterator, List, Tuple
+from typing import Dict, Iterator, List, Tuple
 
 import yaml
+
+from supervisor import descendants, server_pid
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the model names the project's own NLU components
@@ -137,33 +139,6 @@ def busy_ports() -> List[str]:
             if s.connect_ex(("127.0.0.1", port)) == 0:
                 busy.append(f"{name} ({port})")
     return busy
-
-
-def descendants(pid: int) -> List[int]:
-    children: Dict[int, List[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
-def server_pid(root: int, marker: Callable[[List[str]], bool]) -> int:
-    for pid in descendants(root):
-        try:
-            argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
-        except OSError:
-            continue
-        if marker(argv):
-            return pid
-    raise RuntimeError("server process not found under make run")
 
 
 def peak_memory_mb(pid: int) -> float:

@@ -1,9 +1,10 @@
 """`make run-cluster`: the assistant as several Rasa servers on shared stores, on this machine.
 
-Every process listens on 127.0.0.1 only and runs in the foreground until Ctrl-C or SIGTERM (or until
-one of them stops):
+Every process listens on 127.0.0.1 only and runs until Ctrl-C or SIGTERM; one that exits on its own
+is started again after a short back-off (scripts/supervisor.py):
 - PostgreSQL, the tracker store, and Redis, the lock store, from Debian's packages, with their data
-  in var/cluster/ (PostgreSQL's is kept between runs, so conversations survive a restart);
+  in var/cluster/ (PostgreSQL's is kept between runs, so conversations survive a restart; as root, in
+  a folder of its own under /var/lib/helsinki-assistant/, see `Cluster.shared`);
 - one action server (5055) and two Rasa servers (5005, 5006), started by scripts/run-servers with
   TRACKER_STORE_URL and LOCK_STORE_URL pointing at the stores;
 - nginx on the front port (8080), from deploy/nginx.conf: the widget's page, and the REST channel
@@ -16,21 +17,22 @@ The stores trust connections from loopback, without passwords: this is a cluster
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import shutil
 import signal
 import subprocess
 import sys
-import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
 
+from supervisor import Service, Supervisor, run_until_signalled, url_answers
+
 ROOT = Path(__file__).resolve().parent.parent
 RUN_SERVERS = ROOT / "scripts" / "run-servers"
-START_TIMEOUT = 180  # seconds for one server to come up
 PACKAGES = "postgresql redis-server nginx"
+SHARED_ROOT = Path("/var/lib/helsinki-assistant")
 
 
 @dataclass
@@ -46,7 +48,7 @@ class Cluster:
     def __init__(self, workdir: Path, ports: Ports, env: Optional[Dict[str, str]] = None):
         self.dir = workdir.resolve()
         self.ports = ports
-        self.processes: Dict[str, subprocess.Popen] = {}
+        self.shared = self._shared_dir()
         self.front_url = f"http://127.0.0.1:{ports.front}"
         self.tracker_store_url = f"postgresql://rasa@127.0.0.1:{ports.postgres}/rasa"
         self.env = {
@@ -57,6 +59,7 @@ class Cluster:
             "WEB_PORT": str(ports.front),  # the Rasa servers' CORS origin: the page comes from the front port
             "RUN_DIR": str(self.dir),
         }
+        self.supervisor = Supervisor(self.dir, env=self.env, cwd=ROOT)
 
     # --- starting and stopping ---------------------------------------------------------------------
 
@@ -65,33 +68,49 @@ class Cluster:
         try:
             self.start_postgres()
             self.start_redis()
-            self._start("actions", [str(RUN_SERVERS), "actions"])
-            self._wait_for(f"http://127.0.0.1:{self.ports.actions}/health", "actions")
+            self.supervisor.start(Service("actions", [str(RUN_SERVERS), "actions"],
+                                          ready=url_answers(f"http://127.0.0.1:{self.ports.actions}/health")))
             # One after the other: the first creates the tracker store's tables.
             for index in range(len(self.ports.rasa)):
                 self.start_rasa(index)
             self.start_nginx()
             # What residents said is kept at most RETENTION_DAYS: a sweep now, then hourly.
-            self._start("prune", [sys.executable, str(ROOT / "scripts" / "prune.py"), "--every", "3600"])
+            self.supervisor.start(Service("prune", [sys.executable, str(ROOT / "scripts" / "prune.py"), "--every", "3600"]))
         except BaseException:
             self.stop()
             raise
 
+    def _shared_dir(self) -> Path:
+        """Where the files go that servers running as other users must reach: PostgreSQL's data (it runs
+        as Debian's postgres user) and the page nginx's workers serve (they run as nobody). Run by root,
+        they can't enter a checkout in a folder only root can enter (root's home, `mktemp -d`), so they
+        get a folder of their own, named for this cluster's folder; otherwise they all run as the same
+        user, and it is this cluster's folder."""
+        if os.geteuid() != 0:
+            return self.dir
+        return SHARED_ROOT / hashlib.sha256(str(self.dir).encode()).hexdigest()[:16]
+
+    def remove(self) -> None:
+        """Delete the cluster's files, its stored conversations included (the tests' clusters)."""
+        for folder in {self.shared, self.dir}:
+            shutil.rmtree(folder, ignore_errors=True)
+
     def start_postgres(self) -> None:
-        data = self.dir / "postgres"
+        data = self.shared / "postgres"
         pg_bin = _postgres_bin()
         if not (data / "PG_VERSION").exists():
             data.mkdir(parents=True, exist_ok=True)
+            data.parent.chmod(0o755)
             self._own_by_postgres(data)
             self._run([str(pg_bin / "initdb"), "-D", str(data), "-U", "rasa", "--auth=trust", "-E", "UTF8"], as_postgres=True)
-        self._start(
+        # SIGINT is PostgreSQL's fast shutdown.
+        self.supervisor.start(Service(
             "postgres",
-            [str(pg_bin / "postgres"), "-D", str(data), "-p", str(self.ports.postgres),
-             "-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={data}"],
-            as_postgres=True,
-        )
-        self._wait(lambda: self._call([str(pg_bin / "pg_isready"), "-q", "-h", "127.0.0.1", "-p",
-                                       str(self.ports.postgres)]), "postgres")
+            _as_postgres([str(pg_bin / "postgres"), "-D", str(data), "-p", str(self.ports.postgres),
+                          "-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={data}"]),
+            ready=lambda: self._call([str(pg_bin / "pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(self.ports.postgres)]),
+            stop_signal=signal.SIGINT,
+        ))
         exists = subprocess.run(
             [str(pg_bin / "psql"), "-h", "127.0.0.1", "-p", str(self.ports.postgres), "-U", "rasa", "-d", "postgres",
              "-tAc", "SELECT 1 FROM pg_database WHERE datname = 'rasa'"],
@@ -104,58 +123,42 @@ class Cluster:
         data = self.dir / "redis"
         data.mkdir(exist_ok=True)
         # Locks live for a turn: nothing to keep on disk.
-        self._start("redis", ["redis-server", "--bind", "127.0.0.1", "--port", str(self.ports.redis),
-                              "--dir", str(data), "--save", "", "--appendonly", "no"])
-        self._wait(lambda: self._call(["redis-cli", "-h", "127.0.0.1", "-p", str(self.ports.redis), "ping"]), "redis")
+        self.supervisor.start(Service(
+            "redis",
+            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.ports.redis), "--dir", str(data),
+             "--save", "", "--appendonly", "no"],
+            ready=lambda: self._call(["redis-cli", "-h", "127.0.0.1", "-p", str(self.ports.redis), "ping"]),
+        ))
 
     def start_rasa(self, index: int) -> None:
         port = self.ports.rasa[index]
-        name = f"rasa-{port}"
-        self._start(name, [str(RUN_SERVERS), "rasa"], RASA_PORT=str(port))
-        self._wait_for(f"http://127.0.0.1:{port}/", name)
+        self.supervisor.start(Service(f"rasa-{port}", [str(RUN_SERVERS), "rasa"], env={"RASA_PORT": str(port)},
+                                      ready=url_answers(f"http://127.0.0.1:{port}/")))
 
     def stop_rasa(self, index: int) -> None:
-        self._stop(f"rasa-{self.ports.rasa[index]}")
+        self.supervisor.stop(f"rasa-{self.ports.rasa[index]}")
 
     def start_nginx(self) -> None:
         data = self.dir / "nginx"
         data.mkdir(exist_ok=True)
         servers = "\n        ".join(f"server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;" for port in self.ports.rasa)
+        # The page as it is now, where nginx's workers can read it.
+        web = self.shared / "web"
+        shutil.rmtree(web, ignore_errors=True)
+        shutil.copytree(ROOT / "web", web)
+        for path in (self.shared, web, *web.rglob("*")):
+            path.chmod(0o755 if path.is_dir() else 0o644)
         config = (ROOT / "deploy" / "nginx.conf").read_text()
-        for key, value in {"dir": data, "servers": servers, "front_port": self.ports.front, "web": ROOT / "web"}.items():
+        for key, value in {"dir": data, "servers": servers, "front_port": self.ports.front, "web": web}.items():
             config = config.replace("{" + key + "}", str(value))
         (data / "nginx.conf").write_text(config)
-        self._start("nginx", ["nginx", "-p", str(data), "-c", str(data / "nginx.conf")])
-        self._wait_for(self.front_url + "/", "nginx")
+        self.supervisor.start(Service("nginx", ["nginx", "-p", str(data), "-c", str(data / "nginx.conf")],
+                                      ready=url_answers(self.front_url + "/")))
 
     def stop(self) -> None:
-        for name in reversed(list(self.processes)):
-            self._stop(name)
-
-    def running(self) -> bool:
-        return all(p.poll() is None for p in self.processes.values())
+        self.supervisor.stop_all()
 
     # --- helpers -----------------------------------------------------------------------------------
-
-    def _start(self, name: str, command: List[str], as_postgres: bool = False, **env: str) -> None:
-        log = open(self.dir / f"{name}.log", "ab")
-        if as_postgres:
-            command = _as_postgres(command)
-        self.processes[name] = subprocess.Popen(
-            command, cwd=ROOT, env={**self.env, **env}, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-
-    def _stop(self, name: str) -> None:
-        process = self.processes.pop(name, None)
-        if process is None or process.poll() is not None:
-            return
-        # PostgreSQL: SIGINT is its fast shutdown; the others stop on SIGTERM.
-        os.killpg(process.pid, signal.SIGINT if name == "postgres" else signal.SIGTERM)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
     def _own_by_postgres(self, path: Path) -> None:
         if os.geteuid() == 0:
@@ -168,26 +171,6 @@ class Cluster:
     @staticmethod
     def _call(command: List[str]) -> bool:
         return subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
-
-    def _wait_for(self, url: str, name: str) -> None:
-        def up() -> bool:
-            try:
-                with urllib.request.urlopen(url, timeout=2) as response:
-                    return response.status == 200
-            except OSError:
-                return False
-
-        self._wait(up, name)
-
-    def _wait(self, ready, name: str) -> None:
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if name in self.processes and self.processes[name].poll() is not None:
-                raise RuntimeError(f"{name} exited with {self.processes[name].returncode}: see {self.dir / name}.log")
-            if ready():
-                return
-            time.sleep(0.5)
-        raise RuntimeError(f"{name} not up after {START_TIMEOUT} s: see {self.dir / name}.log")
 
 
 def _as_postgres(command: List[str]) -> List[str]:
@@ -204,26 +187,25 @@ def _postgres_bin() -> Path:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dir", type=Path, default=ROOT / "var" / "cluster")
+    parser.add_argument("--dir", type=Path, default=ROOT / "var" / "cluster", help="its logs and files")
+    defaults = Ports()
+    parser.add_argument("--front", type=int, default=defaults.front, help="nginx's port, the page and the REST channel")
+    parser.add_argument("--rasa", type=int, nargs="+", default=defaults.rasa, help="the Rasa servers' ports")
+    for store in ("actions", "postgres", "redis"):
+        parser.add_argument(f"--{store}", type=int, default=getattr(defaults, store), help=f"the {store} port")
     args = parser.parse_args()
     missing = [tool for tool in ("redis-server", "nginx") if not shutil.which(tool)]
     if missing:
         print(f"{', '.join(missing)} not installed: apt-get install {PACKAGES}", file=sys.stderr)
         return 1
-    cluster = Cluster(args.dir, Ports())
-    stopping = []
-    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
-    try:
+    cluster = Cluster(args.dir, Ports(args.front, args.rasa, args.actions, args.postgres, args.redis))
+
+    def start() -> None:
         cluster.start()
-        print(f"The assistant: {cluster.front_url}/ (REST: {cluster.front_url}/webhooks/rest/webhook). Ctrl-C stops it.")
-        parent = os.getppid()  # make does not pass on a SIGTERM sent to it alone: stop with it
-        while not stopping and cluster.running() and os.getppid() == parent:
-            time.sleep(1)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        cluster.stop()
-    return 0
+        print(f"The assistant: {cluster.front_url}/ (REST: {cluster.front_url}/webhooks/rest/webhook). "
+              f"Ctrl-C stops it. Logs: {cluster.dir}/", flush=True)
+
+    return run_until_signalled(cluster.supervisor, start)
 
 
 if __name__ == "__main__":

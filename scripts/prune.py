@@ -1,6 +1,7 @@
-"""Delete the conversations and unanswered questions older than $RETENTION_DAYS (default 30), from the
-tracker store at $TRACKER_STORE_URL (default: var/tracker.db) and $UNANSWERED_LOG; see
-assistant/retention.py. `make prune` runs it once; scripts/run-servers at start and then hourly.
+"""Delete the conversations, unanswered questions and ratings older than $RETENTION_DAYS (default 30),
+from the tracker store at $TRACKER_STORE_URL (default: var/tracker.db), $UNANSWERED_LOG and
+$FEEDBACK_LOG; see
+assistant/retention.py. `make prune` runs it once; make run and make run-cluster at start and then hourly.
 
   scripts/prune.py            one sweep
   scripts/prune.py --every S  a sweep every S seconds, until stopped

@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from assistant import factbase
 from assistant.facts import LANGUAGES, FactBase
+from helpers import record
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -91,9 +92,7 @@ class FactEdits:
 
     NEW_SOURCE = "city_2026"
 
-    @staticmethod
-    def record(data, section, record_id):
-        return next(r for r in data[section] if r["id"] == record_id)
+    record = staticmethod(record)
 
     def add_source(self, data) -> str:
         """A newer page of the city's, cited without a copy of it."""

@@ -9,6 +9,7 @@ import sys
 import yaml
 
 from assistant import factbase
+from helpers import record
 
 CHECK_FACTS = factbase.DEFAULT_PATH.parent.parent / "scripts" / "check-facts"
 LOCATED = re.compile(r"^(?P<file>/\S+\.yml):(?P<line>\d+): (?P<record>[^:]+): (?P<field>[^:]+): (?P<problem>.+)$")
@@ -23,10 +24,6 @@ def test_the_projects_fact_base_passes():
     run = check()
     assert run.returncode == 0, run.stdout + run.stderr
     assert "OK" in run.stdout
-
-
-def record(data, section, record_id):
-    return next(r for r in data[section] if r["id"] == record_id)
 
 
 def test_every_problem_is_reported_with_file_line_record_and_field(tmp_path):

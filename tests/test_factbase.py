@@ -12,6 +12,7 @@ import yaml
 from assistant import factbase
 from assistant.factbase import FactBaseError
 from assistant.facts import LANGUAGES
+from helpers import record
 
 
 def page_sentences(path: Path):
@@ -81,10 +82,6 @@ def broken(tmp_path):
         return str(error.value)
 
     return load_changed
-
-
-def record(data, section, record_id):
-    return next(r for r in data[section] if r["id"] == record_id)
 
 
 BROKEN = {

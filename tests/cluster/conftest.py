@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import socket
 import uuid
 from typing import Dict, List
 
@@ -15,13 +13,8 @@ import psycopg2
 import pytest
 import requests
 
-from cluster import ROOT, Cluster, Ports
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from cluster import Cluster, Ports
+from helpers import free_port
 
 
 class RunningCluster(Cluster):
@@ -44,18 +37,16 @@ class RunningCluster(Cluster):
 
 
 @pytest.fixture(scope="session")
-def cluster():
+def cluster(tmp_path_factory):
     ports = Ports(front=free_port(), rasa=[free_port(), free_port()], actions=free_port(),
                   postgres=free_port(), redis=free_port())
-    # In the project's var/, not pytest's temporary folder: PostgreSQL runs as its own user, and
-    # pytest's folders are open to root only.
-    workdir = ROOT / "var" / f"test-cluster-{uuid.uuid4().hex[:8]}"
+    workdir = tmp_path_factory.mktemp("cluster")  # open to root only: the cluster must cope (Cluster.shared)
     running = RunningCluster(workdir, ports, env={**os.environ, "UNANSWERED_LOG": str(workdir / "unanswered.jsonl"),
                                                         "FEEDBACK_LOG": str(workdir / "feedback.jsonl")})
     running.start()
     yield running
     running.stop()
-    shutil.rmtree(workdir, ignore_errors=True)
+    running.remove()
 
 
 @pytest.fixture

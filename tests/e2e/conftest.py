@@ -9,11 +9,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
@@ -21,40 +19,16 @@ from typing import Dict, List, Optional, Tuple
 import pytest
 import requests
 
-ROOT = Path(__file__).resolve().parents[2]
+import serve
+from helpers import ROOT, free_port
+from supervisor import Service, Supervisor, url_answers
+
 MODEL = ROOT / "models" / "assistant.tar.gz"
-START_TIMEOUT = 180
-
-
-def text_of(replies: List[Dict]) -> str:
-    """What the resident reads of the channel's replies: their texts, without the messages that carry
-    only a reply's language and sources ({"custom": ...})."""
-    return "\n".join(r["text"] for r in replies if r.get("text"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            if requests.get(url, timeout=2).ok:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"{url} not up after {START_TIMEOUT} s:\n{log.read_text()[-3000:]}")
 
 
 class Servers:
-    """The servers as `make run` starts them (scripts/run-servers), on test ports; each can be
-    stopped and started again."""
+    """The servers as `make run` starts them (scripts/serve.py), on test ports, with their own stores
+    and a copy of the fact base; each can be stopped and started again."""
 
     def __init__(self, workdir: Path):
         self.workdir = workdir
@@ -80,8 +54,10 @@ class Servers:
             "FEEDBACK_LOG": str(workdir / "feedback.jsonl"),
             "RASA_API_TOKEN": "",  # the API off, whatever the caller's environment says
         }
-        self.actions: Optional[subprocess.Popen] = None
-        self.rasa: Optional[subprocess.Popen] = None
+        # Started as make run starts them (scripts/serve.py), but never started again behind a test's
+        # back: nothing here watches them.
+        self.supervisor = Supervisor(workdir, env=self.env, cwd=ROOT)
+        self._services = {service.name: service for service in serve.services(self.env)}
         self.start_actions()
         self.start_rasa()
         # The widget's page as make run serves it, pointed at this Rasa server.
@@ -89,13 +65,21 @@ class Servers:
         shutil.copytree(ROOT / "web", site)
         index = site / "index.html"
         index.write_text(index.read_text().replace("http://localhost:5005", self.rasa_url))
-        web_log = open(workdir / "web.log", "ab")
-        self.web = subprocess.Popen(
-            [sys.executable, "-m", "http.server", str(self.web_port), "--bind", "127.0.0.1", "--directory", str(site)],
-            stdout=web_log,
-            stderr=subprocess.STDOUT,
-        )
-        wait_until_up(self.page_url, self.web, workdir / "web.log")
+        self.supervisor.start(Service(
+            "web", [sys.executable, "-m", "http.server", str(self.web_port), "--bind", "127.0.0.1", "--directory", str(site)],
+            ready=url_answers(self.page_url)))
+
+    @property
+    def actions(self) -> Optional[subprocess.Popen]:
+        return self._process("actions")
+
+    @property
+    def rasa(self) -> Optional[subprocess.Popen]:
+        return self._process("rasa")
+
+    def _process(self, name: str) -> Optional[subprocess.Popen]:
+        running = self.supervisor.running.get(name)
+        return running.process if running else None
 
     def stored_events(self, sender: str) -> List[Dict]:
         """The conversation's events as the tracker store keeps them."""
@@ -112,48 +96,29 @@ class Servers:
     def logs(self) -> str:
         return "\n".join(log.read_text(errors="replace") for log in sorted(self.workdir.glob("*.log")))
 
-    def _start(self, name: str, log_name: Optional[str] = None, **env: str) -> subprocess.Popen:
-        log = open(self.workdir / f"{log_name or name}.log", "ab")
-        return subprocess.Popen(
-            [str(ROOT / "scripts" / "run-servers"), name],
-            env={**self.env, **env},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-
     def another_rasa(self, **env: str) -> Tuple[subprocess.Popen, str]:
         """One more Rasa server on the same stores, started with these environment variables; its URL."""
         port = free_port()
-        process = self._start("rasa", f"rasa-{port}", RASA_PORT=str(port), **env)
         url = f"http://127.0.0.1:{port}"
-        wait_until_up(url + "/", process, self.workdir / f"rasa-{port}.log")
-        return process, url
+        self.supervisor.start(Service(f"rasa-{port}", self._services["rasa"].command,
+                                      env={"RASA_PORT": str(port), **env}, ready=url_answers(url + "/")))
+        return self._process(f"rasa-{port}"), url
 
     def start_actions(self) -> None:
-        self.actions = self._start("actions")
-        wait_until_up(f"http://127.0.0.1:{self.action_port}/health", self.actions, self.workdir / "actions.log")
+        self.supervisor.start(self._services["actions"])
 
     def start_rasa(self) -> None:
-        self.rasa = self._start("rasa")
-        wait_until_up(f"{self.rasa_url}/", self.rasa, self.workdir / "rasa.log")
-
-    @staticmethod
-    def _stop(process: subprocess.Popen) -> None:
-        process.terminate()
-        process.wait(timeout=60)
+        self.supervisor.start(self._services["rasa"])
 
     def stop_actions(self) -> None:
-        self._stop(self.actions)
+        self.supervisor.stop("actions")
 
     def restart_rasa(self) -> None:
-        self._stop(self.rasa)
+        self.supervisor.stop("rasa")
         self.start_rasa()
 
     def stop(self) -> None:
-        for process in (self.rasa, self.actions, self.web):
-            process.terminate()
-        for process in (self.rasa, self.actions, self.web):
-            process.wait(timeout=60)
+        self.supervisor.stop_all()
 
     def post(self, body: bytes, content_type: str = "application/json", timeout: float = 30,
              path: str = "webhook") -> requests.Response:

@@ -7,16 +7,11 @@ import time
 
 import pytest
 
-from assistant import factbase
 from assistant.inbound import MAX_MESSAGE_CHARS
 from assistant.replies import say
-from conftest import text_of
+from helpers import fact, text_of
 
 STALL = 10  # seconds: anything slower is a stall (an answer takes well under one)
-
-
-def fact(fact_id, lang):
-    return factbase.current().facts[fact_id].text[lang]
 
 
 def as_json(**fields) -> bytes:

@@ -8,7 +8,7 @@ import yaml
 
 from assistant import factbase
 from assistant.replies import messages
-from conftest import text_of
+from helpers import text_of
 
 LIVE_WITHIN = 2  # seconds from the save to the answer that has the edit
 

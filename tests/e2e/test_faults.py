@@ -1,20 +1,21 @@
-"""The action server down or hanging, and the servers restarted mid-conversation."""
+"""The action server down or hanging, and the servers restarted mid-conversation; under `make run`,
+a killed action server started again."""
 
+import json
 import os
 import signal
+import sqlite3
+import sys
 import time
 
 import pytest
+import requests
 
-from assistant import factbase
 from assistant.replies import say
-from conftest import text_of
+from helpers import ROOT, fact, free_port, text_of
+from supervisor import Service, Supervisor, server_pid, url_answers
 
 POLITE_WITHIN = 5  # seconds
-
-
-def fact(fact_id, lang):
-    return factbase.current().facts[fact_id].text[lang]
 
 
 def timed_ask(servers, sender, text):
@@ -35,7 +36,7 @@ def hanging_action_server(servers):
 def stopped_action_server(servers):
     servers.stop_actions()
     yield
-    if servers.actions.poll() is not None:
+    if servers.actions is None:
         servers.start_actions()
 
 
@@ -70,3 +71,58 @@ def test_restarting_the_servers_keeps_history_and_context(servers, sender):
     assert fact("echa_staff", "sv") in text_of(replies)
     texts = [e["text"] for e in servers.stored_events(sender) if e["event"] == "user"]
     assert texts == ["Vad är ECHA?", "hur många arbetar där?"]
+
+
+BACK_WITHIN = 30  # seconds for real answers to come back after the action server is killed
+
+
+@pytest.fixture(scope="module")
+def make_run(tmp_path_factory):
+    """What `make run` runs (scripts/serve.py), on free ports with its own stores: its Rasa URL, its
+    process, its output and its tracker store."""
+    workdir = tmp_path_factory.mktemp("make-run")
+    rasa_port = free_port()
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "ACTION_PORT": str(free_port()), "RASA_PORT": str(rasa_port),
+           "WEB_PORT": str(free_port()), "TRACKER_STORE_URL": f"sqlite:///{workdir / 'tracker.db'}",
+           "RUN_DIR": str(workdir), "UNANSWERED_LOG": str(workdir / "unanswered.jsonl"),
+           "FEEDBACK_LOG": str(workdir / "feedback.jsonl"), "RASA_API_TOKEN": ""}
+    url = f"http://127.0.0.1:{rasa_port}"
+    outer = Supervisor(workdir, env=env, cwd=ROOT)
+    outer.start(Service("make-run", [sys.executable, str(ROOT / "scripts" / "serve.py")], ready=url_answers(f"{url}/")))
+    try:
+        yield url, outer.running["make-run"].process, outer.log_of("make-run"), workdir / "tracker.db"
+    finally:
+        outer.stop_all()
+
+
+def test_a_killed_action_server_is_started_again_and_costs_residents_only_a_polite_wait(make_run, sender):
+    url, process, output, tracker_db = make_run
+
+    def ask(text):
+        response = requests.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
+                                 timeout=30)
+        response.raise_for_status()
+        return text_of(response.json())
+
+    asked = ["mikä on echa"]
+    assert fact("echa", "fi") in ask(asked[-1])
+    actions = server_pid(process.pid, lambda argv: "run" in argv and "actions" in argv)
+    os.kill(actions, signal.SIGKILL)
+
+    asked.append("kuinka moni siellä työskentelee")  # about ECHA: the conversation's context
+    started = time.monotonic()
+    assert ask(asked[-1]) == say("no_answer", "fi")  # at once, not after a time-out
+    assert time.monotonic() - started < POLITE_WITHIN
+    while True:
+        asked.append("kuinka moni siellä työskentelee")
+        reply = ask(asked[-1])
+        if reply != say("no_answer", "fi"):
+            break
+        assert time.monotonic() - started < BACK_WITHIN, "no real answer within 30 s of the kill"
+        time.sleep(1)
+    assert fact("echa_staff", "fi") in reply
+    assert process.poll() is None and server_pid(process.pid, lambda argv: "actions" in argv) != actions
+    assert "supervisor: actions exited with status -9" in output.read_text()
+    with sqlite3.connect(tracker_db) as db:
+        rows = db.execute("SELECT data FROM events WHERE sender_id = ? ORDER BY id", (sender,)).fetchall()
+    assert [json.loads(d)["text"] for (d,) in rows if json.loads(d)["event"] == "user"] == asked

@@ -10,7 +10,7 @@ import yaml
 
 from assistant import factbase
 from assistant.facts import LANGUAGES
-from conftest import text_of
+from helpers import text_of
 from judging import told_right
 
 HELDOUT = Path(__file__).resolve().parents[1] / "heldout"

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from assistant import factbase
-from conftest import text_of
+from helpers import text_of
 
 PERSONAL = {
     "fi": (

@@ -11,7 +11,7 @@ import yaml
 
 from assistant import factbase
 from assistant.facts import LANGUAGES
-from conftest import text_of
+from helpers import text_of
 from judging import judge
 
 RESIDENTS = Path(__file__).resolve().parents[1] / "residents"

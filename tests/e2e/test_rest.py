@@ -4,11 +4,7 @@ import pytest
 
 from assistant import factbase
 from assistant.replies import messages
-from conftest import text_of
-
-
-def fact(fact_id, lang):
-    return factbase.current().facts[fact_id].text[lang]
+from helpers import fact, text_of
 
 
 CONVERSATIONS = {

@@ -10,14 +10,12 @@ from urllib.parse import urlsplit
 import pytest
 
 from assistant import factbase
+from helpers import fact
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Screenshots go here, not into docs/: `make test` leaves tracked files as they are.
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "results" / "screenshots"
 ANSWER_TIMEOUT = 30_000  # ms
-
-def fact(fact_id, lang):
-    return factbase.current().facts[fact_id].text[lang]
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,49 @@
+"""`make run`: the action server (5055), the Rasa server with its REST channel (5005), the web page
+with the chat widget (http://localhost:8000/) and the retention sweep (at start, then hourly), each
+started by `scripts/run-servers <name>` and kept running by scripts/supervisor.py: a server that
+exits on its own is started again after a short back-off, with a line on standard error. Ctrl-C or
+SIGTERM stops them all. Their logs go to the terminal, as the supervisor's own output.
+
+Environment: what scripts/run-servers reads (ACTION_PORT, RASA_PORT, WEB_PORT, TRACKER_STORE_URL,
+LOCK_STORE_URL, RASA_API_TOKEN, LOG_LEVEL, RUN_DIR), and RETENTION_DAYS, how long conversations are
+kept (default 30; assistant/retention.py).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from supervisor import Service, Supervisor, run_until_signalled, url_answers
+
+ROOT = Path(__file__).resolve().parent.parent
+RUN_SERVERS = str(ROOT / "scripts" / "run-servers")
+
+
+def services(env) -> list:
+    actions, rasa, web = (env.get(k, d) for k, d in (("ACTION_PORT", "5055"), ("RASA_PORT", "5005"),
+                                                     ("WEB_PORT", "8000")))
+    return [
+        Service("actions", [RUN_SERVERS, "actions"], ready=url_answers(f"http://127.0.0.1:{actions}/health")),
+        Service("rasa", [RUN_SERVERS, "rasa"], ready=url_answers(f"http://127.0.0.1:{rasa}/")),
+        Service("web", [RUN_SERVERS, "web"], ready=url_answers(f"http://127.0.0.1:{web}/")),
+        # What residents said is kept at most RETENTION_DAYS: a sweep now, then hourly.
+        Service("prune", [sys.executable, str(ROOT / "scripts" / "prune.py"), "--every", "3600"]),
+    ]
+
+
+def main() -> int:
+    supervisor = Supervisor(None, cwd=ROOT)
+
+    def start() -> None:
+        for service in services(os.environ):
+            supervisor.start(service)
+        print(f"The assistant: http://localhost:{os.environ.get('WEB_PORT', '8000')}/. Ctrl-C stops it.",
+              file=sys.stderr, flush=True)
+
+    return run_until_signalled(supervisor, start)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

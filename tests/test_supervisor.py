@@ -1,0 +1,80 @@
+"""scripts/supervisor.py, with small Python programs for servers: a server that exits on its own is
+started again after its back-off, one stopped on purpose is not, and stopping stops them all."""
+
+import sys
+import time
+
+import pytest
+
+from supervisor import Backoff, Service, Supervisor
+
+QUICK = Backoff(first=0.2, most=0.8, steady=5)
+SLEEPER = [sys.executable, "-c", "import time; time.sleep(60)"]
+CRASHER = [sys.executable, "-c", "import sys; sys.exit(3)"]
+
+
+@pytest.fixture
+def said():
+    return []
+
+
+@pytest.fixture
+def supervisor(tmp_path, said):
+    running = Supervisor(tmp_path, say=said.append, backoff=QUICK)
+    yield running
+    running.stop_all()
+
+
+def watch_for(supervisor, seconds):
+    """Watch for `seconds`; the names started again, in order."""
+    restarted, end = [], time.monotonic() + seconds
+    while time.monotonic() < end:
+        restarted += supervisor.watch()
+        time.sleep(0.02)
+    return restarted
+
+
+def test_a_server_that_exits_is_started_again_after_its_backoff_with_a_line_said(supervisor, said):
+    supervisor.start(Service("actions", SLEEPER))
+    supervisor.start(Service("rasa", SLEEPER))
+    first = supervisor.pid("actions")
+    supervisor.running["actions"].process.kill()
+    assert watch_for(supervisor, 0.1) == []  # not before the back-off
+    assert watch_for(supervisor, 0.4) == ["actions"]
+    assert supervisor.pid("actions") != first and supervisor.running["actions"].process.poll() is None
+    assert said == ["supervisor: actions exited with status -9; starting it again in 0.2 s"]
+    assert supervisor.running["rasa"].process.poll() is None  # the others keep running
+
+
+def test_a_server_that_keeps_failing_waits_longer_each_time_up_to_the_most(supervisor, said):
+    supervisor.start(Service("broken", CRASHER))
+    watch_for(supervisor, 3.0)
+    waits = [float(line.split("again in ")[1].split()[0]) for line in said]
+    assert waits[:4] == [0.2, 0.4, 0.8, 0.8]
+    assert all("status 3" in line for line in said)
+
+
+def test_a_server_stopped_on_purpose_is_not_started_again(supervisor, said):
+    supervisor.start(Service("rasa", SLEEPER))
+    process = supervisor.running["rasa"].process
+    supervisor.stop("rasa")
+    assert process.poll() is not None
+    assert watch_for(supervisor, 0.5) == [] and said == []
+
+
+def test_stopping_all_stops_every_server(supervisor):
+    for name in ("postgres", "actions", "rasa"):
+        supervisor.start(Service(name, SLEEPER))
+    processes = [entry.process for entry in supervisor.running.values()]
+    supervisor.stop_all()
+    assert all(p.poll() is not None for p in processes) and supervisor.running == {}
+
+
+def test_start_waits_until_ready_and_fails_when_the_server_exits_first(supervisor, tmp_path):
+    flag = tmp_path / "ready"
+    supervisor.start(Service("slow", [sys.executable, "-c", f"import time, pathlib; time.sleep(0.6); "
+                                                            f"pathlib.Path({str(flag)!r}).touch(); time.sleep(60)"],
+                             ready=flag.exists))
+    assert flag.exists()
+    with pytest.raises(RuntimeError, match="crash exited with 3"):
+        supervisor.start(Service("crash", CRASHER, ready=lambda: False))
