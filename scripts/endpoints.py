@@ -1,7 +1,7 @@
 """The endpoints file a Rasa server runs with: endpoints.yml, with the stores and the action server's
 port taken from the environment. So the same files serve one server on the embedded SQLite store and
-a cluster of servers sharing PostgreSQL and Redis; the stores are Rasa's own (SQLTrackerStore,
-RedisLockStore).
+a cluster of servers sharing PostgreSQL and Redis: Rasa's own SQLTrackerStore, and a RedisLockStore
+whose steps are atomic (assistant/lock_store.py; Rasa's is not, rasa#9213).
 
   TRACKER_STORE_URL  postgresql://user:password@host:port/database, or sqlite:///relative/path.db
                      (default: endpoints.yml's SQLite file)
@@ -24,6 +24,7 @@ import yaml
 
 BASE = Path(__file__).resolve().parent.parent / "endpoints.yml"
 TRACKER_DIALECTS = ("sqlite", "postgresql")
+LOCK_STORE = "assistant.lock_store.AtomicRedisLockStore"
 
 
 class BadURL(ValueError):
@@ -68,7 +69,7 @@ def lock_store(url: str) -> Dict[str, Any]:
         port, db = parsed.port or 6379, int(parsed.path.strip("/") or 0)
     except ValueError:
         raise BadURL("LOCK_STORE_URL has a port or database number that is not a number") from None
-    store = {"type": "redis", "url": parsed.hostname, "port": port, "db": db, "use_ssl": parsed.scheme == "rediss"}
+    store = {"type": LOCK_STORE, "url": parsed.hostname, "port": port, "db": db, "use_ssl": parsed.scheme == "rediss"}
     if parsed.password:
         store["password"] = unquote(parsed.password)
     return store

@@ -35,7 +35,7 @@ def test_postgresql_and_redis_from_urls():
         "password": "s@cret",
     }
     assert config["lock_store"] == {
-        "type": "redis",
+        "type": "assistant.lock_store.AtomicRedisLockStore",
         "url": "127.0.0.1",
         "port": 6380,
         "db": 2,
@@ -49,7 +49,8 @@ def test_defaults_of_the_urls():
     config = endpoints({"TRACKER_STORE_URL": "postgresql:///rasa", "LOCK_STORE_URL": "rediss://redis"}, BASE_CONFIG)
     assert (config["tracker_store"]["url"], config["tracker_store"]["port"]) == ("localhost", 5432)
     assert "username" not in config["tracker_store"] and "password" not in config["tracker_store"]
-    assert config["lock_store"] == {"type": "redis", "url": "redis", "port": 6379, "db": 0, "use_ssl": True}
+    assert config["lock_store"] == {"type": "assistant.lock_store.AtomicRedisLockStore", "url": "redis", "port": 6379,
+                                    "db": 0, "use_ssl": True}
 
 
 def test_a_sqlite_file_elsewhere():
