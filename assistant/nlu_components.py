@@ -57,6 +57,7 @@ class FactEntityExtractor(_Stateless, EntityExtractorMixin):
             if not text:
                 continue
             names, home = _fact_base_names(text)
+            message.set(FACT_BASE_NAMES, names)  # for LanguageDetector, which needs the home city's too
             others = [c for c in world_cities.find(text) if not any(_overlap(c, n) for n in names)]
             entities = [
                 {
@@ -71,6 +72,9 @@ class FactEntityExtractor(_Stateless, EntityExtractorMixin):
             ]
             message.set(ENTITIES, self.add_extractor_name(entities), add_to_output=True)
         return messages
+
+
+FACT_BASE_NAMES = "fact_base_names"  # a message's matches of the fact base's names, all of them (not output)
 
 
 def _fact_base_names(text: str) -> Tuple[List[Match], Optional[str]]:
@@ -101,12 +105,14 @@ class LanguageDetector(_Stateless):
     the names decide first; then a name in one language's spelling ("Helsingfors", "Tukholma"); then
     the text with only the names spelt alike in several languages left out ("Tallinn", "ECHA", and
     other cities written as GeoNames has them, "Oslo"), so that inflected names count ("helsingillä",
-    "brysselissä"). Runs after FactEntityExtractor."""
+    "brysselissä"). Runs after FactEntityExtractor, whose matches it takes rather than match again."""
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
-            found = _fact_base_names(text)[0] if text else []
+            found = message.get(FACT_BASE_NAMES)
+            if found is None:  # a pipeline without FactEntityExtractor before it
+                found = _fact_base_names(text)[0] if text else []
             names = [Name(m.start, m.end, _spelling_languages(m)) for m in found]
             # other places as written ("Oslo"), spelt alike in all three
             names += [

@@ -26,7 +26,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from assistant import erasure, factbase, feedback, inbound, unanswered
+from assistant import action_result, erasure, factbase, feedback, inbound, unanswered
 from assistant.inbound import Inbound, Rejected
 from assistant.language import detect, reply_language
 from assistant.replies import say
@@ -63,6 +63,7 @@ class ResidentRestInput(RestInput):
         self.turns_at_once = turns_at_once
         # Read by RemoteAction.run on every call; set once, when the server creates its channels.
         rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT = action_timeout
+        action_result.install()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("resident_rest_webhook", __name__)

@@ -102,6 +102,22 @@ def test_language_leaves_names_out():
                                                      "en", "sv", "en", "en", "sv", "fi"]
 
 
+def test_the_fact_base_names_are_matched_once_a_message(monkeypatch):
+    """LanguageDetector takes FactEntityExtractor's matches; alone, it matches them itself."""
+    import assistant.nlu_components as components
+
+    matched = []
+    real = components.default_matcher
+    monkeypatch.setattr(components, "default_matcher", lambda: matched.append(True) or real())
+    message = Message(data={"text": "onks helsingillä joku office brysselissä"})
+    FactEntityExtractor().process([message])
+    LanguageDetector().process([message])
+    assert len(matched) == 1 and message.get("language") == "fi"
+    alone = Message(data={"text": "onks helsingillä joku office brysselissä"})
+    LanguageDetector().process([alone])
+    assert len(matched) == 2 and alone.get("language") == "fi"
+
+
 def test_a_broken_fact_base_leaves_messages_understood(monkeypatch):
     import assistant.nlu_components as components
     from assistant.factbase import FactBaseError
