@@ -7,6 +7,9 @@ MODEL := models/assistant.tar.gz
 VOIKKO_FI := /usr/lib/voikko/5/mor-standard/mor.vfst
 # The browser the widget tests drive: Debian's Chromium (Playwright's own browser download is not used).
 CHROMIUM := /usr/bin/chromium
+# The lock store that lets several Sanic workers (make run) and several servers (make run-cluster)
+# share conversations: Debian's Redis (assistant/lock_store.py).
+REDIS := /usr/bin/redis-server
 # What the model is trained from: changing any of these retrains on the next `make run` or `make test`.
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') assistant/nlu_components.py
 
@@ -25,7 +28,7 @@ export TF_INTER_OP_PARALLELISM_THREADS := 2
 
 .PHONY: run run-cluster test setup train validate check-facts report prune docs test-conversations test-python test-cluster baseline eval eval-determinism bench shell clean
 
-run: $(MODEL)
+run: $(MODEL) $(REDIS)
 	$(BIN)/python scripts/serve.py
 
 test: check-facts validate $(MODEL) test-conversations test-python test-cluster eval
@@ -75,26 +78,30 @@ test-conversations: $(MODEL)
 
 # Fact base, replies, actions, language, entity matching; then the servers over REST, with the
 # held-out score, and the chat widget in Chromium.
-test-python: $(MODEL) $(CHROMIUM)
+test-python: $(MODEL) $(CHROMIUM) $(REDIS)
 	$(BIN)/pytest --ignore=tests/cluster
 
 $(CHROMIUM):
 	apt-get update
 	apt-get install -y chromium
 
+$(REDIS):
+	apt-get update
+	apt-get install -y redis-server
+
 # The cluster: two Rasa servers sharing PostgreSQL and Redis, nginx in front on 8080 (scripts/cluster.py).
-CLUSTER_PROGRAMS := /usr/bin/pg_ctlcluster /usr/bin/redis-server /usr/sbin/nginx
-run-cluster: $(MODEL) $(CLUSTER_PROGRAMS)
+CLUSTER_PROGRAMS := /usr/bin/pg_ctlcluster /usr/sbin/nginx
+run-cluster: $(MODEL) $(REDIS) $(CLUSTER_PROGRAMS)
 	$(BIN)/python scripts/cluster.py
 
-# A conversation across both servers, concurrent messages serialised by the lock store, one server
-# stopped under load (tests/cluster/; about 3 minutes).
-test-cluster: $(MODEL) $(CLUSTER_PROGRAMS)
+# A conversation across both servers, simultaneous messages serialised by the lock store, one server
+# stopped under load, the cluster from a folder only root can enter (tests/cluster/; about 4 minutes).
+test-cluster: $(MODEL) $(REDIS) $(CLUSTER_PROGRAMS)
 	$(BIN)/pytest tests/cluster
 
 $(CLUSTER_PROGRAMS) &:
 	apt-get update
-	apt-get install -y postgresql redis-server nginx
+	apt-get install -y postgresql nginx
 
 clean:
 	rm -rf $(VENV) models results var .rasa
@@ -118,9 +125,10 @@ eval: $(MODEL) baseline
 eval-determinism: $(BIN)/.installed
 	$(BIN)/python scripts/determinism.py --work results/determinism --report $(EVAL_OUT)
 
-# Speed and cost on this machine: starts `make run` itself (ports 5005, 5055 and 8000 must be free),
-# measures over loopback, trains once from an empty cache; writes docs/benchmarks.md. About 5 minutes.
-bench: $(MODEL)
+# Speed and cost on this machine, beside Rasa's starter bot (built and trained once into var/bench/):
+# `make run`, the starter bot and the cluster on free ports, measured over loopback, then a training
+# from an empty cache; writes docs/benchmarks.md (scripts/benchmark.py, scripts/bench/). About 10 minutes.
+bench: $(MODEL) $(REDIS) $(CLUSTER_PROGRAMS)
 	$(BIN)/python scripts/benchmark.py
 
 # `rasa shell` with the action server, for developers.

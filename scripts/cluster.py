@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
 
-from supervisor import Service, Supervisor, run_until_signalled, url_answers
+from supervisor import Service, Supervisor, redis_service, run_until_signalled, url_answers
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN_SERVERS = ROOT / "scripts" / "run-servers"
@@ -123,12 +123,7 @@ class Cluster:
         data = self.dir / "redis"
         data.mkdir(exist_ok=True)
         # Locks live for a turn: nothing to keep on disk.
-        self.supervisor.start(Service(
-            "redis",
-            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.ports.redis), "--dir", str(data),
-             "--save", "", "--appendonly", "no"],
-            ready=lambda: self._call(["redis-cli", "-h", "127.0.0.1", "-p", str(self.ports.redis), "ping"]),
-        ))
+        self.supervisor.start(redis_service("redis", self.ports.redis, data))
 
     def start_rasa(self, index: int) -> None:
         port = self.ports.rasa[index]

@@ -1,12 +1,14 @@
-"""`make run`: the action server (5055), the Rasa server with its REST channel (5005), the web page
-with the chat widget (http://localhost:8000/) and the retention sweep (at start, then hourly), each
-started by `scripts/run-servers <name>` and kept running by scripts/supervisor.py: a server that
+"""`make run`: Redis for the lock store (6380), the action server (5055), the Rasa server with its
+REST channel (5005) and two Sanic workers, the web page with the chat widget (http://localhost:8000/)
+and the retention sweep (at start, then hourly), each started by `scripts/run-servers <name>` (Redis
+by itself) and kept running by scripts/supervisor.py: a server that
 exits on its own is started again after a short back-off, with a line on standard error. Ctrl-C or
 SIGTERM stops them all. Their logs go to the terminal, as the supervisor's own output.
 
 Environment: what scripts/run-servers reads (ACTION_PORT, RASA_PORT, WEB_PORT, TRACKER_STORE_URL,
-LOCK_STORE_URL, RASA_API_TOKEN, LOG_LEVEL, RUN_DIR), and RETENTION_DAYS, how long conversations are
-kept (default 30; assistant/retention.py).
+LOCK_STORE_URL, RASA_API_TOKEN, LOG_LEVEL, RUN_DIR); REDIS_PORT (default 6380), where its own Redis
+listens unless LOCK_STORE_URL names another; SANIC_WORKERS (default 2), the Rasa server's worker
+processes; RETENTION_DAYS, how long conversations are kept (default 30; assistant/retention.py).
 """
 
 from __future__ import annotations
@@ -15,18 +17,26 @@ import os
 import sys
 from pathlib import Path
 
-from supervisor import Service, Supervisor, run_until_signalled, url_answers
+from supervisor import Service, Supervisor, redis_service, run_until_signalled, url_answers
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN_SERVERS = str(ROOT / "scripts" / "run-servers")
 
 
 def services(env) -> list:
+    """What make run starts, in order, with the ports and settings of this environment."""
     actions, rasa, web = (env.get(k, d) for k, d in (("ACTION_PORT", "5055"), ("RASA_PORT", "5005"),
                                                      ("WEB_PORT", "8000")))
+    own_redis = not env.get("LOCK_STORE_URL")
+    redis_port = int(env.get("REDIS_PORT", "6380"))
+    # Several Sanic workers share the turns of one Rasa server; a conversation's turns stay in order
+    # through the lock store, which all of them must see: Redis (assistant/lock_store.py).
+    rasa_env = {"LOCK_STORE_URL": env.get("LOCK_STORE_URL") or f"redis://127.0.0.1:{redis_port}/0",
+                "SANIC_WORKERS": env.get("SANIC_WORKERS", "2")}
     return [
+        *([redis_service("redis", redis_port, ROOT / env.get("RUN_DIR", "var"))] if own_redis else []),
         Service("actions", [RUN_SERVERS, "actions"], ready=url_answers(f"http://127.0.0.1:{actions}/health")),
-        Service("rasa", [RUN_SERVERS, "rasa"], ready=url_answers(f"http://127.0.0.1:{rasa}/")),
+        Service("rasa", [RUN_SERVERS, "rasa"], env=rasa_env, ready=url_answers(f"http://127.0.0.1:{rasa}/")),
         Service("web", [RUN_SERVERS, "web"], ready=url_answers(f"http://127.0.0.1:{web}/")),
         # What residents said is kept at most RETENTION_DAYS: a sweep now, then hourly.
         Service("prune", [sys.executable, str(ROOT / "scripts" / "prune.py"), "--every", "3600"]),

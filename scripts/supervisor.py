@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -37,6 +38,33 @@ class _Running:
     started: float
     backoff: float
     restart_at: Optional[float] = None  # set once it has exited on its own
+
+
+def free_port() -> int:
+    """A port on loopback that nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def redis_service(name: str, port: int, folder: Path) -> Service:
+    """A Redis for locks only, on loopback: nothing is written to disk."""
+    return Service(name, ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--dir", str(folder),
+                          "--save", "", "--appendonly", "no"], ready=redis_answers(port))
+
+
+def redis_answers(port: int) -> Callable[[], bool]:
+    """A readiness check: Redis on this port answers PING."""
+
+    def check() -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=2) as connection:
+                connection.sendall(b"PING\r\n")
+                return connection.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    return check
 
 
 def url_answers(url: str) -> Callable[[], bool]:

@@ -1,13 +1,13 @@
-"""What the test modules share: the project's folder, a fact's text, what a resident reads of the replies, a free port, a
-record of the fact base's YAML."""
+"""What the test modules share: the project's folder, a fact's text, what a resident reads of the
+replies, a free port (scripts/supervisor.py's), a record of the fact base's YAML."""
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 from typing import Dict, List
 
 from assistant import factbase
+from supervisor import free_port  # noqa: F401 (for the test modules)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,12 +21,6 @@ def text_of(replies: List[Dict]) -> str:
     """What the resident reads of the channel's replies: their texts, without the messages that carry
     only a reply's language and sources ({"custom": ...})."""
     return "\n".join(r["text"] for r in replies if r.get("text"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def record(data: Dict, section: str, record_id: str) -> Dict:

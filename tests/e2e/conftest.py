@@ -32,7 +32,7 @@ class Servers:
 
     def __init__(self, workdir: Path):
         self.workdir = workdir
-        self.action_port, self.rasa_port, self.web_port = free_port(), free_port(), free_port()
+        self.action_port, self.rasa_port, self.web_port, self.redis_port = (free_port() for _ in range(4))
         self.rasa_url = f"http://127.0.0.1:{self.rasa_port}"
         self.page_url = f"http://127.0.0.1:{self.web_port}/"
         self.tracker_db = workdir / "tracker.db"
@@ -47,6 +47,7 @@ class Servers:
             "ACTION_PORT": str(self.action_port),
             "RASA_PORT": str(self.rasa_port),
             "WEB_PORT": str(self.web_port),
+            "REDIS_PORT": str(self.redis_port),
             "TRACKER_STORE_URL": f"sqlite:///{self.tracker_db}",
             "RUN_DIR": str(workdir),
             "FACT_BASE": str(self.fact_base),
@@ -58,6 +59,7 @@ class Servers:
         # back: nothing here watches them.
         self.supervisor = Supervisor(workdir, env=self.env, cwd=ROOT)
         self._services = {service.name: service for service in serve.services(self.env)}
+        self.supervisor.start(self._services["redis"])
         self.start_actions()
         self.start_rasa()
         # The widget's page as make run serves it, pointed at this Rasa server.

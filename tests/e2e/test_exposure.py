@@ -49,7 +49,8 @@ def listening_addresses(port: int):
 
 def test_every_server_listens_on_loopback_only(servers):
     loopback = "0100007F"  # 127.0.0.1, as /proc/net/tcp writes it
-    for name, port in [("actions", servers.action_port), ("rasa", servers.rasa_port), ("web", servers.web_port)]:
+    for name, port in [("actions", servers.action_port), ("rasa", servers.rasa_port), ("web", servers.web_port),
+                       ("redis", servers.redis_port)]:
         assert listening_addresses(port) == [loopback], name
 
 

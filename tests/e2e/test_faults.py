@@ -83,7 +83,7 @@ def make_run(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("make-run")
     rasa_port = free_port()
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "ACTION_PORT": str(free_port()), "RASA_PORT": str(rasa_port),
-           "WEB_PORT": str(free_port()), "TRACKER_STORE_URL": f"sqlite:///{workdir / 'tracker.db'}",
+           "WEB_PORT": str(free_port()), "REDIS_PORT": str(free_port()), "TRACKER_STORE_URL": f"sqlite:///{workdir / 'tracker.db'}",
            "RUN_DIR": str(workdir), "UNANSWERED_LOG": str(workdir / "unanswered.jsonl"),
            "FEEDBACK_LOG": str(workdir / "feedback.jsonl"), "RASA_API_TOKEN": ""}
     url = f"http://127.0.0.1:{rasa_port}"
