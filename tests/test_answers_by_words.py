@@ -7,6 +7,7 @@ import pytest
 
 from actions.actions import ActionAnswer, ActionClarify, ActionOutOfScope, ActionSmalltalk
 from assistant.replies import Replies, messages
+from helpers import fact
 
 
 def said(action, tracker, dispatcher, domain, lang, text, intent, entities=(), slots=None):
@@ -15,10 +16,6 @@ def said(action, tracker, dispatcher, domain, lang, text, intent, entities=(), s
     asyncio.run(action.run(dispatcher, turn, domain))
     assert len(dispatcher.messages) == 1
     return dispatcher.messages[0]["text"]
-
-
-def fact(kb, lang, fact_id):
-    return kb.facts[fact_id].text[lang]
 
 
 def gap_reply(lang, what_id):
@@ -32,23 +29,21 @@ WHEN_JOINED = {"fi": "koska arcada tuli eu-toimiston jäseneksi", "sv": "när gi
                "en": "arcada became a member of the eu office when"}
 
 
-def test_when_of_a_subject_with_no_founding_year_gets_the_dated_fact_its_words_name(kb, lang, tracker,
-                                                                                     dispatcher, domain):
+def test_when_of_a_subject_with_no_founding_year_gets_the_dated_fact_its_words_name(lang, tracker, dispatcher, domain):
     text = said(ActionAnswer(), tracker, dispatcher, domain, lang, WHEN_JOINED[lang], "ask_since",
                 [("organisation", "eu_office")])
-    assert fact(kb, lang, "eu_office_new_members") in text
-    assert fact(kb, lang, "eu_office_policies") not in text
+    assert fact("eu_office_new_members", lang) in text
+    assert fact("eu_office_policies", lang) not in text
 
 
 ECHA_MOVED = {"fi": "koska echa vaihtoi toimitiloja", "sv": "när flyttade echa till nya lokaler",
               "en": "when did echa move premises"}
 
 
-def test_when_gives_the_fact_asked_for_besides_the_subjects_founding_year(kb, lang, tracker, dispatcher,
-                                                                           domain):
+def test_when_gives_the_fact_asked_for_besides_the_subjects_founding_year(lang, tracker, dispatcher, domain):
     text = said(ActionAnswer(), tracker, dispatcher, domain, lang, ECHA_MOVED[lang], "ask_since",
                 [("organisation", "echa")])
-    assert fact(kb, lang, "echa_move") in text
+    assert fact("echa_move", lang) in text
 
 
 UCUE_COUNT = {"fi": "kuinka monta pääkaupunkia ucuessa on mukana", "sv": "hur många huvudstäder är med i ucue",
@@ -58,7 +53,7 @@ UCUE_AMOUNT = {"fi": "ucuen jäsenmäärä", "sv": "antalet medlemmar i ucue", "
 
 @pytest.mark.parametrize("words", [UCUE_COUNT, UCUE_AMOUNT])
 def test_how_many_of_a_network_whose_size_no_source_gives_is_not_answered_with_its_membership(
-    kb, lang, tracker, dispatcher, domain, words
+    lang, tracker, dispatcher, domain, words
 ):
     """It was: "Helsinki is a member of UCUE", to "how many members does UCUE have"."""
     text = said(ActionAnswer(), tracker, dispatcher, domain, lang, words[lang], "ask_networks",
@@ -69,11 +64,11 @@ def test_how_many_of_a_network_whose_size_no_source_gives_is_not_answered_with_i
 WHO_LEADS = {"fi": "kuka on eu-toimiston vetäjä", "sv": "vem driver eu-byrån", "en": "who is heading the eu office"}
 
 
-def test_who_leads_something_is_a_gap_not_the_subjects_facts(kb, lang, tracker, dispatcher, domain):
+def test_who_leads_something_is_a_gap_not_the_subjects_facts(lang, tracker, dispatcher, domain):
     text = said(ActionAnswer(), tracker, dispatcher, domain, lang, WHO_LEADS[lang], "ask_eu_office",
                 [("organisation", "eu_office")])
     assert text.startswith(gap_reply(lang, "people"))
-    assert fact(kb, lang, "eu_office") not in text
+    assert fact("eu_office", lang) not in text
 
 
 MAYOR_TRIP = {"fi": "oliko pormestari eurocitiesin matkalla ukrainaan",
@@ -82,19 +77,18 @@ MAYOR_TRIP = {"fi": "oliko pormestari eurocitiesin matkalla ukrainaan",
 
 
 def test_an_out_of_scope_question_naming_two_things_gets_the_fact_about_both_its_words_name(
-    kb, lang, tracker, dispatcher, domain
+    lang, tracker, dispatcher, domain
 ):
     text = said(ActionOutOfScope(), tracker, dispatcher, domain, lang, MAYOR_TRIP[lang], "out_of_scope",
                 [("network", "eurocities"), ("country", "ukraine")])
-    assert fact(kb, lang, "eurocities_ukraine_visit") in text
-    assert fact(kb, lang, "ukraine_humanitarian_aid") not in text
+    assert fact("eurocities_ukraine_visit", lang) in text
+    assert fact("ukraine_humanitarian_aid", lang) not in text
 
 
 WEATHER = {"fi": "millainen sää dniprossa on", "sv": "hur är vädret i dnipro", "en": "whats the weather in dnipro"}
 
 
-def test_an_out_of_scope_question_whose_words_point_to_no_fact_stays_out_of_scope(lang, tracker, dispatcher,
-                                                                                   domain):
+def test_an_out_of_scope_question_whose_words_point_to_no_fact_stays_out_of_scope(lang, tracker, dispatcher, domain):
     text = said(ActionOutOfScope(), tracker, dispatcher, domain, lang, WEATHER[lang], "out_of_scope",
                 [("city", "dnipro")])
     assert text == messages()["out_of_scope"][lang]
@@ -103,21 +97,20 @@ def test_an_out_of_scope_question_whose_words_point_to_no_fact_stays_out_of_scop
 WHO_COORDINATES = {"fi": "kuka niitä koordinoi", "sv": "vem samordnar dem", "en": "who coordinates them"}
 
 
-def test_an_unsure_follow_up_pointing_back_at_a_topic_gets_the_fact_its_words_name(kb, lang, tracker,
-                                                                                     dispatcher, domain):
+def test_an_unsure_follow_up_pointing_back_at_a_topic_gets_the_fact_its_words_name(lang, tracker, dispatcher, domain):
     text = said(ActionClarify(), tracker, dispatcher, domain, lang, WHO_COORDINATES[lang], "nlu_fallback",
                 slots={"topic": "focus_areas"})
-    assert fact(kb, lang, "international_work_coordination") in text
+    assert fact("international_work_coordination", lang) in text
 
 
 WHICH_NETWORKS = {"fi": "mihin verkostoihin helsinki kuuluu", "sv": "vilka nätverk är helsingfors medlem i",
                   "en": "what networks does helsinki belong to"}
 
 
-def test_a_topic_question_naming_nothing_gets_the_whole_topic(kb, lang, tracker, dispatcher, domain):
+def test_a_topic_question_naming_nothing_gets_the_whole_topic(lang, tracker, dispatcher, domain):
     text = said(ActionAnswer(), tracker, dispatcher, domain, lang, WHICH_NETWORKS[lang], "ask_networks")
     for fact_id in ("eurocities", "ucue", "baltic_metropoles", "ubc_member"):
-        assert fact(kb, lang, fact_id) in text
+        assert fact(fact_id, lang) in text
 
 
 TALLINN_DEAL = {"fi": "mitä tallinnan sopimuksessa sovittiin", "sv": "vad står det i avtalet med tallinn",
@@ -125,11 +118,10 @@ TALLINN_DEAL = {"fi": "mitä tallinnan sopimuksessa sovittiin", "sv": "vad står
 
 
 @pytest.mark.parametrize("intent", ["ask_twin_cities", "ask_partners"])
-def test_a_topic_question_naming_a_partner_gets_its_facts_the_words_name(kb, lang, tracker, dispatcher,
-                                                                          domain, intent):
+def test_a_topic_question_naming_a_partner_gets_its_facts_the_words_name(lang, tracker, dispatcher, domain, intent):
     text = said(ActionAnswer(), tracker, dispatcher, domain, lang, TALLINN_DEAL[lang], intent,
                 [("city", "tallinn")])
-    assert fact(kb, lang, "tallinn_themes") in text
+    assert fact("tallinn_themes", lang) in text
 
 
 WHEN_ENDED = {"fi": "koska se loppui", "sv": "när tog det slut", "en": "when did that end"}
@@ -163,11 +155,11 @@ def test_when_with_no_word_pointing_to_a_dated_fact_is_not_answered_with_another
 MOVED_IT = {"fi": "muuttiko se jonnekin", "sv": "flyttade dom nånstans", "en": "did they move somewhere"}
 
 
-def test_an_out_of_scope_message_pointing_back_gets_what_its_words_name_in_the_subject(kb, lang, tracker,
+def test_an_out_of_scope_message_pointing_back_gets_what_its_words_name_in_the_subject(lang, tracker,
                                                                                         dispatcher, domain):
     text = said(ActionOutOfScope(), tracker, dispatcher, domain, lang, MOVED_IT[lang], "out_of_scope",
                 slots={"topic": "echa", "subject": "echa"})
-    assert fact(kb, lang, "echa_move") in text and fact(kb, lang, "echa_task") not in text
+    assert fact("echa_move", lang) in text and fact("echa_task", lang) not in text
     dispatcher.messages.clear()
     text = said(ActionOutOfScope(), tracker, dispatcher, domain, lang, MOVED_IT[lang], "out_of_scope")
     assert text == messages()["out_of_scope"][lang]  # nothing to point back to
@@ -197,8 +189,7 @@ HOW_OLD = {"fi": ["kuinka vanhaa tää tieto on", "mistä löydän ajantasaisen 
 
 
 @pytest.mark.parametrize("n", range(2))
-def test_asking_how_old_the_information_is_gets_the_sources_with_their_dates(kb, lang, tracker, dispatcher,
-                                                                              domain, n):
+def test_asking_how_old_the_information_is_gets_the_sources_with_their_dates(kb, lang, tracker, dispatcher, domain, n):
     """It got "I can't answer that" (issue 14)."""
     text = said(ActionOutOfScope(), tracker, dispatcher, domain, lang, HOW_OLD[lang][n], "out_of_scope")
     replies = Replies(kb, lang)
