@@ -44,6 +44,7 @@ def services(env) -> list:
 
 
 def main() -> int:
+    (ROOT / os.environ.get("RUN_DIR", "var")).mkdir(parents=True, exist_ok=True)  # Redis starts in it
     supervisor = Supervisor(None, cwd=ROOT)
 
     def start() -> None:
