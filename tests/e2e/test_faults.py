@@ -83,9 +83,11 @@ def make_run(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("make-run")
     rasa_port = free_port()
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "ACTION_PORT": str(free_port()), "RASA_PORT": str(rasa_port),
-           "WEB_PORT": str(free_port()), "REDIS_PORT": str(free_port()), "TRACKER_STORE_URL": f"sqlite:///{workdir / 'tracker.db'}",
-           "RUN_DIR": str(workdir), "UNANSWERED_LOG": str(workdir / "unanswered.jsonl"),
-           "FEEDBACK_LOG": str(workdir / "feedback.jsonl"), "RASA_API_TOKEN": ""}
+           "WEB_PORT": str(free_port()), "REDIS_PORT": str(free_port()),
+           "TRACKER_STORE_URL": f"sqlite:///{workdir / 'tracker.db'}",
+           "RUN_DIR": str(workdir / "run"),  # not there yet, as var/ in a fresh clone
+           "UNANSWERED_LOG": str(workdir / "unanswered.jsonl"), "FEEDBACK_LOG": str(workdir / "feedback.jsonl"),
+           "RASA_API_TOKEN": ""}
     url = f"http://127.0.0.1:{rasa_port}"
     outer = Supervisor(workdir, env=env, cwd=ROOT)
     outer.start(Service("make-run", [sys.executable, str(ROOT / "scripts" / "serve.py")], ready=url_answers(f"{url}/")))
