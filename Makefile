@@ -95,7 +95,7 @@ run-cluster: $(MODEL) $(REDIS) $(CLUSTER_PROGRAMS)
 	$(BIN)/python scripts/cluster.py
 
 # A conversation across both servers, simultaneous messages serialised by the lock store, one server
-# stopped under load, the cluster from a folder only root can enter (tests/cluster/; about 4 minutes).
+# stopped under load, the cluster from a folder only root can enter (tests/cluster/; about 2 minutes).
 test-cluster: $(MODEL) $(REDIS) $(CLUSTER_PROGRAMS)
 	$(BIN)/pytest tests/cluster
 
@@ -127,7 +127,8 @@ eval-determinism: $(BIN)/.installed
 
 # Speed and cost on this machine, beside Rasa's starter bot (built and trained once into var/bench/):
 # `make run`, the starter bot and the cluster on free ports, measured over loopback, then a training
-# from an empty cache; writes docs/benchmarks.md (scripts/benchmark.py, scripts/bench/). About 10 minutes.
+# from an empty cache; writes docs/benchmarks.md (scripts/benchmark.py, scripts/bench/). About 6 minutes,
+# more the first time.
 bench: $(MODEL) $(REDIS) $(CLUSTER_PROGRAMS)
 	$(BIN)/python scripts/benchmark.py
 

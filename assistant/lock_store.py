@@ -105,7 +105,7 @@ class AtomicRedisLockStore(RedisLockStore):
                     break
                 if served is None or served > ticket:  # this ticket expired before its turn came
                     raise LockError(f"Could not acquire lock for conversation_id '{conversation_id}'.")
-                await asyncio.sleep(min(wait_time_in_seconds, POLL_SECONDS))
+                await asyncio.sleep(wait_time_in_seconds)
             yield self.get_lock(conversation_id)
         finally:
             self.cleanup(conversation_id, ticket)

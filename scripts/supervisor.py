@@ -1,5 +1,5 @@
-"""Runs the assistant's servers as child processes: each in its own process group with its own log,
-started in order and waited for until it answers, and started again after a short back-off when it
+"""Runs the assistant's servers as child processes: each in its own process group, logging to a file
+of its own or to the supervisor's output, started in order and waited for until it answers, and started again after a short back-off when it
 exits on its own. Stopping one on purpose, or all of them, does not start it again.
 
 `make run` (scripts/serve.py) and `make run-cluster` (scripts/cluster.py) run their servers through
@@ -96,15 +96,11 @@ class Supervisor:
         self.backoff = backoff
         self.running: Dict[str, _Running] = {}
 
-    def start(self, service: Service, wait: bool = True) -> None:
-        """Start it, and unless told not to wait, wait until it is ready (RuntimeError if it exits or
-        takes longer than START_TIMEOUT)."""
-        self.running[service.name] = _Running(service, self._spawn(service), time.monotonic(), self.backoff.first)
-        if wait:
-            self.wait_ready(service.name)
-
-    def wait_ready(self, name: str) -> None:
-        entry = self.running[name]
+    def start(self, service: Service) -> None:
+        """Start it and wait until it is ready (RuntimeError if it exits or takes longer than
+        START_TIMEOUT)."""
+        name = service.name
+        entry = self.running[name] = _Running(service, self._spawn(service), time.monotonic(), self.backoff.first)
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             if entry.process.poll() is not None:

@@ -41,7 +41,6 @@ def answers(webhook: str, question: Question) -> Callable[[], bool]:
 
 @dataclass
 class Running:
-    name: str
     webhook: str
     stop: Callable[[], None]
     root_pid: Optional[int] = None  # the process the servers run under, for their memory
@@ -56,13 +55,13 @@ def assistant(workdir: Path, question: Question) -> Running:
            "REDIS_PORT": str(free_port()),
            "TRACKER_STORE_URL": f"sqlite:///{workdir / 'tracker.db'}", "RUN_DIR": str(workdir),
            "UNANSWERED_LOG": str(workdir / "unanswered.jsonl"), "FEEDBACK_LOG": str(workdir / "feedback.jsonl"),
-           "RASA_API_TOKEN": ""}
+           "RASA_API_TOKEN": "", "LOCK_STORE_URL": ""}  # its own Redis, whatever the caller's environment says
     webhook = f"http://127.0.0.1:{rasa}/webhooks/rest/webhook"
     supervisor = Supervisor(workdir, env=env, cwd=ROOT)
     began = time.monotonic()
     supervisor.start(Service("make-run", ["make", "--no-print-directory", "run"], ready=answers(webhook, question)))
-    return Running("this assistant", webhook, supervisor.stop_all, supervisor.pid("make-run"),
-                   time.monotonic() - began, f"http://127.0.0.1:{actions}/webhook")
+    return Running(webhook, supervisor.stop_all, supervisor.pid("make-run"), time.monotonic() - began,
+                   f"http://127.0.0.1:{actions}/webhook")
 
 
 def rasa_pid(running: Running) -> int:
@@ -99,13 +98,11 @@ def starter(workdir: Path) -> Running:
     port = free_port()
     webhook = f"http://127.0.0.1:{port}/webhooks/rest/webhook"
     supervisor = Supervisor(workdir, cwd=STARTER)
-    began = time.monotonic()
     supervisor.start(Service("starter", [str(BIN / "rasa"), "run", "--model", str(model), "--port", str(port),
                                          "--interface", "127.0.0.1", "--credentials", "credentials.yml",
                                          "--endpoints", "endpoints.yml"],
                              ready=answers(webhook, starter_questions()[0])))
-    return Running("Rasa's starter bot", webhook, supervisor.stop_all, supervisor.pid("starter"),
-                   time.monotonic() - began)
+    return Running(webhook, supervisor.stop_all)
 
 
 def cluster(workdir: Path, question: Question) -> Running:
@@ -114,7 +111,6 @@ def cluster(workdir: Path, question: Question) -> Running:
                                                  actions=free_port(), postgres=free_port(), redis=free_port()),
                       env={**os.environ, "UNANSWERED_LOG": str(workdir / "cluster-unanswered.jsonl"),
                            "FEEDBACK_LOG": str(workdir / "cluster-feedback.jsonl")})
-    began = time.monotonic()
     running.start()
     webhook = f"{running.front_url}/webhooks/rest/webhook"
     ready, deadline = answers(webhook, question), time.monotonic() + START_LIMIT
@@ -128,4 +124,4 @@ def cluster(workdir: Path, question: Question) -> Running:
         running.stop()
         running.remove()
 
-    return Running("the cluster, 2 Rasa servers behind nginx", webhook, stop, started_in=time.monotonic() - began)
+    return Running(webhook, stop)

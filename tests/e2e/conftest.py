@@ -54,6 +54,7 @@ class Servers:
             "UNANSWERED_LOG": str(workdir / "unanswered.jsonl"),
             "FEEDBACK_LOG": str(workdir / "feedback.jsonl"),
             "RASA_API_TOKEN": "",  # the API off, whatever the caller's environment says
+            "LOCK_STORE_URL": "",  # and its own Redis
         }
         # Started as make run starts them (scripts/serve.py), but never started again behind a test's
         # back: nothing here watches them.

@@ -87,7 +87,7 @@ def make_run(tmp_path_factory):
            "TRACKER_STORE_URL": f"sqlite:///{workdir / 'tracker.db'}",
            "RUN_DIR": str(workdir / "run"),  # not there yet, as var/ in a fresh clone
            "UNANSWERED_LOG": str(workdir / "unanswered.jsonl"), "FEEDBACK_LOG": str(workdir / "feedback.jsonl"),
-           "RASA_API_TOKEN": ""}
+           "RASA_API_TOKEN": "", "LOCK_STORE_URL": ""}
     url = f"http://127.0.0.1:{rasa_port}"
     outer = Supervisor(workdir, env=env, cwd=ROOT)
     outer.start(Service("make-run", [sys.executable, str(ROOT / "scripts" / "serve.py")], ready=url_answers(f"{url}/")))
