@@ -82,7 +82,7 @@ def markdown(run: Run) -> str:
 
 Written by `make bench` on {time.strftime('%Y-%m-%d')} on this machine ({os.cpu_count()} cores), over loopback,
 every figure from this one run. This assistant runs as `make run` starts it (a throw-away SQLite tracker
-store); Rasa's starter bot as `rasa init --no-prompt` makes it (its own config, in-memory tracker store,
+store, two Sanic workers sharing a Redis lock store); Rasa's starter bot as `rasa init --no-prompt` makes it (its own config, in-memory tracker store,
 no action server), on the same machine, one after the other. Each conversation sends
 {TURNS_PER_CONVERSATION} turns, then a new one starts. This assistant's answer turns are the held-out
 questions (tests/heldout/), its greetings the test split's (tests/nlu/); the starter bot's turns are its
