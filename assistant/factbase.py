@@ -58,7 +58,15 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Mapping:
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-_current: Optional[Tuple[Tuple[Any, ...], FactBase]] = None  # (the file's path, mtime and size; its facts)
+class _Served:
+    """What one process serves: the facts, the stamp (path, mtime, size) of the file version last
+    looked at, and the modification time of the version the facts came from."""
+
+    def __init__(self, stamp: Tuple[Any, ...], facts: FactBase, version: int):
+        self.stamp, self.facts, self.version = stamp, facts, version
+
+
+_current: Optional[_Served] = None
 
 
 def path() -> Path:
@@ -66,11 +74,22 @@ def path() -> Path:
     return Path(os.environ.get(FACT_BASE_ENV) or DEFAULT_PATH)
 
 
+def last_valid_path(file: Path) -> Path:
+    """Where the last valid version of an edited fact base is kept, beside it, for every process that
+    serves it."""
+    return file.with_name(f".{file.name}.last-valid")
+
+
 def current() -> FactBase:
     """The fact base as the file is now. An editor's save goes live at the next question: the file is
-    read again whenever its modification time or size changes, which costs one stat() per call. An
-    edit with problems is rejected with every problem in the log, and the facts loaded before keep
-    serving; FactBaseError is raised only when no valid fact base was ever loaded."""
+    read again whenever its modification time or size changes, which costs one stat() per call.
+
+    An edit with problems is rejected with every problem in the log, and the last valid version keeps
+    serving. Each Rasa worker and the action server load the file on their own, and one of them may
+    not have asked between a good save and a broken one; so a process that takes up an edit leaves a
+    copy of it beside the file (last_valid_path), and a process that rejects an edit serves that copy
+    when it is newer than what it holds. FactBaseError is raised only when there is no valid version
+    at all."""
     global _current
     file = path()
     try:
@@ -78,29 +97,72 @@ def current() -> FactBase:
         stamp: Tuple[Any, ...] = (file, stat.st_mtime_ns, stat.st_size)
     except OSError:
         stamp = (file, None, None)
-    if _current is not None and _current[0] == stamp:
-        return _current[1]
+    if _current is not None and _current.stamp == stamp:
+        return _current.facts
     try:
-        facts = load(file)
+        text = _read(file)
+        facts = _parse(text, file)
     except FactBaseError as error:
-        if _current is None:
+        fallback = _last_valid(file, newer_than=_current.version if _current else -1)
+        if fallback is None and _current is None:
             raise
-        logger.error("fact base edit rejected, the previous facts keep serving: %s", error)
-        _current = (stamp, _current[1])  # logged once per edit, not once per question
-        return _current[1]
+        logger.error("fact base edit rejected, the last valid version keeps serving: %s", error)
+        # The stamp is the rejected file's: logged once per edit, not once per question.
+        _current = _Served(stamp, *(fallback or (_current.facts, _current.version)))
+        return _current.facts
+    version = stamp[1]
     if _current is not None:
         logger.info("fact base reloaded from %s", file)
-    _current = (stamp, facts)
+        _keep_as_last_valid(file, text, version)
+    _current = _Served(stamp, facts, version)
     return facts
+
+
+def _keep_as_last_valid(file: Path, text: str, version: int) -> None:
+    """Write the copy with the edit's own modification time, replacing only an older copy."""
+    copy = last_valid_path(file)
+    try:
+        if copy.exists() and copy.stat().st_mtime_ns >= version:
+            return
+        temporary = copy.with_name(f"{copy.name}.{os.getpid()}")
+        temporary.write_text(text, encoding="utf-8")
+        os.utime(temporary, ns=(version, version))
+        os.replace(temporary, copy)
+    except OSError as error:  # a read-only folder: this process still serves the edit
+        logger.warning("cannot keep the last valid fact base at %s: %s", copy, error.strerror)
+
+
+def _last_valid(file: Path, newer_than: int) -> Optional[Tuple[FactBase, int]]:
+    """The copy another process kept, with its version, if it is newer and still valid."""
+    copy = last_valid_path(file)
+    try:
+        version = copy.stat().st_mtime_ns
+        if version <= newer_than:
+            return None
+        facts = _parse(_read(copy), file)
+    except (OSError, FactBaseError):
+        return None
+    logger.info("the last valid version is taken from %s", copy)
+    return facts, version
 
 
 def load(path: Path = DEFAULT_PATH) -> FactBase:
     """Read and validate a fact base file; raise FactBaseError naming every problem."""
     path = Path(path)
+    return _parse(_read(path), path)
+
+
+def _read(path: Path) -> str:
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+        return path.read_text(encoding="utf-8")
     except OSError as error:
         raise FactBaseError([f"{path}: cannot be read: {error.strerror}"]) from error
+
+
+def _parse(text: str, path: Path) -> FactBase:
+    """Validate a fact base's text; problems are located in `path`."""
+    try:
+        raw = yaml.load(text, Loader=_LineLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)

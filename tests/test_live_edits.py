@@ -17,7 +17,7 @@ from assistant.replies import Context, Mention, Replies
 @pytest.fixture
 def save(tmp_path, monkeypatch):
     """A copy of facts/ served as the fact base ($FACT_BASE), and a function that saves an edit of it."""
-    shutil.copytree(factbase.DEFAULT_PATH.parent, tmp_path / "facts")
+    shutil.copytree(factbase.DEFAULT_PATH.parent, tmp_path / "facts", ignore=shutil.ignore_patterns(".*"))
     path = tmp_path / "facts" / factbase.DEFAULT_PATH.name
     monkeypatch.setenv(factbase.FACT_BASE_ENV, str(path))
     monkeypatch.setattr(factbase, "_current", None)
@@ -58,6 +58,32 @@ def test_an_invalid_edit_is_logged_with_its_place_and_the_previous_facts_keep_se
     assert "600" in staff_answer()
     save(fact_edits.new_headcount)  # the fixed file is taken up again
     assert "700" in staff_answer()
+
+
+def test_a_process_that_missed_the_last_good_edit_serves_it_when_the_next_is_broken(save, fact_edits, monkeypatch):
+    """Two processes serve one file, as the Rasa workers do: one takes up a good edit, the other asks
+    only after a broken edit has followed it. Both must serve the good edit."""
+    factbase.current()
+    other_process = factbase._current  # holds the facts as they were at the start
+    save(fact_edits.new_headcount)
+    assert "700" in staff_answer()  # this process takes up the edit
+    save(fact_edits.missing_language)
+    monkeypatch.setattr(factbase, "_current", other_process)
+    assert "ECHA employs about 700 experts." in staff_answer()
+    monkeypatch.setattr(factbase, "_current", None)  # a process started now, say after a crash
+    assert "ECHA employs about 700 experts." in staff_answer()
+
+
+def test_a_copy_older_than_the_served_facts_is_not_taken(save, fact_edits, monkeypatch):
+    factbase.current()
+    save(fact_edits.new_headcount)
+    factbase.current()  # leaves a copy of the 700 edit
+    save(fact_edits.remove_kotka)  # which the next process to start loads first, leaving no copy
+    monkeypatch.setattr(factbase, "_current", None)
+    served = factbase.current()
+    save(fact_edits.missing_language)
+    assert factbase.current() is served
+    assert "kotka" not in served.entities and "kotka" in factbase.load(factbase.last_valid_path(factbase.path())).entities
 
 
 def test_a_new_city_is_recognised_and_answered_without_retraining(save, fact_edits):

@@ -37,7 +37,7 @@ class Servers:
         self.page_url = f"http://127.0.0.1:{self.web_port}/"
         self.tracker_db = workdir / "tracker.db"
         # The servers serve a copy of the fact base, which a test may edit as an editor would.
-        shutil.copytree(ROOT / "facts", workdir / "facts")
+        shutil.copytree(ROOT / "facts", workdir / "facts", ignore=shutil.ignore_patterns(".*"))
         self.fact_base = workdir / "facts" / "international_work.yml"
         self.env = {
             **os.environ,
