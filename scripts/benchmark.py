@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import re
 import sys
 import tempfile
 from pathlib import Path
@@ -24,9 +23,8 @@ from typing import Dict, List
 
 import yaml
 
-from bench import load, profile, report, servers
+from bench import load, memory, profile, report, servers
 from bench.load import Progress, Question
-from supervisor import descendants
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the model names the project's own NLU components
@@ -58,15 +56,6 @@ def greetings() -> List[Question]:
     return found
 
 
-def peak_memory_mb(pid: int) -> List[float]:
-    """The peak resident set (VmHWM) of the process and of each process under it, in MB."""
-    peaks = []
-    for p in [pid] + descendants(pid):
-        kb = re.search(r"VmHWM:\s+(\d+) kB", Path(f"/proc/{p}/status").read_text())
-        peaks.append(int(kb.group(1)) / 1024 if kb else 0.0)
-    return peaks
-
-
 def answers_only(questions: List[Question]):
     return (("answer", q) for q in itertools.cycle(questions))
 
@@ -87,21 +76,23 @@ def main() -> int:
             results["make run to first answer (s)"] = assistant.started_in
             progress.finish(f"{assistant.started_in:.1f} s")
 
-            progress.start("latency, answers and greetings interleaved")
-            mixed = itertools.chain.from_iterable(zip(answers_only(answers),
-                                                      (("greeting", g) for g in itertools.cycle(hellos))))
-            latency = load.run(assistant.webhook, 1, mixed, 2 * LATENCY_TURNS, progress)
-            results["answer p50 / greeting p50, one conversation"] = latency.p(50) / latency.p(50, "greeting")
-            progress.finish(f"answer p50 / greeting p50 = {results['answer p50 / greeting p50, one conversation']:.2f}")
+            rasa_pid, action_pid = servers.rasa_pid(assistant), servers.action_server_pid(assistant)
+            with memory.PeakSampler(rasa_pid) as rasa_memory, memory.PeakSampler(action_pid) as action_memory:
+                progress.start("latency, answers and greetings interleaved")
+                mixed = itertools.chain.from_iterable(zip(answers_only(answers),
+                                                          (("greeting", g) for g in itertools.cycle(hellos))))
+                latency = load.run(assistant.webhook, 1, mixed, 2 * LATENCY_TURNS, progress)
+                results["answer p50 / greeting p50, one conversation"] = latency.p(50) / latency.p(50, "greeting")
+                progress.finish(f"answer p50 / greeting p50 = {results['answer p50 / greeting p50, one conversation']:.2f}")
 
-            loads = []
-            for concurrency, budget in CONCURRENCY.items():
-                progress.start(f"throughput, {concurrency} concurrent conversations")
-                loads.append(load.run(assistant.webhook, concurrency, answers_only(answers), budget, progress))
-                progress.finish(f"{loads[-1].per_second():.1f} answers/s, {loads[-1].errors} errors")
-            rasa_peaks = peak_memory_mb(servers.rasa_pid(assistant))
-            results["Rasa server peak memory (MB)"] = sum(rasa_peaks)
-            results["action server peak memory (MB)"] = sum(peak_memory_mb(servers.action_server_pid(assistant)))
+                loads = []
+                for concurrency, budget in CONCURRENCY.items():
+                    progress.start(f"throughput, {concurrency} concurrent conversations")
+                    loads.append(load.run(assistant.webhook, concurrency, answers_only(answers), budget, progress))
+                    progress.finish(f"{loads[-1].per_second():.1f} answers/s, {loads[-1].errors} errors")
+            results["Rasa server peak memory (MB)"] = rasa_memory.peak
+            results["action server peak memory (MB)"] = action_memory.peak
+            rasa_peaks = memory.peak_resident_mb(rasa_pid)
 
             progress.start("where a turn's time goes")
             costs = profile.component_profile(answers, args.model, assistant.action_url, workdir)
@@ -140,7 +131,6 @@ def main() -> int:
     DOCS.mkdir(exist_ok=True)
     report.plot(loads, DOCS / "benchmark-latency.png")
     text = report.markdown(run)
-    text += f"\nAction server peak memory: {results['action server peak memory (MB)']:.0f} MB.\n"
     (DOCS / "benchmarks.md").write_text(text, encoding="utf-8")
     print()
     print(text.split("## Targets")[1].split("## This assistant: one")[0].strip())

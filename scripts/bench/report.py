@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Dict, List, Tuple
 
 from bench.load import TURNS_PER_CONVERSATION, Load
+from bench.memory import SAMPLE_EVERY
 from bench.profile import ACTION_CALL, PARTS, RESULT_CHECK, TRACKER_LOAD, TRACKER_SAVE, WHOLE_TURN
 
 # name: (limit, "max" or "min"); the first two from issue 16, the others from issue 4
@@ -41,7 +42,7 @@ class Run:
     profile: Dict[str, float]  # ms per answer turn by part
     training: List[Tuple[str, float]]  # seconds per component
     answer_turns: int  # how many answer turns the profile ran
-    rasa_processes: List[float]  # the Rasa server's processes' peak memory (MB): Sanic's main, its workers
+    rasa_processes: List[float]  # the Rasa server's processes' peak resident sets (MB): Sanic's main, its workers
 
 
 def _table(header: List[str], rows: List[List[str]]) -> str:
@@ -108,9 +109,27 @@ Each node of the model's graph, timed around its call; the nodes run one after a
 turn includes the tracker store and Rasa's own work between them.
 
 {profile}
+## Memory
+
+{_memory(run)}
 ## Cold training, seconds per component (`rasa train --force`, empty cache)
 
 {training}{_missed(run)}"""
+
+
+def _memory(run: Run) -> str:
+    r = run.results
+    peaks = ", ".join(f"{mb:.0f}" for mb in run.rasa_processes)
+    return f"""The Rasa server runs in {len(run.rasa_processes)} processes: Sanic's main process and its workers, forked
+from it, each of which loads its own copy of the model. What none of them has written since the fork
+(the code and modules imported before it) is one copy in RAM, which each process's resident set counts
+again. The target's measure is therefore the peak of the sum of the processes' proportional set sizes
+(Pss: a shared page divided among the processes sharing it), sampled every
+{SAMPLE_EVERY:g} s from the first latency turn to the end of the 50-conversation load:
+**{r["Rasa server peak memory (MB)"]:.0f} MB**. Each process's own peak resident set (VmHWM) is
+{peaks} MB, {sum(run.rasa_processes):.0f} MB together, which counts the shared pages in every process.
+The action server's peak Pss: {r["action server peak memory (MB)"]:.0f} MB.
+"""
 
 
 def _missed(run: Run) -> str:
@@ -129,10 +148,8 @@ def _missed(run: Run) -> str:
             "of server time per answer, or the turns spread over more processes.\n")
     memory = "Rasa server peak memory (MB)"
     if not met(memory, r[memory]):
-        peaks = ", ".join(f"{mb:.0f}" for mb in run.rasa_processes)
-        notes.append(f"**Memory.** {r[memory]:.0f} MB in {len(run.rasa_processes)} processes, the Sanic main process "
-                     f"and its workers: {peaks} MB. Each worker holds its own copy of the model; SANIC_WORKERS sets "
-                     "how many there are.\n")
+        notes.append(f"**Memory.** {r[memory]:.0f} MB (see Memory above): each worker holds its own copy of the "
+                     "model; SANIC_WORKERS sets how many there are.\n")
     for name in TARGETS:
         if name.startswith("answers/s at 10") or name == memory or met(name, r[name]):
             continue
