@@ -87,7 +87,7 @@ $(CHROMIUM):
 
 $(REDIS):
 	apt-get update
-	apt-get install -y redis-server
+	apt-get install -y redis-server libjemalloc2
 
 # The cluster: two Rasa servers sharing PostgreSQL and Redis, nginx in front on 8080 (scripts/cluster.py).
 CLUSTER_PROGRAMS := /usr/bin/pg_ctlcluster /usr/sbin/nginx

@@ -22,9 +22,9 @@ from assistant.facts import LANGUAGES
 DEFAULT_LANGUAGE = "en"  # no choice, no words to tell by, no conversation, no page language
 MIN_LETTERS = 3  # "ok", "hi", "?" say nothing
 MIN_CONFIDENCE = 0.5
-SHOUTED_WORDS = 3
+SHOUTED_WORDS = 3  # a message all in capitals of at least this many words is read in lower case
 WORD_CLEARLY = 1.0  # zipf: a word is of a language where it is ten times as common as in the others
-MIN_VOTES = 2  # one word alone is left to Lingua  # a message all in capitals of at least this many words is read in lower case
+MIN_VOTES = 2  # one word alone is left to Lingua
 
 _ACRONYM_OR_NUMBER = re.compile(r"\b(?:[A-ZÅÄÖ]{2,}|\d+)\b")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -45,9 +45,20 @@ class Name:
 def _detector():
     from lingua import Language, LanguageDetectorBuilder
 
+    # All models at once: loaded lazily, the first few messages each waited about 120 ms for one.
     return LanguageDetectorBuilder.from_languages(
         Language.FINNISH, Language.SWEDISH, Language.ENGLISH
-    ).build()
+    ).with_preloaded_language_models().build()
+
+
+def load() -> None:
+    """Load what detection reads, which it otherwise loads at its first message: Lingua's models and
+    wordfreq's word lists, about 300 MB."""
+    import wordfreq
+
+    _detector()
+    for lang in LANGUAGES:
+        wordfreq.zipf_frequency("load", lang)
 
 
 def detect(text: str, names: Sequence[Name] = ()) -> Optional[str]:

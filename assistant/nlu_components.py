@@ -19,7 +19,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from assistant import factbase, gaps, world_cities
+from assistant import factbase, gaps, language, world_cities
 from assistant.entity_matcher import Match, default_matcher
 from assistant.factbase import FactBaseError
 from assistant.facts import LANGUAGES
@@ -28,6 +28,15 @@ from assistant.language import Name, detect
 logger = logging.getLogger(__name__)
 
 LANGUAGE = "language"  # the parse data key: "fi", "sv", "en", or None when too short to tell
+
+
+def load_data() -> None:
+    """Load now what the components otherwise load at their first message: the language detector's
+    models and word lists, GeoNames' cities, the fact base and its names, the gaps (about 300 MB)."""
+    language.load()
+    world_cities.load()
+    default_matcher()
+    gaps.load()
 
 
 class _Stateless(GraphComponent):

@@ -54,6 +54,11 @@ def _names() -> Dict[str, str]:
     return {key: name for key, name in names.items() if key not in stop and len(key) >= MIN_NAME_LENGTH}
 
 
+def load() -> None:
+    """Read GeoNames' cities now rather than at the first message."""
+    _names()
+
+
 def find(text: str) -> List[Match]:
     """Cities named in the text, longest name first; value: the name as GeoNames writes it."""
     words = list(_WORD.finditer(text))
