@@ -4,8 +4,8 @@ measured over loopback in one run (the parts are in scripts/bench/).
 1. `make run` with a throw-away tracker store: the time to its first answer; latency of answers and
    greetings, interleaved, one conversation at a time; answer throughput at 1, 10 and 50 concurrent
    conversations; the servers' peak memory; where an answer turn's time goes, in this process.
-2. Rasa's starter bot (`rasa init --no-prompt`, trained once and kept in var/bench/starter/): answer
-   throughput at 10 concurrent conversations.
+2. Rasa's starter bot (`rasa init --no-prompt`, trained once and kept in var/bench/starter/), started
+   beside it: answer throughput at 10 concurrent conversations, the two taking turns.
 3. The cluster of `make run-cluster` (two Rasa servers behind nginx): the same, through nginx.
 4. A cold training (empty cache).
 
@@ -19,12 +19,12 @@ import itertools
 import sys
 import tempfile
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Tuple
 
 import yaml
 
 from bench import load, memory, profile, report, servers
-from bench.load import Progress, Question
+from bench.load import ROUNDS, Load, Progress, Question
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the model names the project's own NLU components
@@ -58,6 +58,19 @@ def greetings() -> List[Question]:
 
 def answers_only(questions: List[Question]):
     return (("answer", q) for q in itertools.cycle(questions))
+
+
+def side_by_side(assistant: servers.Running, starter: servers.Running, answers: List[Question],
+                 progress: Progress) -> Tuple[Load, Load]:
+    """This assistant and the starter bot at 10 conversations, taking turns ROUNDS times, so that a
+    machine that speeds up or slows down during the run does so for both: measured one after the
+    other, the same code gave 43 answers/s in one run and 62 in the next."""
+    ours, theirs = [], []
+    assistant_turns, starter_turns = answers_only(answers), answers_only(servers.starter_questions())
+    for _ in range(ROUNDS):
+        ours.append(load.run(assistant.webhook, 10, assistant_turns, SIDE_BY_SIDE // ROUNDS, progress))
+        theirs.append(load.run(starter.webhook, 10, starter_turns, SIDE_BY_SIDE // ROUNDS, progress))
+    return Load.pooled(ours), Load.pooled(theirs)
 
 
 def main() -> int:
@@ -94,20 +107,20 @@ def main() -> int:
             results["action server peak memory (MB)"] = action_memory.peak
             rasa_peaks = memory.peak_resident_mb(rasa_pid)
 
+            progress.start("Rasa's starter bot and this assistant, taking turns at 10 conversations")
+            starter = servers.starter(workdir)
+            try:
+                alongside, starter_load = side_by_side(assistant, starter, answers, progress)
+            finally:
+                starter.stop()
+            progress.finish(f"{alongside.per_second():.1f} against {starter_load.per_second():.1f} answers/s, "
+                            f"{alongside.errors} and {starter_load.errors} errors")
+
             progress.start("where a turn's time goes")
             costs = profile.component_profile(answers, args.model, assistant.action_url, workdir)
             progress.finish(f"{costs[profile.WHOLE_TURN]:.1f} ms per answer turn in process")
         finally:
             assistant.stop()
-
-        progress.start("Rasa's starter bot, 10 concurrent conversations")
-        starter = servers.starter(workdir)
-        try:
-            starter_load = load.run(starter.webhook, 10, answers_only(servers.starter_questions()), SIDE_BY_SIDE,
-                                    progress)
-        finally:
-            starter.stop()
-        progress.finish(f"{starter_load.per_second():.1f} answers/s, {starter_load.errors} errors")
 
         progress.start("the cluster through nginx, 10 concurrent conversations")
         cluster = servers.cluster(workdir, answers[0])
@@ -122,12 +135,13 @@ def main() -> int:
         progress.finish(f"{results['cold training (s)']:.0f} s")
 
     at_ten = next(l for l in loads if l.concurrency == 10)
-    results["errors at 10 conversations"] = at_ten.errors
+    results["errors at 10 conversations"] = at_ten.errors + alongside.errors
     results["answers/s at 10 conversations, this assistant / the starter bot"] = (
-        at_ten.per_second() / starter_load.per_second() if starter_load.per_second() else 0.0)
+        alongside.per_second() / starter_load.per_second() if starter_load.per_second() else 0.0)
     results["answer p50 at 10 conversations, this assistant / the starter bot"] = (
-        at_ten.p(50) / starter_load.p(50) if starter_load.ok() else float("inf"))
-    run = report.Run(results, latency, loads, starter_load, cluster_load, costs, training, len(answers), rasa_peaks)
+        alongside.p(50) / starter_load.p(50) if starter_load.ok() and alongside.ok() else float("inf"))
+    run = report.Run(results, latency, loads, alongside, starter_load, cluster_load, costs, training, len(answers),
+                     rasa_peaks)
     DOCS.mkdir(exist_ok=True)
     report.plot(loads, DOCS / "benchmark-latency.png")
     text = report.markdown(run)

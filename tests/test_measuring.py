@@ -70,7 +70,8 @@ def a_run(assistant_rate, starter_rate, **results):
                      "action server peak memory (MB)": 210.0, **results})
     costs = {profile.WHOLE_TURN: 35.0, profile.ACTION_CALL: 13.0, profile.RESULT_CHECK: 8.0,
              profile.TRACKER_LOAD: 2.0, profile.TRACKER_SAVE: 6.5, "DIETClassifier (run_DIETClassifier3)": 8.4}
-    return report.Run(measured, load(1, 20.0), [load(1, 20.0), load(10, assistant_rate)], load(10, starter_rate, 0.1),
+    return report.Run(measured, load(1, 20.0), [load(1, 20.0), load(10, 2 * assistant_rate)], load(10, assistant_rate),
+                      load(10, starter_rate, 0.1),
                       load(10, 2 * assistant_rate), costs, [("DIETClassifier", 96.0)], 129, [410.0, 960.0, 965.0])
 
 
@@ -86,7 +87,8 @@ def test_the_report_sets_the_assistant_beside_the_starter_bot_with_only_measured
 def test_a_missed_throughput_target_is_explained_with_the_measured_parts():
     notes = report.markdown(a_run(30.0, 20.0)).split("## Missed targets")[1]
     assert "costs 35.0 ms" in notes and "tracker store 8.5 ms" in notes and "action call 13.0 ms" in notes
-    assert "near 29 answers/s" in notes and "gave 20.0" in notes and "at most 25 ms" in notes
+    assert "2 Sanic workers" in notes and "near 57 answers/s" in notes and "gave 20.0" in notes
+    assert "at most 50 ms" in notes
     assert "## Missed targets" not in report.markdown(a_run(40.0, 20.0))
 
 
@@ -129,6 +131,14 @@ def test_memory_shared_with_a_forked_child_is_counted_once():
         for pid in memory.processes(parent)[::-1]:
             os.kill(pid, 9)
         os.waitpid(parent, 0)
+
+
+def test_phases_pooled_add_up_their_turns_errors_and_time():
+    first = Load(10, {"answer": [0.1, 0.2]}, errors=1, elapsed=2.0)
+    second = Load(10, {"answer": [0.3], "greeting": [0.05]}, errors=0, elapsed=1.0)
+    pooled = Load.pooled([first, second])
+    assert pooled.latencies == {"answer": [0.1, 0.2, 0.3], "greeting": [0.05]}
+    assert (pooled.errors, pooled.elapsed, pooled.per_second()) == (1, 3.0, 1.0)
 
 
 def test_scores_count_intents_and_exact_entity_spans():

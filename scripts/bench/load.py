@@ -13,6 +13,7 @@ from typing import Dict, Iterator, List, Optional, Tuple
 REQUEST_TIMEOUT = 10  # seconds; a turn that takes longer counts as an error
 PHASE_LIMIT = 90  # seconds per measuring phase, whatever the request budget says
 TURNS_PER_CONVERSATION = 5  # a resident's visit; then a new sender, as a new resident
+ROUNDS = 5  # times two servers compared side by side take turns at the load
 
 Question = Tuple[Optional[str], str]  # (language for the metadata, or None; text)
 
@@ -46,6 +47,15 @@ class Load:
     def p(self, percent: float, kind: str = "answer") -> float:
         """The latency percentile of this kind of turn, in ms."""
         return 1000 * percentile(self.latencies[kind], percent)
+
+    @classmethod
+    def pooled(cls, loads: List["Load"]) -> "Load":
+        """Several phases at one concurrency as one: their turns, errors and time added up."""
+        latencies: Dict[str, List[float]] = {}
+        for load in loads:
+            for kind, seconds in load.latencies.items():
+                latencies.setdefault(kind, []).extend(seconds)
+        return cls(loads[0].concurrency, latencies, sum(l.errors for l in loads), sum(l.elapsed for l in loads))
 
 
 class Progress:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Tuple
 
-from bench.load import TURNS_PER_CONVERSATION, Load
+from bench.load import ROUNDS, TURNS_PER_CONVERSATION, Load
 from bench.memory import SAMPLE_EVERY
 from bench.profile import ACTION_CALL, PARTS, RESULT_CHECK, TRACKER_LOAD, TRACKER_SAVE, WHOLE_TURN
 
@@ -37,6 +37,7 @@ class Run:
     results: Dict[str, float]  # the targets' measures, and a few more
     latency: Load  # this assistant, one conversation, answers and greetings interleaved
     loads: List[Load]  # this assistant by concurrency
+    alongside: Load  # this assistant at 10 conversations, taking turns with the starter bot
     starter: Load  # the starter bot at 10 conversations
     cluster: Load  # the cluster at 10 conversations, through nginx
     profile: Dict[str, float]  # ms per answer turn by part
@@ -65,7 +66,7 @@ def markdown(run: Run) -> str:
         for name, (limit, kind) in TARGETS.items()
     ])
     side_by_side = _table(["server", "conversations", "answers", "errors", "answers/s", "p50", "p95", "p99"], [
-        _load_row("this assistant (make run)", next(l for l in run.loads if l.concurrency == 10)),
+        _load_row("this assistant (make run)", run.alongside),
         _load_row("Rasa's starter bot (rasa init)", run.starter),
         _load_row("this assistant, cluster of 2 behind nginx", run.cluster),
     ])
@@ -84,7 +85,8 @@ def markdown(run: Run) -> str:
 Written by `make bench` on {time.strftime('%Y-%m-%d')} on this machine ({os.cpu_count()} cores), over loopback,
 every figure from this one run. This assistant runs as `make run` starts it (a throw-away SQLite tracker
 store, two Sanic workers sharing a Redis lock store); Rasa's starter bot as `rasa init --no-prompt` makes it (its own config, in-memory tracker store,
-no action server), on the same machine, one after the other. Each conversation sends
+no action server), on the same machine, both running, taking turns at the load {ROUNDS} times (figures
+added up over the {ROUNDS}). Each turn goes on a new connection, as a resident's browser sends it. Each conversation sends
 {TURNS_PER_CONVERSATION} turns, then a new one starts. This assistant's answer turns are the held-out
 questions (tests/heldout/), its greetings the test split's (tests/nlu/); the starter bot's turns are its
 own training examples. Speeds differ from machine to machine and day to day: compare the ratios.
@@ -93,6 +95,8 @@ own training examples. Speeds differ from machine to machine and day to day: com
 
 {targets}
 ## Side by side, 10 concurrent conversations (latency in ms)
+
+The cluster was measured after the two, on its own.
 
 {side_by_side}
 ## This assistant: one conversation at a time, answers and greetings interleaved (ms)
@@ -122,7 +126,8 @@ def _memory(run: Run) -> str:
     peaks = ", ".join(f"{mb:.0f}" for mb in run.rasa_processes)
     return f"""The Rasa server runs in {len(run.rasa_processes)} processes: Sanic's main process and its workers, forked
 from it, each of which loads its own copy of the model. What none of them has written since the fork
-(the code and modules imported before it) is one copy in RAM, which each process's resident set counts
+(the code and modules imported before it, and the NLU components' data, which the main process
+loads for them) is one copy in RAM, which each process's resident set counts
 again. The target's measure is therefore the peak of the sum of the processes' proportional set sizes
 (Pss: a shared page divided among the processes sharing it), sampled every
 {SAMPLE_EVERY:g} s from the first latency turn to the end of the 50-conversation load:
@@ -139,13 +144,15 @@ def _missed(run: Run) -> str:
     if not met("answers/s at 10 conversations, this assistant / the starter bot",
                r["answers/s at 10 conversations, this assistant / the starter bot"]):
         store = p.get(TRACKER_LOAD, 0.0) + p.get(TRACKER_SAVE, 0.0)
+        workers = max(len(run.rasa_processes) - 1, 1)  # Sanic's main process answers nothing itself
         notes.append(
             f"**Throughput.** A turn costs {p[WHOLE_TURN]:.1f} ms in process: the tracker store {store:.1f} ms, the "
             f"action call {p.get(ACTION_CALL, 0.0):.1f} ms (of which Rasa's check of the result "
-            f"{p.get(RESULT_CHECK, 0.0):.1f} ms), the graph's nodes as listed above. One server process "
-            f"runs one turn at a time, so it tops out near {1000 / p[WHOLE_TURN]:.0f} answers/s; the starter bot "
-            f"gave {run.starter.per_second():.1f}. Twice that needs at most {500 / run.starter.per_second():.0f} ms "
-            "of server time per answer, or the turns spread over more processes.\n")
+            f"{p.get(RESULT_CHECK, 0.0):.1f} ms), the graph's nodes as listed above. Each of the {workers} Sanic "
+            f"workers runs one turn at a time, so together they top out near {workers * 1000 / p[WHOLE_TURN]:.0f} "
+            f"answers/s, less what the action server, Redis and the load itself take of the machine's "
+            f"{os.cpu_count()} cores; the starter bot gave {run.starter.per_second():.1f}. Twice that needs at "
+            f"most {workers * 500 / run.starter.per_second():.0f} ms of a worker's time per answer.\n")
     memory = "Rasa server peak memory (MB)"
     if not met(memory, r[memory]):
         notes.append(f"**Memory.** {r[memory]:.0f} MB (see Memory above): each worker holds its own copy of the "
