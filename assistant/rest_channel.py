@@ -43,8 +43,8 @@ DEFAULT_ACTION_TIMEOUT = 3.0
 # for the 199 others, and the action call times out; in a short queue the work is the same.
 DEFAULT_TURNS_AT_ONCE = 4
 # Parsed by each Sanic worker as it starts, one per language: a worker's first parse builds the
-# model's TensorFlow functions, the language detector and the fact base's names, which took 1.3-2.3 s
-# of a resident's first question; the next take 10 ms.
+# model's TensorFlow functions (and then also loaded the components' data), which took 1.3-2.3 s of a
+# resident's first question; the next take 10 ms.
 WARM_UP_MESSAGES = ("mikä on ECHA?", "vad gör EU-byrån?", "which cities are partners?")
 
 
@@ -81,7 +81,11 @@ class ResidentRestInput(RestInput):
             then share one copy instead of loading one each. Frozen out of the garbage collector's
             passes, which would write to those objects and so copy their pages into each worker."""
             started = time.monotonic()
-            nlu_components.load_data()
+            try:
+                nlu_components.load_data()
+            except Exception:  # noqa: BLE001 - a broken fact base, say: each worker meets it and reports it
+                logger.exception("loading the components' data failed: each worker will load its own")
+                return
             gc.freeze()
             logger.info("the components' data loaded for the workers to share, in %.2f s", time.monotonic() - started)
 
