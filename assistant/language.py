@@ -53,7 +53,7 @@ def _detector():
 
 def load() -> None:
     """Load what detection reads, which it otherwise loads at its first message: Lingua's models and
-    wordfreq's word lists, about 300 MB."""
+    wordfreq's word lists, about 290 MB."""
     import wordfreq
 
     _detector()

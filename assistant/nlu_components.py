@@ -32,7 +32,7 @@ LANGUAGE = "language"  # the parse data key: "fi", "sv", "en", or None when too 
 
 def load_data() -> None:
     """Load now what the components otherwise load at their first message: the language detector's
-    models and word lists, GeoNames' cities, the fact base and its names, the gaps (about 300 MB)."""
+    models and word lists, GeoNames' cities, the fact base and its names, the gaps (about 380 MB)."""
     language.load()
     world_cities.load()
     default_matcher()

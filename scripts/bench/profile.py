@@ -65,9 +65,10 @@ def component_profile(questions: List[Question], model: Path, action_url: str, w
                     add(began, owner)
         return wrapper
 
-    from assistant import action_result
+    from assistant import action_result, nlu_components
 
     action_result.install()  # as the REST channel does in the server
+    nlu_components.load_data()  # as the server's main process does before its workers answer anything
     patched = [  # (class, method, name of the part)
         (GraphNode, "__call__", lambda node: f"{node._component_class.__name__} ({node._node_name})"),
         (RemoteAction, "run", lambda _: ACTION_CALL),

@@ -117,7 +117,7 @@ def test_an_acknowledgement_keeps_the_conversation_going(servers, sender, lang):
 
 def test_the_workers_share_the_components_data_and_each_warms_up_as_it_starts(servers):
     """A worker's first parse took 1.3-2.3 s, which a resident's first question used to pay; each one
-    now parses a message per language as it starts, on data (about 300 MB) that Sanic's main process
+    now parses a message per language as it starts, on data (about 380 MB) that Sanic's main process
     loaded before forking them (assistant/rest_channel.py). The server answers as soon as one worker
     listens, so the others are given a minute to say they are warm."""
     workers = int(servers._services["rasa"].env["SANIC_WORKERS"])
