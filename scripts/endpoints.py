@@ -1,6 +1,7 @@
 """The endpoints file a Rasa server runs with: endpoints.yml, with the stores and the action server's
 port taken from the environment. So the same files serve one server on the embedded SQLite store and
-a cluster of servers sharing PostgreSQL and Redis: Rasa's own SQLTrackerStore, and a RedisLockStore
+a cluster of servers sharing PostgreSQL and Redis: Rasa's SQLTrackerStore (through
+assistant/tracker_store.py, which reads and writes the same rows with less work), and a RedisLockStore
 whose steps are atomic (assistant/lock_store.py; Rasa's is not, rasa#9213).
 
   TRACKER_STORE_URL  postgresql://user:password@host:port/database, or sqlite:///relative/path.db
@@ -24,6 +25,7 @@ import yaml
 
 BASE = Path(__file__).resolve().parent.parent / "endpoints.yml"
 TRACKER_DIALECTS = ("sqlite", "postgresql")
+TRACKER_STORE = "assistant.tracker_store.LeanSQLTrackerStore"
 LOCK_STORE = "assistant.lock_store.AtomicRedisLockStore"
 
 
@@ -54,7 +56,7 @@ def tracker_store(url: str) -> Dict[str, Any]:
     dialect = parsed.get_backend_name()
     if dialect not in TRACKER_DIALECTS or not parsed.database:
         raise BadURL("TRACKER_STORE_URL must be postgresql://user:password@host:port/database or sqlite:///path.db")
-    store = {"type": "SQL", "dialect": dialect, "db": parsed.database}
+    store = {"type": TRACKER_STORE, "dialect": dialect, "db": parsed.database}
     if dialect != "sqlite":
         store.update(url=parsed.host or "localhost", port=parsed.port or 5432)  # Rasa calls the host "url"
         store.update({k: v for k, v in (("username", parsed.username), ("password", parsed.password)) if v})

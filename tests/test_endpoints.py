@@ -26,7 +26,7 @@ def test_postgresql_and_redis_from_urls():
         BASE_CONFIG,
     )
     assert config["tracker_store"] == {
-        "type": "SQL",
+        "type": "assistant.tracker_store.LeanSQLTrackerStore",
         "dialect": "postgresql",
         "db": "conversations",
         "url": "127.0.0.1",
@@ -55,7 +55,8 @@ def test_defaults_of_the_urls():
 
 def test_a_sqlite_file_elsewhere():
     config = endpoints({"TRACKER_STORE_URL": "sqlite:////tmp/x/tracker.db"}, BASE_CONFIG)
-    assert config["tracker_store"] == {"type": "SQL", "dialect": "sqlite", "db": "/tmp/x/tracker.db"}
+    assert config["tracker_store"] == {"type": "assistant.tracker_store.LeanSQLTrackerStore", "dialect": "sqlite",
+                                       "db": "/tmp/x/tracker.db"}
 
 
 @pytest.mark.parametrize(

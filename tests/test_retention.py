@@ -1,4 +1,4 @@
-"""Retention (assistant/retention.py) on Rasa's own SQLite tracker store, with back-dated events: old
+"""Retention (assistant/retention.py) on the assistant's SQLite tracker store, with back-dated events: old
 conversations go whole, recent ones stay, others are untouched; the unanswered log likewise."""
 
 import asyncio
@@ -6,12 +6,12 @@ import datetime
 import json
 
 import pytest
-from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from assistant import retention
+from assistant.tracker_store import LeanSQLTrackerStore
 
 NOW = datetime.datetime(2026, 11, 30, 12, 0, tzinfo=datetime.timezone.utc)
 
@@ -23,7 +23,7 @@ def days_ago(days, now=NOW):
 @pytest.fixture
 def store(tmp_path):
     db = tmp_path / "tracker.db"
-    return SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(db)), f"sqlite:///{db}"
+    return LeanSQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(db)), f"sqlite:///{db}"
 
 
 def save(store, sender, *ages, now=NOW):

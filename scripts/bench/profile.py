@@ -35,7 +35,6 @@ def component_profile(questions: List[Question], model: Path, action_url: str, w
     from rasa.core.actions.action import RemoteAction
     from rasa.core.agent import Agent
     from rasa.core.channels.channel import UserMessage
-    from rasa.core.tracker_store import SQLTrackerStore
     from rasa.engine.graph import GraphNode
     from rasa.utils.endpoints import EndpointConfig
 
@@ -66,6 +65,7 @@ def component_profile(questions: List[Question], model: Path, action_url: str, w
         return wrapper
 
     from assistant import action_result, nlu_components
+    from assistant.tracker_store import LeanSQLTrackerStore
 
     action_result.install()  # as the REST channel does in the server
     nlu_components.load_data()  # as the server's main process does before its workers answer anything
@@ -73,8 +73,8 @@ def component_profile(questions: List[Question], model: Path, action_url: str, w
         (GraphNode, "__call__", lambda node: f"{node._component_class.__name__} ({node._node_name})"),
         (RemoteAction, "run", lambda _: ACTION_CALL),
         (RemoteAction, "_validate_action_result", lambda _: RESULT_CHECK),
-        (SQLTrackerStore, "_retrieve", lambda _: TRACKER_LOAD),
-        (SQLTrackerStore, "save", lambda _: TRACKER_SAVE),
+        (LeanSQLTrackerStore, "_retrieve", lambda _: TRACKER_LOAD),
+        (LeanSQLTrackerStore, "save", lambda _: TRACKER_SAVE),
     ]
     originals = [(cls, method, getattr(cls, method)) for cls, method, _ in patched]
     for cls, method, name_of in patched:
@@ -82,7 +82,7 @@ def component_profile(questions: List[Question], model: Path, action_url: str, w
     try:
         agent = Agent.load(
             str(model), action_endpoint=EndpointConfig(action_url),
-            tracker_store=SQLTrackerStore(dialect="sqlite", db=str(workdir / "profile.db")),
+            tracker_store=LeanSQLTrackerStore(dialect="sqlite", db=str(workdir / "profile.db")),
         )
 
         async def turns() -> float:
