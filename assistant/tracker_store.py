@@ -46,6 +46,9 @@ def deserialise(serialised: List[Dict[Text, Any]]) -> List[Event]:
     return events
 
 
+SENDER = sa.bindparam("sender_id")
+
+
 class LeanSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -57,25 +60,29 @@ class LeanSQLTrackerStore(SQLTrackerStore):
                                            connect_args={"check_same_thread": False})
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        # Built once: SQLAlchemy would otherwise walk each newly built statement to find it in its cache.
+        events = self.table
+        self._latest = self._latest_session([events.c.data]).order_by(events.c.id)
+        self._all = sa.select(events.c.data).where(events.c.sender_id == SENDER).order_by(events.c.id)
+        self._stored = self._latest_session([sa.func.count()])
+        self._insert = events.insert()
 
-    def _latest_session(self, sender_id: Text, columns: List[Any]) -> sa.sql.Select:
+    def _latest_session(self, columns: List[Any]) -> sa.sql.Select:
         """SELECT columns of the sender's events since their latest session start, as Rasa's
         _event_query picks them (all of them if no session has started)."""
         events = self.table
         session_start = (sa.select(sa.func.max(events.c.timestamp))
-                         .where(events.c.sender_id == sender_id, events.c.type_name == SessionStarted.type_name)
+                         .where(events.c.sender_id == SENDER, events.c.type_name == SessionStarted.type_name)
                          .scalar_subquery())
         return sa.select(*columns).where(
-            events.c.sender_id == sender_id,
+            events.c.sender_id == SENDER,
             sa.or_(session_start.is_(None), events.c.timestamp >= session_start))
 
     async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool
                         ) -> Optional[DialogueStateTracker]:
-        events = self.table
-        query = (sa.select(events.c.data).where(events.c.sender_id == sender_id) if fetch_events_from_all_sessions
-                 else self._latest_session(sender_id, [events.c.data]))
+        query = self._all if fetch_events_from_all_sessions else self._latest
         with self.engine.connect() as connection:
-            rows = connection.execute(query.order_by(events.c.id)).scalars().all()
+            rows = connection.execute(query, {"sender_id": sender_id}).scalars().all()
         if not rows or not self.domain:
             return None
         return DialogueStateTracker.from_events(sender_id, deserialise([json.loads(row) for row in rows]),
@@ -84,10 +91,10 @@ class LeanSQLTrackerStore(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         await self.stream_events(tracker)
         with self.engine.begin() as connection:
-            stored = connection.execute(self._latest_session(tracker.sender_id, [sa.func.count()])).scalar()
+            stored = connection.execute(self._stored, {"sender_id": tracker.sender_id}).scalar()
             rows = [self._row(tracker.sender_id, event) for event in itertools.islice(tracker.events, stored, None)]
             if rows:
-                connection.execute(self.table.insert(), rows)
+                connection.execute(self._insert, rows)
 
     @staticmethod
     def _row(sender_id: Text, event: Event) -> Dict[str, Any]:
