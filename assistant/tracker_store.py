@@ -55,6 +55,8 @@ class LeanSQLTrackerStore(SQLTrackerStore):
         super().__init__(*args, **kwargs)
         self.table = self.SQLEvent.__table__
         if self.engine.dialect.name == "sqlite":
+            # A kept connection for the worker's event loop, which uses one at a time; SQLAlchemy's pool
+            # may hand it to another thread, which pysqlite refuses unless told.
             url = self.engine.url
             self.engine.dispose()
             self.engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, pool_size=1, max_overflow=4,

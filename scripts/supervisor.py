@@ -1,6 +1,7 @@
 """Runs the assistant's servers as child processes: each in its own process group, logging to a file
 of its own or to the supervisor's output, started in order and waited for until it answers, and
-started again after a short back-off when it exits on its own. Stopping one on purpose, or all of them, does not start it again.
+started again after a short back-off when it exits on its own. Stopping one on purpose, or all of
+them, does not start it again.
 
 `make run` (scripts/serve.py) and `make run-cluster` (scripts/cluster.py) run their servers through
 it, so one crashed server costs residents a few seconds of "technical problem" and not the assistant.

@@ -78,16 +78,16 @@ def test_saving_a_tracker_with_nothing_new_writes_nothing(tmp_path):
 def test_each_store_reads_what_the_other_wrote(tmp_path, writer, reader):
     save_turn_by_turn(store_of(writer, tmp_path / "t.db"))
     save_turn_by_turn(store_of(writer, tmp_path / "t.db"), sender="another")
-    ours, rasas = store_of(reader, tmp_path / "t.db"), store_of(SQLTrackerStore, tmp_path / "t.db")
+    store, rasas = store_of(reader, tmp_path / "t.db"), store_of(SQLTrackerStore, tmp_path / "t.db")
 
-    latest = asyncio.run(ours.retrieve("resident"))
+    latest = asyncio.run(store.retrieve("resident"))
     assert [(type(e), e.timestamp) for e in latest.events][:1] == [(SessionStarted, 200.1)]  # the latest session
     assert list(latest.events) == list(asyncio.run(rasas.retrieve("resident")).events)
     assert latest.get_slot("language") == "fi"
-    full = asyncio.run(ours.retrieve_full_tracker("resident"))
+    full = asyncio.run(store.retrieve_full_tracker("resident"))
     assert list(full.events) == list(asyncio.run(rasas.retrieve_full_tracker("resident")).events)
     assert len(full.events) > len(latest.events)
-    assert asyncio.run(ours.retrieve("nobody")) is None
+    assert asyncio.run(store.retrieve("nobody")) is None
 
 
 def test_the_endpoints_file_gives_the_server_this_store_in_wal_mode(tmp_path):
