@@ -16,7 +16,8 @@ from typing import Any, Dict, List, Optional, Tuple
 import yaml
 
 from assistant.facts import (
-    ATTRIBUTES, ENTITY_TYPES, FACT_ATTRIBUTES, LANGUAGES, SURENESS, Ending, Entity, Fact, FactBase, Freshness, Source, Topic, When,
+    ATTRIBUTES, ENTITY_TYPES, FACT_ATTRIBUTES, LANGUAGES, PROBABLY, SOURCE_KINDS, SURENESS, Ending, Entity, Fact, FactBase,
+    Freshness, Source, Topic, When,
 )
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "facts" / "international_work.yml"
@@ -175,7 +176,7 @@ class _Validator:
 
     SECTIONS = ("city", "sources", "entities", "topics", "facts")
     FIELDS = {
-        "sources": ({"id", "publisher", "title", "date"}, {"sureness", "url", "file"}),
+        "sources": ({"id", "publisher", "date"}, {"title", "kind", "sureness", "url", "file"}),
         "entities": ({"id", "type", "names", "aliases"}, set()),
         "topics": ({"id", "question", "related"}, {"subject", "by_subject"}),
         "facts": ({"id", "topic", "about", "source", "quote", "text"}, {"attribute", "ended"}),
@@ -300,17 +301,24 @@ class _Validator:
         return result
 
     def when(self, item: _Mapping, record: str, within: str = "") -> When:
-        """`date` (2019-12-06; a year alone, 2022, when `sureness` is year) and `sureness`."""
+        """`date` (2019-12-06; 2022-08 when `sureness` is month; a year alone, 2022, when it is year, or
+        undated: the earliest year it can be) and `sureness`."""
         date, sureness = item["date"], item.get("sureness", "sure")
         if sureness not in SURENESS:
             self.problem(item.key_lines["sureness"], record, within + "sureness",
                          f"must be one of {', '.join(SURENESS)}")
             sureness = "sure"
-        if sureness == "year":
+        if sureness in ("year", "undated"):
             if isinstance(date, int) and not isinstance(date, bool) and 1000 < date < 10000:
                 return When(datetime.date(date, 1, 1), sureness)
             self.problem(item.key_lines["date"], record, within + "date",
-                         "must be a year like 2022 when only the year is known")
+                         f"must be a year like 2022 when {'only the year is known' if sureness == 'year' else 'undated'}")
+            return When(datetime.date.min, sureness)
+        if sureness == "month":
+            if isinstance(date, str) and re.fullmatch(r"\d{4}-\d{2}", date) and 1 <= int(date[5:]) <= 12:
+                return When(datetime.date(int(date[:4]), int(date[5:]), 1), sureness)
+            self.problem(item.key_lines["date"], record, within + "date",
+                         "must be a month like 2022-08 when only the month is known")
             return When(datetime.date.min, sureness)
         if isinstance(date, str):
             try:
@@ -339,10 +347,14 @@ class _Validator:
             self.problem(item.key_lines.get("url", item.line), record, "url",
                          "must be a web address, or a mapping of fi, sv and en to web addresses")
             urls = {}
+        kind = item.get("kind", "news")
+        if kind not in SOURCE_KINDS:
+            self.problem(item.key_lines["kind"], record, "kind", f"must be one of {', '.join(SOURCE_KINDS)}")
         return Source(
             item["id"],
             self.texts(item, "publisher", "source"),
-            self.texts(item, "title", "source", some=True),
+            self.texts(item, "title", "source", some=True) if "title" in item else {},
+            kind,
             dict(urls),
             self.when(item, record),
             file,
@@ -398,7 +410,7 @@ class _Validator:
             self.problem(line("attribute"), record, "attribute", f"must be one of {', '.join(FACT_ATTRIBUTES)}")
         quote = self.quote(item, record, source)
         text = self.texts(item, "text", "fact")
-        self.check_numbers(item, record, "text", text, f"{quote} {self.date_numbers(source)}")
+        self.check_numbers(item, record, "text", text, quote, [source])
         ended = self.ending(item, record, source, sources) if "ended" in item else None
         return Fact(item["id"], item["topic"], tuple(about), item["source"], quote, text, attribute, ended)
 
@@ -414,21 +426,23 @@ class _Validator:
                 self.problem(line, record, within + "quote", f"not found verbatim in {source.file.name}")
         return quote
 
-    @staticmethod
-    def date_numbers(source: Optional[Source]) -> str:
-        """The numbers of a source's date, as far as it is known, which count as evidence too."""
-        if source is None:
-            return ""
-        day, sureness = source.when.day, source.when.sureness
-        return " ".join(str(n) for n in (day.year, day.month, day.day)[: {"sure": 3, "likely": 2, "year": 1}[sureness]])
-
-    def check_numbers(self, item: _Mapping, record: str, field: str, texts: Dict[str, str], evidence: str) -> None:
-        """A number or date in a text must be in its evidence: nothing can be invented."""
+    def check_numbers(self, item: _Mapping, record: str, field: str, texts: Dict[str, str], quotes: str,
+                      sources: List[Optional[Source]]) -> None:
+        """A number or date in a text must be in its evidence, the quotes or the sources' dates, as far as
+        they are known: nothing can be invented. A number that only a likely date gives must be told
+        as likely, with the language's word for it ("probably in March 2022")."""
+        dates = [s.when for s in sources if s is not None]
+        sure = set(_NUMBER.findall(quotes)) | {str(n) for when in dates if when.sureness != "likely" for n in when.numbers}
+        likely = {str(n) for when in dates if when.sureness == "likely" for n in when.numbers} - sure
         for lang, sentence in texts.items():
             for number in _NUMBER.findall(sentence):
-                if number not in _NUMBER.findall(evidence):
-                    self.problem(item.key_lines.get(field.split(".")[-1], item.line), record, f"{field}.{lang}",
+                line = item.key_lines.get(field.split(".")[-1], item.line)
+                if number not in sure | likely:
+                    self.problem(line, record, f"{field}.{lang}",
                                  f"the number {number} is neither in the quote nor in the source's date")
+                elif number in likely and PROBABLY[lang] not in sentence.lower():
+                    self.problem(line, record, f"{field}.{lang}",
+                                 f"the number {number} comes from a likely date: say '{PROBABLY[lang]}'")
 
     ENDING_FIELDS = ({"date", "source", "quote", "history"}, {"sureness"})
 
@@ -460,8 +474,7 @@ class _Validator:
                              f"'{ending_source.id}' is older than the fact's source '{source.id}'")
         quote = self.quote(raw, record, ending_source, within="ended.")
         history = self.texts(raw, "history", "fact", record=record, within="ended.")
-        dates = " ".join(self.date_numbers(s) for s in (source, ending_source))
-        self.check_numbers(raw, record, "ended.history", history, f"{item['quote']} {quote} {dates}")
+        self.check_numbers(raw, record, "ended.history", history, f"{item['quote']} {quote}", [source, ending_source])
         return Ending(when, raw["source"], quote, history)
 
     def check_references(self, records, topics: Dict[str, Topic], facts: Dict[str, Fact]) -> None:

@@ -15,24 +15,45 @@ ENTITY_TYPES = ("city", "country", "network", "organisation", "region")
 ATTRIBUTES = ("since", "staff")  # each asked by its intent, ask_since and ask_staff
 # What a fact may state; "members" is "how many?" (ask_staff) asked of a network.
 FACT_ATTRIBUTES = (*ATTRIBUTES, "members")
-# How sure a source's date is: printed on it, inferred (shown as month and year), or known to the year.
-SURENESS = ("sure", "likely", "year")
+# How sure a source's date is: printed on it; known to the month; inferred (shown as "probably" with the
+# month and year); known to the year; or not printed at all ("undated": `date` is then the earliest year
+# it can be, which orders it among the others, and answers show no date).
+SURENESS = ("sure", "month", "likely", "year", "undated")
+# The word that marks a likely date in each language, in answers and in the facts' own texts
+# ("probably in March 2022"): the fact base's check requires it beside a number only a likely date gives.
+PROBABLY = {"fi": "todennäköisesti", "sv": "troligen", "en": "probably"}
+# What a source is, named in answers where it has no title of its own.
+SOURCE_KINDS = ("news", "page")
 
 
 @dataclass(frozen=True)
 class When:
-    """A day, as sure as its source: a "year" date is any day of that year."""
+    """A day, as sure as its source: a "year" date is any day of that year, a "month" date any day of
+    that month, an "undated" one any day from the start of that year on."""
 
     day: datetime.date
     sureness: str = "sure"
 
     @property
     def earliest(self) -> datetime.date:
-        return self.day.replace(month=1, day=1) if self.sureness == "year" else self.day
+        if self.sureness in ("year", "undated"):
+            return self.day.replace(month=1, day=1)
+        return self.day.replace(day=1) if self.sureness == "month" else self.day
 
     @property
     def latest(self) -> datetime.date:
-        return self.day.replace(month=12, day=31) if self.sureness == "year" else self.day
+        if self.sureness in ("year", "undated"):
+            return self.day.replace(month=12, day=31)
+        if self.sureness == "month":
+            following = self.day.replace(day=28) + datetime.timedelta(days=4)
+            return following - datetime.timedelta(days=following.day)
+        return self.day
+
+    @property
+    def numbers(self) -> Tuple[int, ...]:
+        """The numbers the date is sure of (year, month, day), as far as it is known: none when undated."""
+        known = {"sure": 3, "month": 2, "likely": 2, "year": 1, "undated": 0}[self.sureness]
+        return (self.day.year, self.day.month, self.day.day)[:known]
 
 
 @dataclass(frozen=True)
@@ -50,14 +71,16 @@ class Freshness:
 class Source:
     id: str
     publisher: Dict[str, str]
-    title: Dict[str, str]  # in the languages it has a title in
+    title: Dict[str, str]  # in the languages it has a title in; empty when the source gives none
+    kind: str  # what it is, named in place of a missing title: news (an item) or page
     url: Dict[str, str]  # in the languages it is published in
     when: When
     file: Optional[Path]  # the file its facts are quoted from, under facts/sources/
 
-    def in_language(self, field: Dict[str, str], lang: str) -> str:
-        """The title or address in the language, or else in English, Swedish or Finnish."""
-        return field.get(lang) or next(field[other] for other in ("en", "sv", "fi") if other in field)
+    def in_language(self, field: Dict[str, str], lang: str) -> Optional[str]:
+        """The title or address in the language, or else in English, Swedish or Finnish; None when the
+        source has none."""
+        return field.get(lang) or next((field[other] for other in ("en", "sv", "fi") if other in field), None)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
 import yaml
 
 from assistant import focus, gaps
-from assistant.facts import ATTRIBUTES, FACT_ATTRIBUTES, LANGUAGES, Entity, Fact, FactBase, When
+from assistant.facts import ATTRIBUTES, FACT_ATTRIBUTES, LANGUAGES, PROBABLY, Entity, Fact, FactBase, When
 from assistant.question_words import acknowledges, asks_how_many, asks_how_old, asks_who, points_back
 
 MESSAGES_PATH = Path(__file__).resolve().parent / "messages.yml"
@@ -105,14 +105,8 @@ class Replies:
     # --- facts with their source ------------------------------------------------------------------
 
     def date(self, when: When) -> str:
-        """A date no more precise than it is known: 6 December 2019, March 2022, 2022."""
-        day = when.day
-        month = say("months", self.lang).split()[day.month - 1]
-        if when.sureness == "year":
-            return str(day.year)
-        if when.sureness == "likely":
-            return f"{month} {day.year}"
-        return f"{day.day} {month} {day.year}" if self.lang == "en" else f"{day.day}.{day.month}.{day.year}"
+        """A date as sure as it is known: 6 December 2019, August 2022, probably March 2022, 2022, undated."""
+        return show_date(when, self.lang)
 
     def history(self, fact: Fact) -> str:
         """An ended fact told as history, with the source of its end: never in the present tense."""
@@ -141,7 +135,7 @@ class Replies:
         listed = [
             {
                 "publisher": source.publisher[self.lang],
-                "title": source.in_language(source.title, self.lang),
+                "title": source_title(source, self.lang),
                 "date": self.date(source.when),
                 "url": source.in_language(source.url, self.lang) if source.url else None,
             }
@@ -369,7 +363,7 @@ class Replies:
         for source in self.kb.sources.values():
             url = source.in_language(source.url, self.lang) if source.url else ""
             line = self.say("source", publisher=source.publisher[self.lang], date=self.date(source.when),
-                            title=source.in_language(source.title, self.lang), url=url)
+                            title=source_title(source, self.lang), url=url)
             lines.append("– " + line.rstrip(": "))
         text = self.say("about_sources", sources="\n".join(lines), website=self.kb.freshness.website,
                         feedback=gaps.load().feedback)
@@ -457,6 +451,27 @@ class Replies:
 
     def fallback(self) -> Reply:
         return Reply(self.say("fallback"), self.suggestion_buttons(MAX_RELATED), unanswered="fallback")
+
+
+def show_date(when: When, lang: str) -> str:
+    """A date no more precise than it is known: 6 December 2019, August 2022, probably March 2022
+    ("todennäköisesti maaliskuussa 2022"), 2022, or undated."""
+    day = when.day
+    month = say("months", lang).split()[day.month - 1]
+    if when.sureness == "undated":
+        return say("undated", lang)
+    if when.sureness == "year":
+        return str(day.year)
+    if when.sureness == "month":
+        return f"{month} {day.year}"
+    if when.sureness == "likely":
+        return say("probably", lang, month=month, year=day.year, probably=PROBABLY[lang])
+    return f"{day.day} {month} {day.year}" if lang == "en" else f"{day.day}.{day.month}.{day.year}"
+
+
+def source_title(source, lang: str) -> str:
+    """The source's title in the language, or what it is where it has none ("news item")."""
+    return source.in_language(source.title, lang) or say(f"untitled_{source.kind}", lang)
 
 
 def say(key: str, lang: str, **values: object) -> str:

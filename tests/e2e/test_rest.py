@@ -77,9 +77,9 @@ def test_a_question_about_the_end_of_a_partnership_gets_the_end_not_a_yes(server
 
 
 HISTORY = {
-    "fi": ("onko pietari vielä kumppani", "maaliskuu 2022"),
-    "sv": ("är s:t petersburg fortfarande en partner", "mars 2022"),
-    "en": ("is st petersburg still a partner", "March 2022"),
+    "fi": ("onko pietari vielä kumppani", "todennäköisesti maaliskuussa 2022"),
+    "sv": ("är s:t petersburg fortfarande en partner", "troligen mars 2022"),
+    "en": ("is st petersburg still a partner", "probably March 2022"),
 }
 
 

@@ -237,7 +237,7 @@ def test_the_sources_are_a_caption_under_the_answer_with_links(page):
     source = kb.sources["war_in_ukraine_2022"]
     link = caption.get_by_role("link", name=source.title["en"])
     assert link.get_attribute("href") == source.url["en"]
-    assert "March 2022" in caption.inner_text() and "may be out of date" in caption.inner_text()
+    assert "probably March 2022" in caption.inner_text() and "may be out of date" in caption.inner_text()
     answer_size = float(bubble.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
     caption_size = float(caption.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
     assert caption_size < answer_size
