@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import yaml
 
 from assistant.facts import (
-    ATTRIBUTES, ENTITY_TYPES, FACT_ATTRIBUTES, LANGUAGES, PROBABLY, SOURCE_KINDS, SURENESS, Ending, Entity, Fact, FactBase,
+    ENTITY_TYPES, LANGUAGES, PROBABLY, SOURCE_KINDS, SURENESS, Ending, Entity, Fact, FactBase,
     Freshness, Source, Topic, When,
 )
 
@@ -27,6 +27,11 @@ logger = logging.getLogger(__name__)
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _NUMBER = re.compile(r"\d+")
+
+
+def _plain(text: str) -> str:
+    """A question as compared with others: case, punctuation and spacing left out."""
+    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
 
 
 class FactBaseError(ValueError):
@@ -179,7 +184,7 @@ class _Validator:
         "sources": ({"id", "publisher", "date"}, {"title", "kind", "sureness", "url", "file"}),
         "entities": ({"id", "type", "names", "aliases"}, set()),
         "topics": ({"id", "question", "related"}, {"subject", "by_subject"}),
-        "facts": ({"id", "topic", "about", "source", "quote", "text"}, {"attribute", "ended"}),
+        "facts": ({"id", "topic", "about", "source", "quote", "text"}, {"ended", "questions"}),
     }
 
     def __init__(self, path: Path):
@@ -203,6 +208,7 @@ class _Validator:
         facts = {r["id"]: self.fact(r, sources, entities, topics) for r in records["facts"]}
         self.check_references(records, topics, facts)
         self.check_aliases(records["entities"], entities)
+        self.check_questions(records["facts"], facts)
         city = raw.get("city")
         if city not in entities:
             self.problem(raw.key_lines.get("city", 1), "file", "city", f"must name an entity, not '{city}'")
@@ -217,20 +223,23 @@ class _Validator:
             return Freshness()
         line = raw.key_lines.get("freshness", 1)
         if not isinstance(item, dict):
-            self.problem(line, "file", "freshness", "must be a mapping of max_age_years and website")
+            self.problem(line, "file", "freshness", "must be a mapping of max_age_years, website and feedback")
             return Freshness()
-        for key in sorted(item.keys() - {"max_age_years", "website"}):
+        for key in sorted(item.keys() - {"max_age_years", "website", "feedback"}):
             self.problem(item.key_lines.get(key, line), "freshness", key, "unknown field")
         age = item.get("max_age_years", Freshness.max_age_years)
         if isinstance(age, bool) or not isinstance(age, (int, float)) or age <= 0:
             self.problem(item.key_lines.get("max_age_years", line), "freshness", "max_age_years",
                          "must be a number of years above 0")
             age = Freshness.max_age_years
-        website = item.get("website")
-        if website is not None and not (isinstance(website, str) and re.match(r"https?://\S+$", website)):
-            self.problem(item.key_lines.get("website", line), "freshness", "website", "must be a web address")
-            website = None
-        return Freshness(float(age), website)
+        addresses = {}
+        for key in ("website", "feedback"):
+            address = item.get(key)
+            if address is not None and not (isinstance(address, str) and re.match(r"https?://\S+$", address)):
+                self.problem(item.key_lines.get(key, line), "freshness", key, "must be a web address")
+                address = None
+            addresses[key] = address
+        return Freshness(float(age), **addresses)
 
     def records(self, raw: _Mapping, section: str) -> List[_Mapping]:
         """The section's records that have the required fields and a unique id."""
@@ -405,14 +414,12 @@ class _Validator:
         source = sources.get(item["source"])
         if self.unknown("sources", item["source"], sources):
             self.problem(line("source"), record, "source", f"unknown source '{item['source']}'")
-        attribute = item.get("attribute")
-        if attribute is not None and attribute not in FACT_ATTRIBUTES:
-            self.problem(line("attribute"), record, "attribute", f"must be one of {', '.join(FACT_ATTRIBUTES)}")
         quote = self.quote(item, record, source)
         text = self.texts(item, "text", "fact")
         self.check_numbers(item, record, "text", text, quote, [source])
         ended = self.ending(item, record, source, sources) if "ended" in item else None
-        return Fact(item["id"], item["topic"], tuple(about), item["source"], quote, text, attribute, ended)
+        questions = self.texts(item, "questions", "fact", lists=True) if "questions" in item else {}
+        return Fact(item["id"], item["topic"], tuple(about), item["source"], quote, text, ended, questions)
 
     def quote(self, item: _Mapping, record: str, source: Optional[Source], within: str = "") -> str:
         """The words the fact rests on, which must stand verbatim in the source's file."""
@@ -465,7 +472,7 @@ class _Validator:
         ending_source = sources.get(raw["source"])
         if self.unknown("sources", raw["source"], sources):
             self.problem(raw.key_lines["source"], record, "ended.source", f"unknown source '{raw['source']}'")
-        if source is not None:
+        if source is not None and raw["source"] != source.id:  # a source may tell a fact and its end
             if when.latest < source.when.earliest:
                 self.problem(raw.key_lines["date"], record, "ended.date",
                              f"ends before its own source '{source.id}' ({source.when.day})")
@@ -493,6 +500,18 @@ class _Validator:
             if not any(item["id"] in f.about for f in facts.values()):
                 self.problem(item.line, f"entity '{item['id']}'", "id", "no fact is about this entity")
 
+    def check_questions(self, items: List[_Mapping], facts: Dict[str, Fact]) -> None:
+        """One question must find one fact: the same words given to two facts would leave the
+        assistant to guess between them."""
+        owner: Dict[str, str] = {}
+        for item in items:
+            for questions in facts[item["id"]].questions.values():
+                for question in questions:
+                    other = owner.setdefault(_plain(question), item["id"])
+                    if other != item["id"]:
+                        self.problem(item.key_lines["questions"], f"fact '{item['id']}'", "questions",
+                                     f"'{question}' is also a question of fact '{other}'")
+
     def check_aliases(self, items: List[_Mapping], entities: Dict[str, Entity]) -> None:
         """One spelling must mean one entity, or a resident's question would be ambiguous."""
         owner: Dict[str, str] = {}
@@ -506,40 +525,3 @@ class _Validator:
                         "aliases",
                         f"'{spelling}' is also a name of entity '{other}'",
                     )
-
-
-def intent_problems(kb: FactBase, rules_path: Path, action: str = "action_answer") -> List[str]:
-    """Where the fact base's topics and the intents its answering action gets (by the Rasa rules)
-    disagree, located like the fact base's own problems: a topic no `ask_<topic>` intent asks (unless
-    it is asked by its subject), or an intent that is neither a topic, an attribute nor ask_about,
-    whose questions would have no answer."""
-    text = rules_path.read_text(encoding="utf-8")
-    answered = []
-    for rule in yaml.safe_load(text).get("rules") or []:
-        steps = rule.get("steps") or []
-        for step, following in zip(steps, steps[1:]):
-            if following.get("action") == action:
-                answered += [s["intent"] for s in step.get("or", [step]) if "intent" in s]
-    problems = []
-    for topic in kb.topics.values():
-        if not topic.by_subject and f"ask_{topic.id}" not in answered:
-            line = _topic_line(kb.path, topic.id)
-            problems.append(f"{kb.path}:{line}: topic '{topic.id}': id: no intent 'ask_{topic.id}' is "
-                            f"answered by {action} in {rules_path}")
-    lines = text.splitlines()
-    for intent in answered:
-        asked = intent[len("ask_") :] if intent.startswith("ask_") else intent
-        if asked != "about" and asked not in kb.topics and asked not in ATTRIBUTES:
-            line = next((n for n, t in enumerate(lines, 1) if t.strip().endswith(f"intent: {intent}")), 1)
-            problems.append(f"{rules_path}:{line}: intent '{intent}': intent: no topic or attribute "
-                            f"'{asked}' in the fact base")
-    return problems
-
-
-def _topic_line(path: Path, topic_id: str) -> int:
-    in_topics = False
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        in_topics = line == "topics:" or (in_topics and not re.match(r"\w", line))
-        if in_topics and line.strip() == f"- id: {topic_id}":
-            return number
-    return 1

@@ -6,15 +6,12 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Tuple
 
 LANGUAGES = ("fi", "sv", "en")
 ENTITY_TYPES = ("city", "country", "network", "organisation", "region")
-ATTRIBUTES = ("since", "staff")  # each asked by its intent, ask_since and ask_staff
-# What a fact may state; "members" is "how many?" (ask_staff) asked of a network.
-FACT_ATTRIBUTES = (*ATTRIBUTES, "members")
 # How sure a source's date is: printed on it; known to the month; inferred (shown as "probably" with the
 # month and year); known to the year; or not printed at all ("undated": `date` is then the earliest year
 # it can be, which orders it among the others, and answers show no date).
@@ -62,6 +59,7 @@ class Freshness:
 
     max_age_years: float = 2.0
     website: Optional[str] = None
+    feedback: Optional[str] = None  # the city's feedback service: where to ask what the sources do not say
 
     def is_old(self, day: datetime.date, today: datetime.date) -> bool:
         return (today - day).days > self.max_age_years * 365.25
@@ -135,8 +133,8 @@ class Fact:
     source: str
     quote: str
     text: Dict[str, str]  # in the present tense: what holds
-    attribute: Optional[str]
     ended: Optional[Ending] = None
+    questions: Dict[str, Tuple[str, ...]] = field(default_factory=dict)  # residents' questions it answers
 
     @property
     def holds(self) -> bool:
@@ -166,25 +164,9 @@ class FactBase:
     def topic_facts(self, topic_id: str) -> List[Fact]:
         return [f for f in self.facts.values() if f.topic == topic_id]
 
-    def facts_about(self, entity_id: str, attribute: Optional[str] = None) -> List[Fact]:
-        """Facts about an entity; with an attribute, only the facts that state it."""
-        return [
-            f
-            for f in self.facts.values()
-            if entity_id in f.about and (attribute is None or f.attribute == attribute)
-        ]
-
-    def sole_entity(self, named: Iterable[str]) -> Optional[str]:
-        """The entity id, when the values named (entity values of a message) are one entity of the base
-        and nothing else: no second entity, no city the base lacks."""
-        values = set(named)
-        return next(iter(values)) if len(values) == 1 and values <= set(self.entities) else None
+    def facts_about(self, entity_id: str) -> List[Fact]:
+        return [f for f in self.facts.values() if entity_id in f.about]
 
     def topic_of(self, entity_id: str) -> Optional[Topic]:
         """The topic this entity is the subject of, if any (the EU Office, Ukraine)."""
         return next((t for t in self.topics.values() if t.subject == entity_id), None)
-
-    def subjects_with(self, attribute: str) -> List[str]:
-        """Entities whose `attribute` the fact base states, e.g. who has a known headcount."""
-        found = [f.about[0] for f in self.facts.values() if f.attribute == attribute]
-        return list(dict.fromkeys(found))

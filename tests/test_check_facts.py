@@ -1,6 +1,5 @@
 """`make check-facts` (scripts/check-facts): every problem located, and a failing exit status."""
 
-import os
 import re
 import shutil
 import subprocess
@@ -49,20 +48,3 @@ def test_every_problem_is_reported_with_file_line_record_and_field(tmp_path):
     assert any(p["field"] == "aliases" and "Tallinn" in p["problem"] for p in problems), run.stdout
     assert not any("unknown source" in p["problem"] for p in problems)  # the dateless source: reported once
     assert all(p["file"] == str(path) and int(p["line"]) > 0 for p in problems)
-
-
-def test_topics_and_the_intents_action_answer_gets_must_agree(tmp_path):
-    """A topic no rule asks, and an intent answered with no topic: each located, and a failing status."""
-    rules = (factbase.DEFAULT_PATH.parent.parent / "data" / "rules.yml").read_text(encoding="utf-8")
-    changed = rules.replace("          - intent: ask_twin_cities\n", "").replace(
-        "- intent: ask_echa\n", "- intent: ask_echa\n          - intent: ask_weather\n")
-    assert changed.count("ask_weather") == 1 and "ask_twin_cities" not in changed
-    path = tmp_path / "rules.yml"
-    path.write_text(changed, encoding="utf-8")
-    run = subprocess.run([sys.executable, str(CHECK_FACTS)], capture_output=True, text=True, timeout=60,
-                         env={**os.environ, "RULES": str(path)})
-    assert run.returncode == 1
-    problems = [LOCATED.match(line) for line in run.stdout.splitlines()]
-    assert problems and all(problems), run.stdout
-    assert {(p["record"], p["field"]) for p in problems} == {("topic 'twin_cities'", "id"), ("intent 'ask_weather'", "intent")}
-    assert {p["file"] for p in problems} == {str(factbase.DEFAULT_PATH), str(path)}

@@ -11,15 +11,21 @@ import yaml
 from assistant import factbase
 from assistant.factbase import FactBaseError
 from assistant.facts import Freshness
-from assistant.replies import Context, Replies, messages, say
+from assistant.answering.render import Renderer, messages, say
+from assistant.answering.selection import Answer, Plan
+from assistant.answering.state import State
 
 PAGE_DATE = datetime.date(2019, 12, 6)
 PAGE_DATE_SHOWN = {"fi": "6.12.2019", "sv": "6.12.2019", "en": "6 December 2019"}
 
 
+def caption(kb, lang, today, *facts):
+    return Renderer(kb, lang, today=today).render(Plan(State(), (Answer(facts),))).caption
+
+
 def page_answer(kb, lang, today):
     """The caption, where the age note goes, of an answer that rests on the 2019 page alone."""
-    return Replies(kb, lang, today=today).answer("ask_eu_funding", [], Context(None, None)).caption["text"]
+    return caption(kb, lang, today, "eu_funding_help", "eu_projects")["text"]
 
 
 def warned(answer, lang):
@@ -27,7 +33,7 @@ def warned(answer, lang):
 
 
 def test_the_project_says_facts_grow_old_after_2_years_and_points_to_the_citys_website(kb):
-    assert kb.freshness == Freshness(2.0, "https://www.hel.fi")
+    assert kb.freshness == Freshness(2.0, "https://www.hel.fi", "https://palautteet.hel.fi")
 
 
 def test_an_answer_within_the_age_has_no_warning(kb, lang):
@@ -64,6 +70,7 @@ def test_without_a_website_the_warning_still_gives_the_date(kb, lang):
         ({"max_age_years": "two"}, "max_age_years"),
         ({"max_age_years": 2, "website": "hel.fi"}, "website"),
         ({"max_age_years": 2, "webiste": "https://www.hel.fi"}, "webiste"),
+        ({"max_age_years": 2, "feedback": "palautteet.hel.fi"}, "feedback"),
     ],
 )
 def test_a_wrong_setting_is_a_located_problem(tmp_path, freshness, field):
@@ -78,9 +85,9 @@ def test_a_wrong_setting_is_a_located_problem(tmp_path, freshness, field):
 
 
 def test_the_note_follows_the_newest_source_of_the_answer(kb, lang):
-    """The Helsinki Centre's answer rests on sources of 2018, 2019 and 2022 (only the year known)."""
+    """An answer about the Helsinki Centre resting on sources of 2018, 2019 and 2022 (only the year known)."""
     def note(today):
-        return Replies(kb, lang, today=today).answer("ask_helsinki_centre", [], Context()).caption["note"]
+        return caption(kb, lang, today, "helsinki_centre_partners_left", "helsinki_centre", "helsinki_centre_closed")["note"]
 
     assert note(datetime.date(2024, 12, 30)) is None
     assert note(datetime.date(2026, 11, 30)) == say("dated", lang, date="2022", website="https://www.hel.fi")

@@ -201,6 +201,19 @@ BROKEN = {
             sv="Helsingfors avbröt sitt samarbete med Moskva i mars 2022."),
         ["fact 'moscow_partnership'", "ended.history.sv", "the number 2022 comes from a likely date: say 'troligen'"],
     ),
+    "a question given to two facts": (
+        lambda d: record(d, "facts", "echa")["questions"]["en"].append(
+            record(d, "facts", "echa_since")["questions"]["en"][0].upper()),
+        ["fact", "questions", "is also a question of fact"],
+    ),
+    "questions missing a language": (
+        lambda d: record(d, "facts", "echa")["questions"].pop("sv"),
+        ["fact 'echa'", "questions.sv", "language is missing"],
+    ),
+    "an empty question": (
+        lambda d: record(d, "facts", "echa")["questions"]["fi"].append(" "),
+        ["fact 'echa'", "questions.fi", "must be a list of non-empty texts"],
+    ),
     "an unknown kind of source": (
         lambda d: record(d, "sources", "echa_page_2020").update(kind="rumour"),
         ["source 'echa_page_2020'", "kind", "must be one of news, page"],
