@@ -26,7 +26,7 @@ export TF_DETERMINISTIC_OPS := 1
 export TF_INTRA_OP_PARALLELISM_THREADS := 2
 export TF_INTER_OP_PARALLELISM_THREADS := 2
 
-.PHONY: run run-cluster test setup train validate check-facts report prune docs test-conversations test-python test-cluster baseline eval eval-determinism bench shell clean
+.PHONY: run run-cluster test setup train validate check-facts report prune docs test-conversations test-python test-cluster baseline eval eval-determinism bench fit-weights shell clean
 
 run: $(MODEL) $(REDIS)
 	$(BIN)/python scripts/serve.py
@@ -131,6 +131,11 @@ eval-determinism: $(BIN)/.installed
 # more the first time.
 bench: $(MODEL) $(REDIS) $(CLUSTER_PROGRAMS)
 	$(BIN)/python scripts/benchmark.py
+
+# The answer selection's weights fitted on the development sets, never the sealed blind set
+# (scripts/fit_weights.py); FIT_ARGS=--write writes them to assistant/answering/weights.yml.
+fit-weights: $(MODEL)
+	PYTHONPATH=.:scripts:tests:tests/e2e $(BIN)/python scripts/fit_weights.py $(FIT_ARGS)
 
 # `rasa shell` with the action server, for developers.
 shell: $(MODEL)

@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 import threading
 from functools import lru_cache
-from typing import Tuple
+from typing import Dict, Tuple
 
 PLACE = "paikannimi"
+PRONOUN = "asemosana"
+NEGATION = "kieltosana"
 FIRST_NAME = "etunimi"
 # Classes of names; any other class (noun, verb, adjective, numeral, ...) makes a word a common one.
 NAMES = (PLACE, FIRST_NAME, "sukunimi", "nimi")
@@ -30,25 +32,41 @@ def _voikko():
 
 
 @lru_cache(maxsize=65536)
+def _analyse(word: str) -> Tuple[Dict[str, str], ...]:
+    with _lock:
+        return tuple(dict(a) for a in _voikko().analyze(word))
+
+
 def analyses(word: str) -> Tuple[Tuple[str, str], ...]:
     """(base form in lower case, word class) for each reading Voikko knows; () for an unknown word."""
-    with _lock:
-        found = _voikko().analyze(word)
     return tuple(
-        dict.fromkeys((a["BASEFORM"].lower(), a.get("CLASS", "")) for a in found if a.get("BASEFORM"))
+        dict.fromkeys((a["BASEFORM"].lower(), a.get("CLASS", "")) for a in _analyse(word) if a.get("BASEFORM"))
     )
+
+
+def asks(word: str) -> bool:
+    """A word with the question clitic -ko/-kö that is no pronoun: "onko", "auttaako", "vieläkö"."""
+    return any(a.get("KYSYMYSLIITE") == "true" and a.get("CLASS") != PRONOUN for a in _analyse(word))
+
+
+def is_common_noun_in(word: str, case: str) -> bool:
+    """A noun or adjective in this case ("sisaolento", the inessive: "verkostoissa")."""
+    return any(a.get("SIJAMUOTO") == case and a.get("CLASS") in ("nimisana", "laatusana", "nimisana_laatusana")
+               for a in _analyse(word))
+
+
+def is_negation(word: str) -> bool:
+    """The negation verb in any person: "ei", "en", "eivät", "eikö"."""
+    return any(a.get("CLASS") == NEGATION for a in _analyse(word))
 
 
 _PART = re.compile(r"\(([^)+][^)]*)\)")  # "+yhteis+työ(työ)+sopimus(sopimus)": työ, sopimus
 
 
-@lru_cache(maxsize=65536)
 def compound_parts(word: str) -> Tuple[str, ...]:
     """The base forms of a compound's parts ("kesäleireille" -> kesä, leiri); derivational endings
     ("(+to)") are no parts."""
-    with _lock:
-        found = _voikko().analyze(word)
-    return tuple(dict.fromkeys(p.lower() for a in found for p in _PART.findall(a.get("WORDBASES", ""))))
+    return tuple(dict.fromkeys(p.lower() for a in _analyse(word) for p in _PART.findall(a.get("WORDBASES", ""))))
 
 
 def place_names(word: str) -> Tuple[str, ...]:

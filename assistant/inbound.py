@@ -35,7 +35,7 @@ MAX_PAYLOAD_ENTITIES = 3
 # the assistant, and databases and log files refuse or mangle them.
 _UNWANTED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
-# A button payload as the assistant's own buttons send it (assistant.replies.payload).
+# A button payload as the assistant's own buttons send it (assistant.answering.render.payload).
 _PAYLOAD = re.compile(r"/(?P<intent>\w+)(?P<entities>\{.*\})?", re.DOTALL)
 
 

@@ -20,8 +20,17 @@ from assistant import finnish
 from assistant.facts import LANGUAGES
 
 DEFAULT_LANGUAGE = "en"  # no choice, no words to tell by, no conversation, no page language
+OTHER = "other"  # a message in a language the assistant does not speak (Estonian, German, ...)
+# Other languages residents may write in, told apart from fi, sv and en by Lingua's trigrams alone
+# (low accuracy mode: about 30 MB for all of them). Norwegian and Danish are left out: Swedish is too
+# near them to tell in a short message.
+OTHER_LANGUAGES = ("ESTONIAN", "GERMAN", "FRENCH", "SPANISH", "RUSSIAN", "ITALIAN", "DUTCH", "POLISH", "PORTUGUESE")
+OTHER_MIN_WORDS = 3
+OTHER_CONFIDENCE = 0.9
+OTHER_MAX_ZIPF = 3.0  # rarer than once in a million words in each of fi, sv and en: a word of none of them
 MIN_LETTERS = 3  # "ok", "hi", "?" say nothing
 MIN_CONFIDENCE = 0.5
+SURE_CONFIDENCE = 0.9  # Lingua below this is unsure: the conversation's language holds over it
 SHOUTED_WORDS = 3  # a message all in capitals of at least this many words is read in lower case
 WORD_CLEARLY = 1.0  # zipf: a word is of a language where it is ten times as common as in the others
 MIN_VOTES = 2  # one word alone is left to Lingua
@@ -51,30 +60,66 @@ def _detector():
     ).with_preloaded_language_models().build()
 
 
+@lru_cache(maxsize=1)
+def _wide_detector():
+    from lingua import Language, LanguageDetectorBuilder
+
+    languages = [Language.FINNISH, Language.SWEDISH, Language.ENGLISH, *(getattr(Language, name) for name in OTHER_LANGUAGES)]
+    return LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().with_preloaded_language_models().build()
+
+
+def _is_other(text: str) -> bool:
+    """Whether a message of a few words is clearly in a language other than fi, sv and en: Lingua is
+    sure of it, and a third of its words are rare in all three (wordfreq; Voikko knows no Finnish form). Lingua's
+    trigrams alone misread short English ("did the mayor go to bucha": Spanish); the unknown words
+    tell Estonian from Finnish, whose common words it shares ("tere, kas te räägite eesti keelt")."""
+    import wordfreq
+
+    found = _WORD.findall(text.casefold())
+    if len(found) < OTHER_MIN_WORDS:
+        return False
+    unknown = [w for w in found if not finnish.analyses(w)
+               and max(wordfreq.zipf_frequency(w, lang) for lang in LANGUAGES) < OTHER_MAX_ZIPF]
+    if len(unknown) * 3 < len(found):
+        return False
+    best = _wide_detector().compute_language_confidence_values(text)[0]
+    return best.value >= OTHER_CONFIDENCE and best.language.name in OTHER_LANGUAGES
+
+
 def load() -> None:
     """Load what detection reads, which it otherwise loads at its first message: Lingua's models and
     wordfreq's word lists, about 290 MB."""
     import wordfreq
 
     _detector()
+    _wide_detector()
     for lang in LANGUAGES:
         wordfreq.zipf_frequency("load", lang)
 
 
 def detect(text: str, names: Sequence[Name] = ()) -> Optional[str]:
-    """The language of the text, or None when the text is too short or unclear to tell."""
+    """The language of the text, OTHER for one the assistant does not speak, or None when the text is
+    too short or unclear to tell."""
+    return detect_surely(text, names)[0]
+
+
+def detect_surely(text: str, names: Sequence[Name] = ()) -> Tuple[Optional[str], bool]:
+    """The language of the text (as detect), and whether it is sure: told by words clearly of one
+    language, a name in one language's spelling, or Lingua at SURE_CONFIDENCE. A conversation's
+    language holds over an unsure one ("ECHA?" in a Finnish conversation)."""
     if not text or text.lstrip().startswith("/"):  # a button payload, not words
-        return None
+        return None, False
     shouted = text.isupper() and len(text.split()) >= SHOUTED_WORDS  # "WHAT IS ECHA", not acronyms
     if shouted:
         text = text.lower()
     # Inflected names stay: "brysselissä" is a Finnish word.
-    words_alone = _read(_blank(text, [n for n in names if n.spelt_in]))
-    if words_alone:
+    blanked = _blank(text, [n for n in names if n.spelt_in])
+    words_alone = _read(blanked, other=True)
+    if words_alone[0]:
         return words_alone
     spellings = {lang for name in names if len(name.spelt_in) == 1 for lang in name.spelt_in}
     if len(spellings) == 1:
-        return spellings.pop()
+        return spellings.pop(), True
     return _read(_blank(text, [n for n in names if len(n.spelt_in) > 1]))
 
 
@@ -107,16 +152,20 @@ def _vote(text: str) -> Optional[str]:
     return lang if most >= MIN_VOTES and most * 2 > sum(votes.values()) else None
 
 
-def _read(text: str) -> Optional[str]:
+def _read(text: str, other: bool = False) -> Tuple[Optional[str], bool]:
+    """The language by the words clearly of one language; else, with `other`, OTHER for a message in
+    another language; else by Lingua; and whether it is sure."""
     if len(_LETTER.findall(text)) < MIN_LETTERS:
-        return None
+        return None, False
+    if other and _is_other(text):
+        return OTHER, True
     by_words = _vote(text)
     if by_words:
-        return by_words
+        return by_words, True
     best = _detector().compute_language_confidence_values(text)[0]
     if best.value < MIN_CONFIDENCE:
-        return None
-    return best.language.iso_code_639_1.name.lower()
+        return None, False
+    return best.language.iso_code_639_1.name.lower(), best.value >= SURE_CONFIDENCE
 
 
 def reply_language(
@@ -124,11 +173,14 @@ def reply_language(
     detected: Optional[str] = None,
     current: Optional[str] = None,
     page: Optional[str] = None,
+    sure: bool = True,
 ) -> str:
-    """The resident's explicit choice (metadata.language) wins; then the message's language; then the
-    conversation's; then the page's (metadata.page_language, a hint the widget sends); then English.
-    The one place the reply language is chosen, for the actions and the REST channel alike."""
-    for lang in (requested, detected, current, page):
+    """The resident's explicit choice (metadata.language) wins; then the message's language, if it is
+    `sure`; then the conversation's; then the message's unsure one; then the page's
+    (metadata.page_language, a hint the widget sends); then English. The one place the reply language
+    is chosen, for the actions and the REST channel alike."""
+    order = (requested, detected, current, page) if sure else (requested, current, detected, page)
+    for lang in order:
         if lang in LANGUAGES:
             return lang
     return DEFAULT_LANGUAGE

@@ -1,5 +1,4 @@
-"""Rasa NLU components built on the fact base: entity names, the message's language, the topic of a
-question that names only a topic's subject, and questions about what the sources never say.
+"""Rasa NLU components built on the fact base: entity names, and the message's language.
 
 All run at prediction time only (nothing to train), from the fact base as it is on disk.
 """
@@ -15,28 +14,28 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from assistant import factbase, gaps, language, world_cities
+from assistant import factbase, language, world_cities
 from assistant.entity_matcher import Match, default_matcher
 from assistant.factbase import FactBaseError
 from assistant.facts import LANGUAGES
-from assistant.language import Name, detect
+from assistant.language import Name, detect_surely
 
 logger = logging.getLogger(__name__)
 
-LANGUAGE = "language"  # the parse data key: "fi", "sv", "en", or None when too short to tell
+LANGUAGE = "language"  # the parse data key: "fi", "sv", "en", "other", or None when too short to tell
+LANGUAGE_SURE = "language_sure"  # ... and whether it is sure (assistant.language.detect_surely)
 
 
 def load_data() -> None:
     """Load now what the components otherwise load at their first message: the language detector's
-    models and word lists, GeoNames' cities, the fact base and its names, the gaps (about 380 MB)."""
+    models and word lists, GeoNames' cities, the fact base and its names."""
     language.load()
     world_cities.load()
     default_matcher()
-    gaps.load()
 
 
 class _Stateless(GraphComponent):
@@ -129,74 +128,10 @@ class LanguageDetector(_Stateless):
                 for e in message.get(ENTITIES, [])
                 if "start" in e and text[e["start"] : e["end"]].casefold() == str(e["value"]).casefold()
             ]
-            message.set(LANGUAGE, detect(text, names), add_to_output=True)
+            lang, sure = detect_surely(text, names)
+            message.set(LANGUAGE, lang, add_to_output=True)
+            message.set(LANGUAGE_SURE, sure, add_to_output=True)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
-
-
-@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class TopicBySubject(_Stateless):
-    """A question that names nothing but the subject of a topic with no intent of its own ("auttaako
-    helsinki ukrainaa", "stöd till ukraina") is asked about that subject (ask_about), unless DIET
-    placed it where the subject's facts are: small talk, or a topic or attribute with facts about it
-    ("partner cities in Ukraine?"). DIET has no examples for such a topic (README, "Ukraine") and takes
-    most of these questions for out of scope, unsure, or another topic. Runs after FallbackClassifier."""
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            subject = _sole_subject(message)
-            if subject is None:
-                continue
-            intent = (message.get(INTENT) or {}).get("name") or ""
-            topic = factbase.current().topic_of(subject)
-            if topic is not None and topic.by_subject and not _placed(intent, subject):
-                _set_intent(message, "ask_about")
-        return messages
-
-
-def _sole_subject(message: Message) -> Optional[str]:
-    try:
-        return factbase.current().sole_entity(str(e["value"]) for e in message.get(ENTITIES) or [])
-    except FactBaseError:
-        return None
-
-
-def _placed(intent: str, subject: str) -> bool:
-    if intent in ("out_of_scope", "nlu_fallback"):
-        return False
-    if not intent.startswith("ask_"):
-        return True  # small talk, "none of these"
-    asked = intent[len("ask_") :]
-    facts = factbase.current().facts_about(subject)
-    return asked == "about" or any(asked in (f.topic, f.attribute) for f in facts)
-
-
-def _set_intent(message: Message, intent: str) -> None:
-    """The intent, and the ranking's top: rasa_sdk's Tracker.get_intent_of_latest_message() reads that."""
-    asked = {"name": intent, "confidence": 1.0}
-    ranking = [i for i in message.get(INTENT_RANKING_KEY) or [] if i.get("name") != intent]
-    message.set(INTENT, asked, add_to_output=True)
-    message.set(INTENT_RANKING_KEY, [asked, *ranking], add_to_output=True)
-
-
-GAP = "gap"  # the parse data key: what the sources do not say that the message asks (facts/gaps.yml)
-
-
-@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class NotInSources(_Stateless):
-    """A question about what the sources never say (budgets, contacts, jobs, funding for associations,
-    facts/gaps.yml) is out of scope whatever DIET made of it, with the gap's id in the parse data
-    ("gap"; not an entity: it names no thing), so that the reply says so and where to look rather
-    than giving the nearest fact. Small talk is left alone. Runs last of the intent classifiers."""
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            intent = (message.get(INTENT) or {}).get("name") or ""
-            gap = gaps.load().find(message.get(TEXT) or "")
-            if gap is None or not (intent.startswith("ask_") or intent in ("out_of_scope", "nlu_fallback")):
-                continue
-            _set_intent(message, "out_of_scope")
-            message.set(GAP, gap.id, add_to_output=True)
-        return messages

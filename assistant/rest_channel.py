@@ -31,7 +31,7 @@ from sanic.response import HTTPResponse
 from assistant import action_result, erasure, factbase, feedback, inbound, nlu_components, unanswered
 from assistant.inbound import Inbound, Rejected
 from assistant.language import detect, reply_language
-from assistant.replies import say
+from assistant.answering.render import say
 
 logger = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Questions the assistant could not answer, kept for the editors (`make report`).
 
-Every out-of-scope, low-confidence ("did you mean") and fallback turn is appended as one JSON line to
-var/unanswered.jsonl ($UNANSWERED_LOG): the text with personal data masked, its language, the time,
+Every question the sources do not answer (a gap: "my sources don't say") is appended as one JSON line
+to var/unanswered.jsonl ($UNANSWERED_LOG): the text with personal data masked, its language, the time,
 what kind of miss it was, the best intents with their confidence, and a one-way digest of the
 conversation's id, so that a resident who erases the conversation erases these too (assistant/erasure.py)
 while the log itself names no conversation. The report groups alike
@@ -24,7 +24,6 @@ from assistant.masking import mask_personal_data
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "var" / "unanswered.jsonl"
 LOG_ENV = "UNANSWERED_LOG"
-KINDS = ("out_of_scope", "low_confidence", "fallback")
 TOP_INTENTS = 3
 ALIKE = 0.6  # how much two questions' character trigrams must overlap (Dice) to be grouped
 

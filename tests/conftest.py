@@ -69,7 +69,8 @@ def tracker():
             "entities": entities or [],
             "metadata": metadata or {},
             "language": detected,  # what assistant.nlu_components.LanguageDetector found
-            "intent_ranking": [{"name": name, "confidence": 0.1} for name in (ranking or [intent])],
+            "intent_ranking": [{"name": name, "confidence": 0.9 if n == 0 else 0.05}
+                               for n, name in enumerate(ranking or [intent])],
             **(parsed or {}),  # what other NLU components add, e.g. "gap"
         }
         user_event = {"event": "user", "text": text, "parse_data": message}

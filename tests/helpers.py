@@ -1,12 +1,18 @@
 """What the test modules share: the project's folder, a fact's text, what a resident reads of the
-replies, a free port (scripts/supervisor.py's), a record of the fact base's YAML."""
+replies, a free port (scripts/supervisor.py's), a record of the fact base's YAML, an edited copy of
+the fact base, and a turn of a conversation answered as the action answers it, without Rasa running."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Dict, List
+import shutil
+from dataclasses import replace
+from typing import Callable, Dict, List, Optional, Tuple
+
+import yaml
 
 from assistant import factbase
+from assistant.facts import FactBase
 from supervisor import free_port  # noqa: F401 (for the test modules)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,3 +32,41 @@ def text_of(replies: List[Dict]) -> str:
 def record(data: Dict, section: str, record_id: str) -> Dict:
     """The record with this id in a section ("facts", "sources", ...) of the fact base's parsed YAML."""
     return next(r for r in data[section] if r["id"] == record_id)
+
+
+def edited(folder: Path, *changes: Callable[[Dict], None]) -> FactBase:
+    """A copy of the fact base in `folder`, with the changes made to its YAML, loaded."""
+    shutil.copytree(factbase.DEFAULT_PATH.parent, folder / "facts", ignore=shutil.ignore_patterns(".*"))
+    path = folder / "facts" / factbase.DEFAULT_PATH.name
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for change in changes:
+        change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return factbase.load(path)
+
+
+def parse(text: str):
+    """A message as the NLU components that need no training read it: its names and its language."""
+    from rasa.shared.nlu.training_data.message import Message
+
+    from assistant.nlu_components import FactEntityExtractor, LanguageDetector
+
+    message = Message(data={"text": text})
+    FactEntityExtractor().process([message])
+    LanguageDetector().process([message])
+    return message
+
+
+def turn(kb: FactBase, text: str, state, intent: Optional[str] = None, lang: Optional[str] = None) -> Tuple:
+    """(plan, reply) of a message in the conversation `state`, DIET's intent said by the caller and the
+    language chosen by `lang`, as the widget's metadata does; the plan's state is the conversation's
+    after it (assistant.answering.turn, which the action runs)."""
+    from assistant.answering import turn as answering
+
+    message = parse(text)
+    data = {"text": text, "entities": message.get("entities") or [], "language": message.get("language"),
+            "language_sure": bool(message.get("language_sure")),
+            "intent_ranking": [{"name": intent, "confidence": 1.0}] if intent else [],
+            "metadata": {"language": lang} if lang else {}}
+    answered = answering.answer(kb, data, state)
+    return replace(answered.plan, state=answered.state), answered.reply

@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 
-from actions.actions import ActionAnswer, ActionClarify, ActionOutOfScope
+from actions.actions import ActionAnswer
 from assistant import unanswered
 
 QUESTION = {
@@ -27,27 +27,23 @@ def kept():
     return unanswered.read()
 
 
-def test_an_out_of_scope_turn_is_kept_masked_with_language_time_and_intents(lang, tracker, dispatcher, domain):
-    asyncio.run(ActionOutOfScope().run(dispatcher, turn(tracker, lang, "out_of_scope", ["out_of_scope", "greet"]), domain))
+def test_a_question_the_sources_do_not_answer_is_kept_masked_with_language_time_and_intents(
+    lang, tracker, dispatcher, domain
+):
+    asyncio.run(ActionAnswer().run(dispatcher, turn(tracker, lang, "out_of_scope", ["out_of_scope", "greet"]), domain))
     (entry,) = kept()
-    assert entry["kind"] == "out_of_scope" and entry["language"] == lang
+    assert entry["kind"] == "gap" and entry["language"] == lang
     assert "040 123 4567" not in entry["text"] and "[phone]" in entry["text"]
     assert entry["text"] == QUESTION[lang].replace("040 123 4567", "[phone]")
     assert [i["name"] for i in entry["intents"]] == ["out_of_scope", "greet"]
     assert datetime.datetime.fromisoformat(entry["time"]).tzinfo is not None
 
 
-def test_a_low_confidence_turn_is_kept(lang, tracker, dispatcher, domain):
-    asyncio.run(ActionClarify().run(dispatcher, turn(tracker, lang, "nlu_fallback", ["nlu_fallback", "ask_echa"]), domain))
-    assert [e["kind"] for e in kept()] == ["low_confidence"]
-
-
-def test_none_of_these_keeps_the_question_not_the_button(lang, tracker, dispatcher, domain):
-    before = [{"event": "user", "text": QUESTION[lang]}, {"event": "action", "name": "action_clarify"}]
-    message = tracker("/deny", "deny", metadata={"language": lang}, events=before)
-    asyncio.run(ActionClarify().run(dispatcher, message, domain))
-    (entry,) = kept()
-    assert entry["kind"] == "fallback" and entry["text"].startswith(QUESTION[lang].split("040")[0])
+def test_a_buttons_payload_is_no_question_to_keep(lang, tracker, dispatcher, domain):
+    asyncio.run(ActionAnswer().run(dispatcher, tracker('/ask_about{"city": "Oslo"}', "ask_about",
+                                                       [{"entity": "city", "value": "Oslo"}],
+                                                       metadata={"language": lang}), domain))
+    assert kept() == []
 
 
 def test_an_answered_question_is_not_kept(lang, tracker, dispatcher, domain):
@@ -59,7 +55,7 @@ def test_a_log_that_cannot_be_written_does_not_stop_the_reply(lang, tracker, dis
     blocker = tmp_path / "a-file"
     blocker.write_text("")
     monkeypatch.setenv(unanswered.LOG_ENV, str(blocker / "unanswered.jsonl"))  # its folder is a file
-    asyncio.run(ActionOutOfScope().run(dispatcher, turn(tracker, lang, "out_of_scope", ["out_of_scope"]), domain))
+    asyncio.run(ActionAnswer().run(dispatcher, turn(tracker, lang, "out_of_scope", ["out_of_scope"]), domain))
     assert len(dispatcher.messages) == 1
 
 

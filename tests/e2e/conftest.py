@@ -164,41 +164,30 @@ def sender() -> str:
     return f"test-{uuid.uuid4().hex[:12]}"
 
 
-HELDOUT_SCORES: Dict[str, Dict] = {}
+QUALITY: Dict[Tuple[str, str], List[Tuple[str, str, bool]]] = {}
+SEALED = "blind"  # the sealed blind set: its counts are shown, never its items
 
 
 @pytest.fixture(scope="session")
-def heldout_scores() -> Dict[str, Dict]:
-    """Where the held-out test leaves its scores, for the summary below."""
-    return HELDOUT_SCORES
-
-
-RESIDENT_SCORES: Dict[str, Dict] = {}
-
-
-@pytest.fixture(scope="session")
-def resident_scores() -> Dict[str, Dict]:
-    """Where the resident-style test leaves its verdicts, for the summary below."""
-    return RESIDENT_SCORES
+def quality() -> Dict[Tuple[str, str], List[Tuple[str, str, bool]]]:
+    """Where the judged sets leave their verdicts, (text, verdict, follows a turn) by (set, language),
+    for the summary below."""
+    return QUALITY
 
 
 def pytest_terminal_summary(terminalreporter):
-    if HELDOUT_SCORES:
-        terminalreporter.section("held-out questions: answered right, in the question's language")
-        for lang, s in sorted(HELDOUT_SCORES.items()):
-            terminalreporter.write_line(
-                f"{lang}: {s['right']}/{s['total']} = {s['score']:.1%} (target {s['target']:.0%})"
-            )
-            for text in s["wrong"]:
-                terminalreporter.write_line(f"    wrong: {text}")
-    if RESIDENT_SCORES:
-        terminalreporter.section("resident-style messages: good, wrong, unhelpful")
-        for lang, verdicts in sorted(RESIDENT_SCORES.items()):
-            counts = {v: sum(1 for x in verdicts.values() if x == v) for v in ("good", "wrong", "unhelpful")}
-            terminalreporter.write_line(
-                f"{lang}: {len(verdicts)} messages: good {counts['good']} ({counts['good'] / len(verdicts):.0%}), "
-                f"wrong {counts['wrong']}, unhelpful {counts['unhelpful']}"
-            )
-            for text, verdict in verdicts.items():
+    if not QUALITY:
+        return
+    terminalreporter.section("judged sets: good, wrong, unhelpful (tests/e2e/judging.py)")
+    for (folder, lang), verdicts in sorted(QUALITY.items()):
+        counts = {v: sum(1 for _, x, _ in verdicts if x == v) for v in ("good", "wrong", "unhelpful")}
+        follow_ups = [x for _, x, follows in verdicts if follows]
+        terminalreporter.write_line(
+            f"{folder} {lang}: {len(verdicts)} turns: good {counts['good']} ({counts['good'] / len(verdicts):.0%}), "
+            f"wrong {counts['wrong']}, unhelpful {counts['unhelpful']}; follow-ups good "
+            f"{sum(x == 'good' for x in follow_ups)}/{len(follow_ups)}"
+        )
+        if folder != SEALED:
+            for text, verdict, _ in verdicts:
                 if verdict != "good":
                     terminalreporter.write_line(f"    {verdict}: {text}")

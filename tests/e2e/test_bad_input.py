@@ -8,7 +8,7 @@ import time
 import pytest
 
 from assistant.inbound import MAX_MESSAGE_CHARS
-from assistant.replies import say
+from assistant.answering.render import say
 from helpers import fact, text_of
 
 STALL = 10  # seconds: anything slower is a stall (an answer takes well under one)

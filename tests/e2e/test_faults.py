@@ -11,7 +11,7 @@ import time
 import pytest
 import requests
 
-from assistant.replies import say
+from assistant.answering.render import say
 from helpers import ROOT, fact, free_port, text_of
 from supervisor import Service, Supervisor, server_pid, url_answers
 

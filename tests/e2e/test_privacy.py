@@ -54,7 +54,7 @@ def test_an_unanswered_question_is_kept_for_the_editors_masked(servers, sender):
     kept = [json.loads(line) for line in log.read_text().splitlines()]
     (entry,) = kept[earlier:]  # this test's question, whatever other tests asked before
     assert entry["text"] == "What's the weather like tomorrow? Mail me at [e-mail]"
-    assert entry["language"] == "en" and entry["kind"] in ("out_of_scope", "low_confidence", "fallback")
+    assert entry["language"] == "en" and entry["kind"] == "gap"
     assert not any("john.smith@example.com" in e["text"] for e in kept)
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from assistant import factbase
-from assistant.replies import messages
+from assistant.answering.render import messages
 from helpers import fact, text_of
 from supervisor import descendants
 
@@ -55,9 +55,10 @@ def test_metadata_language_wins(servers, sender):
     assert fact("echa", "fi") in text_of(replies)
 
 
-def test_out_of_scope(servers, sender):
-    replies = servers.ask(sender, "What's the weather like tomorrow?")
-    assert messages()["out_of_scope"]["en"] in text_of(replies)
+def test_out_of_scope_says_so_and_where_to_look(servers, sender):
+    replies = text_of(servers.ask(sender, "What's the weather like tomorrow?"))
+    kb = factbase.current()
+    assert replies.startswith("My sources don't") and kb.freshness.feedback in replies
 
 
 NEGATED = {
@@ -68,11 +69,11 @@ NEGATED = {
 
 
 @pytest.mark.parametrize("lang", NEGATED)
-def test_a_question_about_the_end_of_a_partnership_gets_the_end_not_a_yes(servers, sender, lang):
-    """It used to get "Yes, St Petersburg is one of Helsinki's partners" (issue 14)."""
+def test_a_question_about_the_end_of_a_partnership_gets_yes_and_the_end(servers, sender, lang):
+    """It used to get "Yes, St Petersburg is one of Helsinki's partners" (issue 14): yes, it ended."""
     text, _ = servers.ask(sender, NEGATED[lang], metadata={"language": lang})
     ended = factbase.current().facts["st_petersburg_partner"]
-    assert text["text"].startswith(ended.ended.history[lang].rstrip("."))
+    assert text["text"].startswith(f"{messages()['lead_yes'][lang]} {ended.ended.history[lang].rstrip('.')}")
     assert ended.text[lang] not in text["text"]
 
 
@@ -89,7 +90,7 @@ def test_an_ended_partnership_is_history_and_its_sources_come_as_their_own_messa
     text, sources = servers.ask(sender, question, metadata={"language": lang})
     kb = factbase.current()
     ended = kb.facts["st_petersburg_partner"]
-    assert text["text"].startswith(ended.ended.history[lang].rstrip("."))  # no bare "not any more"
+    assert text["text"].startswith(f"{messages()['lead_no_longer'][lang]} {ended.ended.history[lang].rstrip('.')}")
     assert ended.text[lang] not in text["text"]
     assert when in text["text"]
     source = kb.sources["war_in_ukraine_2022"]

@@ -1,0 +1,44 @@
+"""The judged development sets, asked of the running servers as residents type, without metadata, each
+conversation new, and judged good, wrong or unhelpful (judging.judge):
+
+- tests/heldout/: questions never trained on, a few with a message before them;
+- tests/residents/: messages as residents write them, with typos, follow-ups and questions the
+  sources do not answer;
+- tests/dialogues/: conversations of two to five turns, written from the facts and the sources alone
+  by someone who had read neither the assistant nor its tests.
+
+`make test` prints the counts and every turn that was not good. Each set fails below its floor: the
+figure measured when the weights were last fitted, less one turn, and above the wrong answers measured.
+"""
+
+import pytest
+
+from assistant import factbase
+from assistant.facts import LANGUAGES
+from judging import conversations, converse
+
+# Measured on 4 December 2026 with the weights fitted that day: good turns less one, as a model
+# trained on another processor may read a sentence otherwise (docs/evaluation.md); and the wrong ones.
+# Issue 23 asks for none wrong: each development conversation set still has one, which no mechanism
+# answered right without making others wrong ("has helsinki been in it since then?" of Eurocities,
+# founded in 1986, which Helsinki joined in 1994, is answered "Yes").
+FLOORS = {
+    "heldout": {"fi": 38, "sv": 37, "en": 37},
+    "residents": {"fi": 111, "sv": 106, "en": 113},
+    "dialogues": {"fi": 52, "sv": 51, "en": 56},
+}
+MAX_WRONG = {"heldout": 0, "residents": 0, "dialogues": 1}
+
+
+@pytest.mark.parametrize("folder, lang", [(folder, lang) for folder in FLOORS for lang in LANGUAGES])
+def test_a_judged_set(servers, quality, folder, lang):
+    kb = factbase.current()
+    verdicts = [
+        (turn["text"], verdict, follows)
+        for name, turns in conversations(folder, lang)
+        for turn, _, verdict, follows in converse(servers, kb, f"{folder}-{name}", turns, lang)
+    ]
+    quality[folder, lang] = verdicts
+    good = sum(v == "good" for _, v, _ in verdicts)
+    wrong = sum(v == "wrong" for _, v, _ in verdicts)
+    assert good >= FLOORS[folder][lang] and wrong <= MAX_WRONG[folder], (folder, lang, good, wrong)
