@@ -9,9 +9,12 @@ They tell only how a question is asked; what it is about is for the fact base's 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from assistant import finnish
+from assistant.answering.words import base_terms
+from assistant.facts import LANGUAGES
 
 # The kinds of question, each with what asks it; a phrase is matched as whole words. The first kind
 # found in the message is its kind, in the order of the message's words.
@@ -168,6 +171,20 @@ ACKNOWLEDGING = {
            "it", "i", "see", "sure", "aha", "ah", "oh", "hmm", "mm", "then", "understood", "noted"),
 }
 
+# The assistant's own sources and how current they are ("how old is this info?", "mistä lähteistä?"):
+# a word of its sources, or of age with one of information; matched by base form ("tiedot", "källorna").
+SOURCES = {"fi": ("lähde",), "sv": ("källa", "källor"), "en": ("source", "sources")}
+AGE = {
+    "fi": ("vanha", "ajantasainen", "tasa", "ajankohtainen", "tuore", "uusin", "vanhentunut", "päivitetty",
+           "päivittää"),  # "tasa": "ajan tasalla", up to date
+    "sv": ("gammal", "gamla", "aktuell", "färsk", "uppdaterad", "föråldrad"),
+    "en": ("old", "recent", "current", "latest", "newest", "outdated", "dated", "updated"),
+}
+INFORMATION = {
+    "fi": ("tieto", "info", "vastaus", "data"),
+    "sv": ("information", "info", "uppgift", "uppgifter", "svar", "data"),
+    "en": ("info", "information", "data", "facts", "answers"),
+}
 
 _ALL: Dict[int, FrozenSet[str]] = {}
 
@@ -252,6 +269,7 @@ class Asked:
     courtesy: Optional[str] = None  # "thank", "goodbye" or "greet", by its words
     ended: bool = False  # asks what has ended ("which have you stopped?")
     money: FrozenSet[str] = frozenset()  # its words of money ("maksoi", "budget")
+    about_sources: bool = False  # asks where the assistant's information comes from, or how old it is
 
 
 def read(words: Sequence[str], question_mark: bool = False) -> Asked:
@@ -302,4 +320,22 @@ def read(words: Sequence[str], question_mark: bool = False) -> Asked:
         closed.update(w for _, phrase in _phrases(words, _all(classes), grams) for w in phrase.split())
     closed.update(w for w in words if w in _all(ACKNOWLEDGING))
     return Asked(ordered, polar, still, negated, future, points_back, acknowledges, frozenset(closed), courtesy,
-                 ended, frozenset(money))
+                 ended, frozenset(money), _about_sources(words))
+
+
+@lru_cache(maxsize=3)
+def _base_forms(classes: Tuple[Tuple[str, Tuple[str, ...]], ...]) -> FrozenSet[str]:
+    """The listed words and their Swedish and English stems; Finnish ones are listed in their base forms,
+    which Voikko gives a message's words ("lähteistä" -> lähde), and not analysed again ("lähde" may
+    be "lähteä", to leave)."""
+    return frozenset(t for _, listed in classes for w in listed
+                     for t in (w, *base_terms(w, "sv"), *base_terms(w, "en")))
+
+
+def _about_sources(words: Sequence[str]) -> bool:
+    forms = {t for w in words for lang in LANGUAGES for t in base_terms(w, lang)}
+
+    def has(classes: Dict[str, Tuple[str, ...]]) -> bool:
+        return bool(forms & _base_forms(tuple(classes.items())))
+
+    return has(SOURCES) or (has(AGE) and has(INFORMATION))

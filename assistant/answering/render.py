@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
@@ -110,6 +110,8 @@ class Renderer:
         """A reply that is no answer from the facts: a greeting, thanks, the languages spoken, ..."""
         if key == "languages":  # in English, which a resident of any language may read, then ours
             return Reply(" ".join(say(key, lang) for lang in ("en", "fi", "sv")))
+        if key == "about_sources":
+            return self.about_sources()
         count = SUGGESTIONS.get(key, 0)
         return Reply(self.say(key), self.topic_buttons(len(self.kb.topics) if count is None else count))
 
@@ -161,6 +163,15 @@ class Renderer:
 
     # --- sources ----------------------------------------------------------------------------------
 
+    def about_sources(self) -> Reply:
+        """How old the assistant's information is: its oldest and newest sources, every source listed."""
+        sources = sorted(self.kb.sources.values(), key=lambda s: s.when.earliest)
+        dated = [s for s in sources if s.when.numbers]
+        text = self.say("about_sources", oldest=show_date(dated[0].when, self.lang),
+                        newest=show_date(dated[-1].when, self.lang), website=self.kb.freshness.website,
+                        feedback=self.kb.freshness.feedback)
+        return Reply(text, self.topic_buttons(SUGGESTIONS["gap"]), self.listing(sources))
+
     def caption(self, facts: List[Fact]) -> Optional[Dict]:
         """Each source used and, when even the newest of them is old, a note that says so:
         {"sources": [{"publisher", "title", "date", "url"}], "note": text or None, "text": all of it as
@@ -168,6 +179,14 @@ class Renderer:
         rating of the answer is about}."""
         used = [f.source for f in facts] + [f.ended.source for f in facts if f.ended]
         sources = [self.kb.sources[s] for s in dict.fromkeys(used)]
+        newest = max(sources, key=lambda s: s.when.latest, default=None)
+        note = None
+        if newest is not None and self.kb.freshness.is_old(newest.when.latest, self.today):
+            website, date = self.kb.freshness.website, show_date(newest.when, self.lang)
+            note = self.say("dated", date=date, website=website) if website else self.say("dated_no_website", date=date)
+        return self.listing(sources, note, facts)
+
+    def listing(self, sources: List[Source], note: Optional[str] = None, facts: Sequence[Fact] = ()) -> Dict:
         listed = [
             {
                 "publisher": source.publisher[self.lang],
@@ -177,11 +196,6 @@ class Renderer:
             }
             for source in sources
         ]
-        note = None
-        newest = max(sources, key=lambda s: s.when.latest, default=None)
-        if newest is not None and self.kb.freshness.is_old(newest.when.latest, self.today):
-            website, date = self.kb.freshness.website, show_date(newest.when, self.lang)
-            note = self.say("dated", date=date, website=website) if website else self.say("dated_no_website", date=date)
         lines = [self.say("source", **{k: v or "" for k, v in s.items()}).rstrip(": ") for s in listed]
         return {"sources": listed, "note": note, "text": "\n".join([*lines, *([note] if note else [])]),
                 "facts": list(dict.fromkeys(f.id for f in facts))}

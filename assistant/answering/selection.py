@@ -89,7 +89,7 @@ class Answer:
 class Plan:
     state: State
     answers: Tuple[Answer, ...] = ()
-    say: Optional[str] = None  # a reply of its own: "greet", "thank", "acknowledged", "languages", ...
+    say: Optional[str] = None  # a reply of its own: "greet", "thank", "acknowledged", "about_sources", ...
     more: Optional[str] = None  # the entity whose other facts a button offers
     related: Tuple[str, ...] = ()  # topics offered as buttons
     unanswered: Optional[str] = None  # why the question was not answered, for the editors' report
@@ -134,6 +134,8 @@ def plan(kb: FactBase, questions: Sequence[Question], understood: Understood, st
     state = state.known(kb)
     if len(questions) == 1 and questions[0].asked.acknowledges:
         return Plan(state, say="acknowledged")
+    if all(q.names_nothing for q in questions) and any(q.asked.about_sources for q in questions):
+        return Plan(state, say="about_sources")
     index = fact_index.of(kb)
     parts = [_part(kb, index, q, understood, state) for q in questions]
     smalltalk = _smalltalk(parts, understood)

@@ -90,3 +90,14 @@ def test_courtesies_are_no_words_of_the_question_and_tell_small_talk(text, court
                                                 ("ok what about ucue", False)])
 def test_acknowledging(text, acknowledges):
     assert asked(text).acknowledges is acknowledges
+
+
+@pytest.mark.parametrize("text, about_sources", [
+    ("kuinka vanhoja tietosi on", True), ("mistä lähteistä vastaukset ovat", True),
+    ("är uppgifterna föråldrade", True), ("vilka källor har du", True),
+    ("is ur info current", True), ("what sources do you use", True),
+    ("milloin se lähti", False),  # "lähti" is of leaving ("lähteä"), not of sources ("lähde")
+    ("hur gammal är echa", False), ("how old is it", False), ("what's the latest", False),
+])
+def test_asking_about_the_assistants_sources(text, about_sources):
+    assert asked(text).about_sources is about_sources

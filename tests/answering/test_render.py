@@ -88,6 +88,14 @@ def test_the_caption_lists_each_source_once_and_the_facts_told(kb, lang):
     assert caption["note"] and caption["note"] in caption["text"]  # the newest source is from 2022
 
 
+def test_how_old_the_information_is_tells_the_oldest_and_newest_source_and_lists_them_all(kb, lang):
+    reply = Renderer(kb, lang, TODAY).render(Plan(State(), say="about_sources"))
+    oldest, newest = kb.sources["kotka_leaves_centre_2018"], kb.sources["eurocities_ghent_2024"]
+    assert reply.text.index(show_date(oldest.when, lang)) < reply.text.index(show_date(newest.when, lang))
+    assert {s["url"] for s in reply.caption["sources"]} == {s.in_language(s.url, lang) for s in kb.sources.values()}
+    assert kb.freshness.website in reply.text
+
+
 def test_a_message_in_another_language_gets_the_languages_spoken_in_english(kb):
     reply = Renderer(kb, "en", TODAY).render(Plan(State(), say="languages"))
     assert reply.text.startswith(messages()["languages"]["en"])

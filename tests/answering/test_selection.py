@@ -191,6 +191,21 @@ def test_a_topic_reached_by_its_subject_is_found_whatever_intent_diet_gave(conve
     assert answer(plan).facts[0] == "ukraine_humanitarian_aid"
 
 
+@by_language(fi=["onks nää tiedot ajan tasalla"], sv=["hur färska är dina uppgifter"],
+             en=["where r your sources from"])
+def test_asking_how_old_the_information_is_gets_the_sources(converse, lang, turns):
+    ((plan, _),) = converse(turns, lang)
+    assert plan.say == "about_sources"
+
+
+@by_language(fi=["mikä on echa", "milloin se lähti helsinkiin"],
+             sv=["vad är echa", "hur gammal är den"],
+             en=["what is echa", "how old is it"])
+def test_a_question_of_the_conversations_subject_is_no_question_of_the_sources(converse, lang, turns):
+    _, (plan, _) = converse(turns, lang)
+    assert plan.say is None and plan.state.subject == "echa"
+
+
 def test_the_conversation_keeps_what_it_is_about(converse):
     (plan, _), = converse(["how many people work at echa"], "en")
     assert (plan.state.subject, plan.state.topic, plan.state.kind) == ("echa", "echa", "how_many")
