@@ -17,7 +17,7 @@ from assistant.answering.question_words import Asked
 _ASKING = sorted({w for classes in (*question_words.KINDS.values(), question_words.YES_NO)
                   for ws in classes.values() for w in ws if " " not in w}, key=len, reverse=True)
 _SECOND = re.compile(
-    r"\?+\s+|\.\s+(?=\w)|,?\s+(?:and|ja|sekä|och|samt)\s+(?=(?:%s)\b)" % "|".join(map(re.escape, _ASKING)),
+    r"[?!]+\s+|\.\s+(?=\w)|,?\s+(?:and|ja|sekä|och|samt)\s+(?=(?:%s)\b)" % "|".join(map(re.escape, _ASKING)),
     re.IGNORECASE,
 )
 MAX_PARTS = 3

@@ -8,6 +8,7 @@ They tell only how a question is asked; what it is about is for the fact base's 
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
@@ -302,17 +303,18 @@ def read(words: Sequence[str], question_mark: bool = False) -> Asked:
         closed.update(w for _, phrase in found for w in phrase.split())
         return bool(found)
 
-    first = words[:2]
-    # "is it open?", "onko se auki", "skrev de under?": no question word, and a verb or clitic that asks
-    polar = not ordered and (any(w in YES_NO["sv"] or w in YES_NO["en"] for w in words[:1]) or any(
-        _finnish_question_verb(w) for w in words[:3]) or _swedish_verb(words[:1], question_mark))
+    # "is it open?", "onko se auki", "skrev de under?": no question word, and a verb or clitic that asks,
+    # after a greeting if there is one ("hei, onko ...")
+    body = list(itertools.dropwhile(lambda w: w in _all(GREETING) or w in _all(THANKS), words))
+    polar = not ordered and (any(w in YES_NO["sv"] or w in YES_NO["en"] for w in body[:1]) or any(
+        _finnish_question_verb(w) for w in body[:3]) or _swedish_verb(body[:1], question_mark))
     negated = having(NEGATION) or any(finnish.is_negation(w) for w in words)
     still = having(STILL)
     ended = having(ENDED)  # asked by the flag: the facts say "suspended", residents "stopped"
     future = having(FUTURE)
     points_back = having(POINTING_BACK)
     closed.update(w for w in words if w in AUXILIARIES or w in YES_NO["en"])  # wherever they are
-    closed.update(w for w in words[:3] if _finnish_question_verb(w))
+    closed.update(w for w in body[:3] if _finnish_question_verb(w))
     acknowledges = bool(words) and all(w in _all(ACKNOWLEDGING) for w in words)
     having(FOLLOW_UP)
     courtesy = next((name for name, classes in COURTESIES if _phrases(words, _all(classes), grams)), None)

@@ -101,3 +101,8 @@ def test_acknowledging(text, acknowledges):
 ])
 def test_asking_about_the_assistants_sources(text, about_sources):
     assert asked(text).about_sources is about_sources
+
+
+@pytest.mark.parametrize("text", ["hei, onko echa helsingissä", "hej är moskva en partner", "hi is ucue a network"])
+def test_a_greeting_before_a_yes_or_no_question_keeps_it_one(text):
+    assert asked(text).polar

@@ -206,6 +206,13 @@ def test_a_question_of_the_conversations_subject_is_no_question_of_the_sources(c
     assert plan.say is None and plan.state.subject == "echa"
 
 
+@by_language(fi=["moi! onks moskova kumppani"], sv=["Hej! Är Moskva en samarbetsstad?"],
+             en=["hello! is moscow a partner city"])
+def test_a_greeting_in_the_same_message_leaves_the_question_its_lead(converse, lang, turns):
+    ((plan, _),) = converse(turns, lang)
+    assert (answer(plan).lead, answer(plan).facts[0]) == ("no_longer", "moscow_partnership")
+
+
 def test_the_conversation_keeps_what_it_is_about(converse):
     (plan, _), = converse(["how many people work at echa"], "en")
     assert (plan.state.subject, plan.state.topic, plan.state.kind) == ("echa", "echa", "how_many")
