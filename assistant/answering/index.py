@@ -23,7 +23,6 @@ from assistant.facts import LANGUAGES, Fact, FactBase
 NEAR_MISS_SCORE = 86
 NEAR_MISS_MIN_LENGTH = 5
 KIND_QUESTIONS = 3  # alternate questions of a kind that make a fact sure to answer it
-_YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
 _NUMBER = re.compile(r"\d")
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _DAY = re.compile(rf"\b\d{{1,2}} (?:{_MONTHS})\b")  # "28 November": a date, not a count
@@ -136,9 +135,9 @@ def _kinds(fact: Fact) -> Dict[str, float]:
     asked.pop("how_much", None)  # a question of money; only a sum of money answers it
     kinds = {kind: min(1.0, count / KIND_QUESTIONS) for kind, count in asked.items()}
     told = " ".join(_texts(fact, "en")[:2])
-    if _YEAR.search(told):
+    if words.YEAR.search(told):
         kinds["when"] = 1.0
-    if _NUMBER.search(_DAY.sub(" ", _YEAR.sub(" ", fact.text["en"]))):
+    if _NUMBER.search(_DAY.sub(" ", words.YEAR.sub(" ", fact.text["en"]))):
         kinds["how_much" if _MONEY.search(fact.text["en"]) else "how_many"] = 1.0
     return kinds
 

@@ -41,6 +41,7 @@ class Question:
     places: Tuple[str, ...]  # places the fact base does not know ("Oslo")
     words: Tuple[str, ...]  # its own words: what it asks about, other than names and question words
     city_named: bool = False  # it names the city whose page this is ("is Helsinki in Eurocities?")
+    years: Tuple[int, ...] = ()  # the years it names
 
     @property
     def kind(self) -> Optional[str]:
@@ -81,4 +82,5 @@ def _one(text: str, names: Sequence[Named], city: Optional[str], question_mark: 
            if w not in asked.closed and not words.is_common(w) and len(w) > 1]
     named = tuple(dict.fromkeys(n.value for n in names if n.known and n.value != city))
     places = tuple(dict.fromkeys(n.value for n in names if not n.known))
-    return Question(text.strip(), asked, named, places, tuple(own), any(n.value == city for n in names))
+    return Question(text.strip(), asked, named, places, tuple(own), any(n.value == city for n in names),
+                    words.years(text))

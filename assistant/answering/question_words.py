@@ -129,6 +129,17 @@ ENDED = {
     "en": ("stopped", "stop", "ended", "ending", "suspended", "closed", "cancelled", "canceled", "quit", "left",
            "cut", "dropped", "terminated"),
 }
+# The start of a time a yes-or-no question asks about ("has it been a member since 1990?", "since then?").
+SINCE = {
+    "fi": ("lähtien", "alkaen", "asti", "saakka"),
+    "sv": ("sedan", "sen", "från"),
+    "en": ("since", "from"),
+}
+SINCE_THEN = {
+    "fi": ("siitä lähtien", "siitä asti", "siitä saakka", "siitä alkaen", "sittemmin"),
+    "sv": ("sedan dess", "sen dess", "från och med då"),
+    "en": ("since then", "ever since", "from then on"),
+}
 # Pronouns and adverbs that point back to what the conversation is about.
 POINTING_BACK = {
     "fi": ("se", "sen", "sitä", "siitä", "siinä", "sillä", "siellä", "sinne", "sieltä", "ne", "niitä",
@@ -271,6 +282,8 @@ class Asked:
     ended: bool = False  # asks what has ended ("which have you stopped?")
     money: FrozenSet[str] = frozenset()  # its words of money ("maksoi", "budget")
     about_sources: bool = False  # asks where the assistant's information comes from, or how old it is
+    since: bool = False  # asks whether something holds since a time ("since 1990?")
+    since_then: bool = False  # ... since the time the conversation last told ("since then?")
 
 
 def read(words: Sequence[str], question_mark: bool = False) -> Asked:
@@ -312,6 +325,8 @@ def read(words: Sequence[str], question_mark: bool = False) -> Asked:
     still = having(STILL)
     ended = having(ENDED)  # asked by the flag: the facts say "suspended", residents "stopped"
     future = having(FUTURE)
+    since = having(SINCE)
+    since_then = having(SINCE_THEN)
     points_back = having(POINTING_BACK)
     closed.update(w for w in words if w in AUXILIARIES or w in YES_NO["en"])  # wherever they are
     closed.update(w for w in body[:3] if _finnish_question_verb(w))
@@ -322,7 +337,8 @@ def read(words: Sequence[str], question_mark: bool = False) -> Asked:
         closed.update(w for _, phrase in _phrases(words, _all(classes), grams) for w in phrase.split())
     closed.update(w for w in words if w in _all(ACKNOWLEDGING))
     return Asked(ordered, polar, still, negated, future, points_back, acknowledges, frozenset(closed), courtesy,
-                 ended, frozenset(money), _about_sources(words))
+                 ended, frozenset(money), _about_sources(words), since,
+                 since_then)
 
 
 @lru_cache(maxsize=3)

@@ -24,6 +24,7 @@ from assistant.answering import index as fact_index
 from assistant.answering.question import Question
 from assistant.answering.question_words import SPECIFIC
 from assistant.answering.state import State
+from assistant.answering.words import years
 from assistant.facts import Fact, FactBase
 
 WEIGHTS_PATH = Path(__file__).resolve().parent / "weights.yml"
@@ -127,6 +128,8 @@ class _Part:
     unknown: Tuple[str, ...]  # words no fact has, but maybe for a part ("lupa" of "oleskelulupa")
     candidates: np.ndarray  # facts that may answer
     ids: Tuple[str, ...] = ()  # the facts, in the order of the scores
+    since: Optional[int] = None  # the year a yes-or-no question asks whether something holds since
+    since_of: Tuple[str, ...] = ()  # the fact that told the year, for "since then?": not its answer
 
 
 def plan(kb: FactBase, questions: Sequence[Question], understood: Understood, state: State) -> Plan:
@@ -211,6 +214,8 @@ def _part(kb: FactBase, index: fact_index.FactIndex, q: Question, understood: Un
     polar = q.asked.polar or (only_named and state.polar)
     still = q.asked.still or (only_named and state.still)
     subject = q.named[0] if q.named else (state.subject if q.names_nothing else None)
+    since, since_of = _since(kb, q, state) if polar else (None, ())
+    kind = kind if kind in SPECIFIC or not since else "since"  # "... since 1990?" asks it of a start
 
     scores = np.zeros(n)
     known, matched, unknown = [], [], []
@@ -248,7 +253,7 @@ def _part(kb: FactBase, index: fact_index.FactIndex, q: Question, understood: Un
     if q.city_named:  # "is Helsinki on the executive committee?": of the city's own part in it
         total += w.city * np.array([kb.city in f.about for f in facts])
     return _Part(q, tuple(words), kind, bool(polar), bool(still), subject, total, scores, tuple(known), matched,
-                 tuple(unknown), candidates, tuple(index.ids))
+                 tuple(unknown), candidates, tuple(index.ids), since, since_of)
 
 
 def _kind_intent(understood: Understood) -> Optional[str]:
@@ -283,6 +288,9 @@ def _answer(kb: FactBase, index: fact_index.FactIndex, part: _Part, understood: 
             candidates &= telling
     if kind in SPECIFIC:
         answering = np.array([fact_index.answers(index.kinds[f.id], kind) > 0 for f in facts])
+        if part.since:  # "since 1990?": a fact that tells since when, rather than when
+            telling = answering & np.array([index.kinds[f.id].get("since", 0.0) > 0 for f in facts])
+            answering = telling if (telling & candidates).any() else answering
         if explicit:  # of what is asked about: its facts of this kind
             about = np.array([subject in f.about for f in facts])
             candidates &= answering & about
@@ -290,6 +298,9 @@ def _answer(kb: FactBase, index: fact_index.FactIndex, part: _Part, understood: 
                 return gap, this
         elif (candidates & answering).any():
             candidates &= answering
+    if part.since_of:
+        other = candidates & np.array([f.id not in part.since_of for f in facts])
+        candidates = other if other.any() else candidates
     order = [int(i) for i in np.argsort(-part.total, kind="stable") if candidates[i]]
     if not order:
         return gap, this
@@ -425,4 +436,18 @@ def _lead(kb: FactBase, q: Question, fact: Fact, index: fact_index.FactIndex, pa
         return "no"
     if any(e not in fact.about for e in q.named):  # "is Dnipro a twin city?": no twin cities at all
         return "no"
+    began = years(fact.text["en"])
+    if part.since and began and fact_index.answers(index.kinds[fact.id], "since") and part.since < min(began):
+        return "no"  # "has it been a member since 1990?" of a member since 1994
     return "yes"
+
+
+def _since(kb: FactBase, q: Question, state: State) -> Tuple[Optional[int], Tuple[str, ...]]:
+    """The year a question asks whether something holds since: its own ("since 1990?"), or the one
+    the last answer told ("founded in 1986" - "has Helsinki been in it since then?"), with that fact."""
+    if not q.asked.since:
+        return None, ()
+    if q.years:
+        return min(q.years), ()
+    told = years(kb.facts[state.facts[0]].text["en"]) if q.asked.since_then and state.facts else ()
+    return (min(told), state.facts[:1]) if told else (None, ())

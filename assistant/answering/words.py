@@ -16,7 +16,13 @@ from assistant.facts import LANGUAGES
 COMMON_WORDS = 150  # the language's commonest words, which are no terms ("ja", "när", "with")
 MIN_HEAD = 4  # a Swedish term this long may be the head a compound ends in ("avtal", "samarbetsavtal")
 WORD = re.compile(r"[^\W\d_][\w'’-]*")
+YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 _STEMMERS = {"sv": "swedish", "en": "english", "fi": "finnish"}
+
+
+def years(text: str) -> Tuple[int, ...]:
+    """The years a text names ("since 1994", "in 2022"): no words, but what a date asks and tells."""
+    return tuple(int(y) for y in YEAR.findall(text))
 
 
 def tokens(text: str) -> List[str]:

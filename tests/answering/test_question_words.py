@@ -106,3 +106,12 @@ def test_asking_about_the_assistants_sources(text, about_sources):
 @pytest.mark.parametrize("text", ["hei, onko echa helsingissä", "hej är moskva en partner", "hi is ucue a network"])
 def test_a_greeting_before_a_yes_or_no_question_keeps_it_one(text):
     assert asked(text).polar
+
+
+@pytest.mark.parametrize("text, since, then", [
+    ("onko se ollut jäsen 1990 lähtien", True, False), ("onks ne ollu mukana siitä asti", True, True),
+    ("sedan dess?", True, True), ("since 2001?", True, False), ("ever since?", True, True),
+    ("when was it founded", False, False),
+])
+def test_asking_since_a_time(text, since, then):
+    assert (asked(text).since, asked(text).since_then) == (since, then)

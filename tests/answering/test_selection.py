@@ -213,6 +213,22 @@ def test_a_greeting_in_the_same_message_leaves_the_question_its_lead(converse, l
     assert (answer(plan).lead, answer(plan).facts[0]) == ("no_longer", "moscow_partnership")
 
 
+@by_language(fi=["milloin eurocities perustettiin", "onko helsinki ollut mukana siitä asti"],
+             sv=["när grundades eurocities", "har helsingfors varit med sedan dess"],
+             en=["eurocities founded when", "was helsinki a member since then"])
+def test_since_then_of_a_later_start_is_no_with_the_start(converse, lang, turns):
+    _, (plan, _) = converse(turns, lang)
+    assert (answer(plan).lead, answer(plan).facts[0]) == ("no", "eurocities_since")
+
+
+@pytest.mark.parametrize("text, lead", [("onko echa ollut helsingissä 2001 lähtien", "no"),
+                                        ("har echa funnits i helsingfors sedan 2010", "yes"),
+                                        ("is echa here since 2003", "no")])
+def test_since_a_year_is_yes_only_from_the_facts_start_on(converse, text, lead):
+    ((plan, _),) = converse([text])
+    assert (answer(plan).lead, answer(plan).facts[0]) == (lead, "echa_since")
+
+
 def test_the_conversation_keeps_what_it_is_about(converse):
     (plan, _), = converse(["how many people work at echa"], "en")
     assert (plan.state.subject, plan.state.topic, plan.state.kind) == ("echa", "echa", "how_many")

@@ -19,15 +19,16 @@ from judging import conversations, converse
 
 # Measured on 4 December 2026 with the weights fitted that day: good turns less one, as a model
 # trained on another processor may read a sentence otherwise (docs/evaluation.md); and the wrong ones.
-# Issue 23 asks for none wrong: each development conversation set still has one, which no mechanism
-# answered right without making others wrong ("has helsinki been in it since then?" of Eurocities,
-# founded in 1986, which Helsinki joined in 1994, is answered "Yes").
+# Issue 23 asks for none wrong: the Finnish and Swedish development conversations still have one
+# each, which no mechanism answered right without making others wrong (the cost of receiving refugees
+# is answered with the aid to Ukraine; "how many work there?" of the EU Office with its 16 member
+# organisations).
 FLOORS = {
     "heldout": {"fi": 38, "sv": 37, "en": 37},
     "residents": {"fi": 111, "sv": 106, "en": 113},
-    "dialogues": {"fi": 52, "sv": 51, "en": 56},
+    "dialogues": {"fi": 52, "sv": 51, "en": 57},
 }
-MAX_WRONG = {"heldout": 0, "residents": 0, "dialogues": 1}
+MAX_WRONG = {("dialogues", "fi"): 1, ("dialogues", "sv"): 1}  # and none elsewhere
 
 
 @pytest.mark.parametrize("folder, lang", [(folder, lang) for folder in FLOORS for lang in LANGUAGES])
@@ -41,4 +42,4 @@ def test_a_judged_set(servers, quality, folder, lang):
     quality[folder, lang] = verdicts
     good = sum(v == "good" for _, v, _ in verdicts)
     wrong = sum(v == "wrong" for _, v, _ in verdicts)
-    assert good >= FLOORS[folder][lang] and wrong <= MAX_WRONG[folder], (folder, lang, good, wrong)
+    assert good >= FLOORS[folder][lang] and wrong <= MAX_WRONG.get((folder, lang), 0), (folder, lang, good, wrong)
