@@ -3,7 +3,7 @@
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from assistant.replies import say
+from assistant.answering.render import say
 from helpers import fact, text_of
 
 
