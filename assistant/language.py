@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Optional, Sequence, Tuple
+from typing import Dict, Iterable, Optional, Sequence, Tuple
 
 from assistant import finnish
 from assistant.facts import LANGUAGES
@@ -132,12 +132,17 @@ def _blank(text: str, names: Iterable[Name]) -> str:
     return _ACRONYM_OR_NUMBER.sub(" ", "".join(chars))
 
 
-def _vote(text: str) -> Optional[str]:
+def _vote(votes: Dict[str, int]) -> Optional[str]:
     """The language most of the words are clearly of, when they are more than half of those that
-    vote: a word votes for the language where it is most common, by a factor of ten (wordfreq), a
-    Finnish form Voikko knows and the others lack for Finnish. Short mixed messages ("does helsinki
-    have some toimisto in brussels") go by their words, where Lingua's letter sequences would follow
-    the one long foreign word."""
+    vote. Short mixed messages ("does helsinki have some toimisto in brussels") go by their words,
+    where Lingua's letter sequences would follow the one long foreign word."""
+    lang, most = max(votes.items(), key=lambda item: item[1])
+    return lang if most >= MIN_VOTES and most * 2 > sum(votes.values()) else None
+
+
+def _votes(text: str) -> Dict[str, int]:
+    """How many words are clearly of each language: a word votes for the language where it is most
+    common, by a factor of ten (wordfreq), a Finnish form Voikko knows and the others lack for Finnish."""
     import wordfreq
 
     votes = {lang: 0 for lang in LANGUAGES}
@@ -148,8 +153,7 @@ def _vote(text: str) -> Optional[str]:
         first, second = sorted(LANGUAGES, key=zipf.get, reverse=True)[:2]
         if zipf[first] - zipf[second] >= WORD_CLEARLY:
             votes[first] += 1
-    lang, most = max(votes.items(), key=lambda item: item[1])
-    return lang if most >= MIN_VOTES and most * 2 > sum(votes.values()) else None
+    return votes
 
 
 def _read(text: str, other: bool = False) -> Tuple[Optional[str], bool]:
@@ -159,13 +163,17 @@ def _read(text: str, other: bool = False) -> Tuple[Optional[str], bool]:
         return None, False
     if other and _is_other(text):
         return OTHER, True
-    by_words = _vote(text)
+    votes = _votes(text)
+    by_words = _vote(votes)
     if by_words:
         return by_words, True
     best = _detector().compute_language_confidence_values(text)[0]
     if best.value < MIN_CONFIDENCE:
         return None, False
-    return best.language.iso_code_639_1.name.lower(), best.value >= SURE_CONFIDENCE
+    lang = best.language.iso_code_639_1.name.lower()
+    # Lingua unsure, but the one word clearly of a language is of its choice ("mikä on ECHA?")
+    agreed = votes[lang] > 0 and sum(votes.values()) == votes[lang]
+    return lang, best.value >= SURE_CONFIDENCE or agreed
 
 
 def reply_language(

@@ -187,6 +187,7 @@ def test_every_text_the_assistant_says_is_detected_as_its_own_language():
     ("mikä on echa ja missä se sijaitsee", "fi", True),  # words clearly Finnish
     ("Helsingfors?", "sv", True),  # a name in one language's spelling
     ("ECHA?", None, False),  # nothing to tell by: the conversation's language holds
+    ("Mikä on ECHA?", "fi", True),  # one word clearly Finnish ("on" is English too), as Lingua reads it
     ("Wie viele Leute arbeiten bei der ECHA?", "other", True),
     ("tere, kas te räägite eesti keelt?", "other", True),
 ])

@@ -25,7 +25,7 @@ from judging import conversations, converse
 # organisations).
 FLOORS = {
     "heldout": {"fi": 38, "sv": 37, "en": 37},
-    "residents": {"fi": 111, "sv": 106, "en": 113},
+    "residents": {"fi": 112, "sv": 106, "en": 113},
     "dialogues": {"fi": 52, "sv": 51, "en": 57},
 }
 MAX_WRONG = {("dialogues", "fi"): 1, ("dialogues", "sv"): 1}  # and none elsewhere
