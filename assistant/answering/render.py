@@ -196,6 +196,9 @@ class Renderer:
             }
             for source in sources
         ]
-        lines = [self.say("source", **{k: v or "" for k, v in s.items()}).rstrip(": ") for s in listed]
+        # a title in quotes; what a source without one is ("news item"), without
+        lines = [self.say("source" if source.in_language(source.title, self.lang) else "source_untitled",
+                          **{k: v or "" for k, v in item.items()}).rstrip(": ")
+                 for source, item in zip(sources, listed)]
         return {"sources": listed, "note": note, "text": "\n".join([*lines, *([note] if note else [])]),
                 "facts": list(dict.fromkeys(f.id for f in facts))}

@@ -48,6 +48,7 @@ def test_a_source_without_a_title_is_named_by_its_kind(kb, lang):
     titles = {s["title"] for s in caption["sources"]}
     assert {say("untitled_news", lang), say("untitled_page", lang)} <= titles
     assert not any("update" in t.lower() for t in titles)  # not the address's words
+    assert f": {say('untitled_news', lang)}, " in caption["text"]  # not in quotes, as a title is
 
 
 def test_a_gap_names_the_kind_and_the_subject_and_where_to_look(kb, lang):
