@@ -337,8 +337,7 @@ def read(words: Sequence[str], question_mark: bool = False) -> Asked:
         closed.update(w for _, phrase in _phrases(words, _all(classes), grams) for w in phrase.split())
     closed.update(w for w in words if w in _all(ACKNOWLEDGING))
     return Asked(ordered, polar, still, negated, future, points_back, acknowledges, frozenset(closed), courtesy,
-                 ended, frozenset(money), _about_sources(words), since,
-                 since_then)
+                 ended, frozenset(money), _about_sources(words), since, since_then)
 
 
 @lru_cache(maxsize=3)
