@@ -165,7 +165,6 @@ def sender() -> str:
 
 
 QUALITY: Dict[Tuple[str, str], List[Tuple[str, str, bool]]] = {}
-SEALED = "blind"  # the sealed blind set: its counts are shown, never its items
 
 
 @pytest.fixture(scope="session")
@@ -187,7 +186,6 @@ def pytest_terminal_summary(terminalreporter):
             f"wrong {counts['wrong']}, unhelpful {counts['unhelpful']}; follow-ups good "
             f"{sum(x == 'good' for x in follow_ups)}/{len(follow_ups)}"
         )
-        if folder != SEALED:
-            for text, verdict, _ in verdicts:
-                if verdict != "good":
-                    terminalreporter.write_line(f"    {verdict}: {text}")
+        for text, verdict, _ in verdicts:
+            if verdict != "good":
+                terminalreporter.write_line(f"    {verdict}: {text}")
