@@ -130,6 +130,8 @@ class Supervisor:
                     entry.backoff = self.backoff.first
                 entry.restart_at = now + entry.backoff
                 self.say(f"supervisor: {name} exited with status {status}; starting it again in {entry.backoff:g} s")
+                if _signal_group(entry.process.pid, signal.SIGKILL):  # e.g. nginx's workers without their master
+                    self.say(f"supervisor: killed what was left of {name}, which would keep its port")
             elif now >= entry.restart_at:
                 entry.process = self._spawn(entry.service)
                 entry.started, entry.restart_at = now, None
@@ -146,16 +148,16 @@ class Supervisor:
     def stop(self, name: str) -> None:
         """Stop it on purpose: it is not started again."""
         entry = self.running.pop(name, None)
-        if entry is None or entry.process.poll() is not None:
+        if entry is None:
             return
+        # The whole group: a server's own children go with it, even if it has already exited.
+        _signal_group(entry.process.pid, entry.service.stop_signal)
         try:
-            os.killpg(entry.process.pid, entry.service.stop_signal)
             entry.process.wait(timeout=60)
         except subprocess.TimeoutExpired:
-            os.killpg(entry.process.pid, signal.SIGKILL)
-            entry.process.wait()
-        except ProcessLookupError:
-            entry.process.wait()
+            pass
+        _signal_group(entry.process.pid, signal.SIGKILL)
+        entry.process.wait()
 
     def stop_all(self) -> None:
         """In the reverse order of starting: the front first, the stores last."""
@@ -170,6 +172,16 @@ class Supervisor:
         with open(self.log_of(service.name), "ab") as log:
             return subprocess.Popen(service.command, cwd=self.cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
                                     start_new_session=True)
+
+
+def _signal_group(leader: int, number: int) -> bool:
+    """Signal the process group a server leads (each is started in a session of its own); False if
+    nothing is left in it."""
+    try:
+        os.killpg(leader, number)
+        return True
+    except ProcessLookupError:
+        return False
 
 
 def run_until_signalled(supervisor: Supervisor, start: Callable[[], None]) -> int:
@@ -215,3 +227,12 @@ def server_pid(root: int, marker: Callable[[List[str]], bool]) -> int:
         if marker(argv):
             return pid
     raise RuntimeError(f"no such server process under {root}")
+
+
+def alive(pid: int) -> bool:
+    """Whether the process runs (and is not a zombie waiting for its parent)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"

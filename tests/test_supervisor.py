@@ -1,16 +1,28 @@
 """scripts/supervisor.py, with small Python programs for servers: a server that exits on its own is
-started again after its back-off, one stopped on purpose is not, and stopping stops them all."""
+started again after its back-off, without the children it left behind; one stopped on purpose is not;
+and stopping stops them all, children included."""
 
 import sys
 import time
 
 import pytest
 
-from supervisor import Backoff, Service, Supervisor
+from supervisor import Backoff, Service, Supervisor, alive, descendants
 
 QUICK = Backoff(first=0.2, most=0.8, steady=5)
 SLEEPER = [sys.executable, "-c", "import time; time.sleep(60)"]
 CRASHER = [sys.executable, "-c", "import sys; sys.exit(3)"]
+# A server with a worker child, as nginx's master or Sanic's main process has
+WITH_WORKER = [sys.executable, "-c", "import subprocess, sys, time; "
+               "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)']); time.sleep(60)"]
+
+
+def worker_of(supervisor, name):
+    deadline = time.monotonic() + 10
+    while not descendants(supervisor.pid(name)):
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    return descendants(supervisor.pid(name))[0]
 
 
 @pytest.fixture
@@ -78,3 +90,24 @@ def test_start_waits_until_ready_and_fails_when_the_server_exits_first(superviso
     assert flag.exists()
     with pytest.raises(RuntimeError, match="crash exited with 3"):
         supervisor.start(Service("crash", CRASHER, ready=lambda: False))
+
+
+def test_a_server_killed_alone_leaves_no_worker_behind_when_started_again(supervisor, said):
+    supervisor.start(Service("nginx", WITH_WORKER))
+    worker = worker_of(supervisor, "nginx")
+    supervisor.running["nginx"].process.kill()  # the master alone: its worker is orphaned
+    assert watch_for(supervisor, 0.1) == []
+    assert not alive(worker)
+    assert said[-1] == "supervisor: killed what was left of nginx, which would keep its port"
+
+
+def test_stopping_a_server_whose_leader_is_gone_stops_its_children(supervisor):
+    supervisor.start(Service("rasa", WITH_WORKER))
+    worker = worker_of(supervisor, "rasa")
+    supervisor.running["rasa"].process.kill()
+    supervisor.running["rasa"].process.wait()
+    supervisor.stop_all()
+    deadline = time.monotonic() + 5
+    while alive(worker):
+        assert time.monotonic() < deadline, "the orphaned child still runs"
+        time.sleep(0.02)

@@ -1,10 +1,15 @@
-"""Two Rasa servers sharing PostgreSQL (tracker store) and Redis (lock store) serve one conversation."""
+"""Two Rasa servers sharing PostgreSQL (tracker store) and Redis (lock store) serve one conversation;
+nginx in front is started again, without an orphan worker, when its master is killed."""
 
+import os
+import signal
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from assistant.answering.render import say
 from helpers import fact, text_of
+from supervisor import alive, descendants, url_answers
 
 
 def test_a_conversation_alternating_between_the_servers_keeps_its_context(cluster, sender):
@@ -120,3 +125,18 @@ def test_retention_deletes_old_conversations_from_postgresql_and_keeps_the_other
     assert swept.conversations >= 1
     assert cluster.stored_events(f"{sender}-old") == []
     assert cluster.stored_events(f"{sender}-recent") and cluster.stored_events(sender)
+
+
+def test_a_killed_nginx_master_leaves_no_worker_on_the_front_port_and_is_started_again(cluster, sender):
+    master = cluster.supervisor.pid("nginx")
+    workers = descendants(master)
+    assert workers
+    os.kill(master, signal.SIGKILL)
+    killed = time.monotonic()
+    front = url_answers(cluster.front_url + "/")
+    while cluster.supervisor.pid("nginx") == master or not front():  # as `make run-cluster` watches it
+        cluster.supervisor.watch()
+        assert time.monotonic() - killed < 30, "the front port not served again within 30 s"
+        time.sleep(0.5)
+    assert not any(alive(pid) for pid in workers)
+    assert fact("echa", "fi") in text_of(cluster.ask(cluster.front_url, sender, "mikä on echa"))

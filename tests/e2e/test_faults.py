@@ -1,5 +1,6 @@
 """The action server down or hanging, and the servers restarted mid-conversation; under `make run`,
-a killed action server started again."""
+a killed action server started again, a killed Sanic worker of the Rasa server replaced, a killed Rasa
+main process leaving no worker behind on its port, and SIGTERM ending every process."""
 
 import json
 import os
@@ -7,13 +8,14 @@ import signal
 import sqlite3
 import sys
 import time
+from pathlib import Path
 
 import pytest
 import requests
 
 from assistant.answering.render import say
 from helpers import ROOT, fact, free_port, text_of
-from supervisor import Service, Supervisor, server_pid, url_answers
+from supervisor import Service, Supervisor, alive, descendants, server_pid, url_answers
 
 POLITE_WITHIN = 5  # seconds
 
@@ -73,7 +75,7 @@ def test_restarting_the_servers_keeps_history_and_context(servers, sender):
     assert texts == ["Vad är ECHA?", "hur många arbetar där?"]
 
 
-BACK_WITHIN = 30  # seconds for real answers to come back after the action server is killed
+BACK_WITHIN = 30  # seconds for full service to come back after a server or a worker of one is killed
 
 
 @pytest.fixture(scope="module")
@@ -97,14 +99,46 @@ def make_run(tmp_path_factory):
         outer.stop_all()
 
 
-def test_a_killed_action_server_is_started_again_and_costs_residents_only_a_polite_wait(make_run, sender):
-    url, process, output, tracker_db = make_run
-
+def asker(url, sender, timeout=30):
     def ask(text):
         response = requests.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
-                                 timeout=30)
+                                 timeout=timeout)
         response.raise_for_status()
         return text_of(response.json())
+
+    return ask
+
+
+def stored_user_texts(tracker_db, sender):
+    with sqlite3.connect(tracker_db) as db:
+        rows = db.execute("SELECT data FROM events WHERE sender_id = ? ORDER BY id", (sender,)).fetchall()
+    return [json.loads(d)["text"] for (d,) in rows if json.loads(d)["event"] == "user"]
+
+
+def rasa_processes(root):
+    """The Rasa server's main process under `root`, and its Sanic workers (forked: the same command line)."""
+    server = [pid for pid in descendants(root) if "--model" in _argv(pid)]
+    main = next(pid for pid in server if set(server) - {pid} <= set(descendants(pid)))
+    return main, sorted(set(server) - {main})
+
+
+def _argv(pid):
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
+    except OSError:
+        return []
+
+
+def wait_for(condition, seconds, what):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"{what}: not within {seconds} s"
+        time.sleep(0.2)
+
+
+def test_a_killed_action_server_is_started_again_and_costs_residents_only_a_polite_wait(make_run, sender):
+    url, process, output, tracker_db = make_run
+    ask = asker(url, sender)
 
     asked = ["mikä on echa"]
     assert fact("echa", "fi") in ask(asked[-1])
@@ -125,6 +159,58 @@ def test_a_killed_action_server_is_started_again_and_costs_residents_only_a_poli
     assert fact("echa_staff", "fi") in reply
     assert process.poll() is None and server_pid(process.pid, lambda argv: "actions" in argv) != actions
     assert "supervisor: actions exited with status -9" in output.read_text()
-    with sqlite3.connect(tracker_db) as db:
-        rows = db.execute("SELECT data FROM events WHERE sender_id = ? ORDER BY id", (sender,)).fetchall()
-    assert [json.loads(d)["text"] for (d,) in rows if json.loads(d)["event"] == "user"] == asked
+    assert stored_user_texts(tracker_db, sender) == asked
+
+
+def test_a_killed_rasa_worker_is_replaced_and_the_other_serves_meanwhile(make_run, sender):
+    url, process, output, tracker_db = make_run
+    ask = asker(url, sender, timeout=BACK_WITHIN)
+    asked = ["mikä on echa"]
+    assert fact("echa", "fi") in ask(asked[-1])
+    main, workers = rasa_processes(process.pid)
+    assert len(workers) == 2
+    os.kill(workers[0], signal.SIGKILL)
+    killed = time.monotonic()
+    asked.append("kuinka moni siellä työskentelee")
+    assert fact("echa_staff", "fi") in ask(asked[-1])  # the other worker
+    wait_for(lambda: len(set(rasa_processes(process.pid)[1]) - set(workers)) == 1, 5, "a new worker")
+    assert rasa_processes(process.pid)[0] == main
+    os.kill(workers[1], signal.SIGKILL)  # now only the new worker can answer
+    asked.append("mistä lähtien se on ollut helsingissä")
+    assert fact("echa_since", "fi") in ask(asked[-1])
+    assert time.monotonic() - killed < BACK_WITHIN
+    assert f"rasa server: worker {workers[0]} exited with status -9" in output.read_text()
+    assert stored_user_texts(tracker_db, sender) == asked
+
+
+def test_a_killed_rasa_main_process_takes_its_workers_and_is_started_again(make_run, sender):
+    url, process, output, tracker_db = make_run
+    ask = asker(url, sender)
+    asked = ["mikä on echa"]
+    wait_for(lambda: len(rasa_processes(process.pid)[1]) == 2, BACK_WITHIN, "two workers")
+    assert fact("echa", "fi") in ask(asked[-1])
+    main, workers = rasa_processes(process.pid)
+    os.kill(main, signal.SIGKILL)
+    killed = time.monotonic()
+    wait_for(lambda: not any(alive(pid) for pid in workers), 5, "the workers gone with their main process")
+    while True:
+        try:
+            reply = ask("kuinka moni siellä työskentelee")
+            break
+        except requests.ConnectionError:  # nothing listens until it is started again
+            assert time.monotonic() - killed < BACK_WITHIN, f"no answer within {BACK_WITHIN} s of the kill"
+            time.sleep(1)
+    asked.append("kuinka moni siellä työskentelee")
+    assert fact("echa_staff", "fi") in reply  # about ECHA: the conversation's context, from the tracker store
+    assert "supervisor: rasa exited with status -9" in output.read_text()
+    assert "Address already in use" not in output.read_text()
+    assert stored_user_texts(tracker_db, sender) == asked
+
+
+def test_sigterm_ends_every_process_of_make_run(make_run):
+    url, process, output, tracker_db = make_run
+    everything = descendants(process.pid)
+    assert len(everything) >= 6  # Redis, the action server, Rasa's main and workers, the page, the sweep
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=90)
+    wait_for(lambda: not any(alive(pid) for pid in everything), 10, "every process ended")
