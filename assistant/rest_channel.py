@@ -14,7 +14,6 @@ their language: "please shorten" for a message that is too long (the model never
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import logging
 import time
@@ -29,6 +28,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from assistant import action_result, erasure, factbase, feedback, inbound, nlu_components, unanswered
+from assistant.admission import Admission
 from assistant.inbound import Inbound, Rejected
 from assistant.language import detect, reply_language
 from assistant.answering.render import say
@@ -38,10 +38,16 @@ logger = logging.getLogger(__name__)
 # Seconds to wait for the action server. Rasa 3.6 waits 5 minutes (DEFAULT_REQUEST_TIMEOUT, with no
 # setting); the resident should hear "technical problem" within 5 s instead.
 DEFAULT_ACTION_TIMEOUT = 3.0
-# Messages in the dialogue at once; the others wait their turn before it. The model runs on the event
-# loop, so with 200 conversations inside at once every step of each (the action call included) waits
-# for the 199 others, and the action call times out; in a short queue the work is the same.
+# Messages in the dialogue at once, in each Sanic worker; the others wait their turn before it. The
+# model runs on the event loop, so with 200 conversations inside at once every step of each (the action
+# call included) waits for the 199 others, and the action call times out; in a short queue the work is
+# the same.
 DEFAULT_TURNS_AT_ONCE = 4
+# Messages that may wait for those, in each worker; past them a message gets 503 with Retry-After
+# (assistant/admission.py). Its default is measured by `make bench` (docs/benchmarks.md): the most
+# that still answers each in a few seconds, and takes 200 conversations at once without refusing one.
+DEFAULT_TURNS_WAITING = 150
+DEFAULT_RETRY_AFTER = 2  # seconds a refused client waits before it sends its message again
 # Parsed by each Sanic worker as it starts, one per language: a worker's first parse builds the
 # model's TensorFlow functions (and then also loaded the components' data), which took 1.3-2.3 s of a
 # resident's first question; the next take 10 ms.
@@ -61,19 +67,22 @@ class ResidentRestInput(RestInput):
         return cls(
             action_timeout=float(credentials.get("action_timeout", DEFAULT_ACTION_TIMEOUT)),
             turns_at_once=int(credentials.get("turns_at_once", DEFAULT_TURNS_AT_ONCE)),
+            turns_waiting=int(credentials.get("turns_waiting", DEFAULT_TURNS_WAITING)),
+            retry_after=int(credentials.get("retry_after", DEFAULT_RETRY_AFTER)),
         )
 
     def __init__(
-        self, action_timeout: float = DEFAULT_ACTION_TIMEOUT, turns_at_once: int = DEFAULT_TURNS_AT_ONCE
+        self, action_timeout: float = DEFAULT_ACTION_TIMEOUT, turns_at_once: int = DEFAULT_TURNS_AT_ONCE,
+        turns_waiting: int = DEFAULT_TURNS_WAITING, retry_after: int = DEFAULT_RETRY_AFTER,
     ) -> None:
-        self.turns_at_once = turns_at_once
+        self.turns_at_once, self.turns_waiting, self.retry_after = turns_at_once, turns_waiting, retry_after
         # Read by RemoteAction.run on every call; set once, when the server creates its channels.
         rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT = action_timeout
         action_result.install()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("resident_rest_webhook", __name__)
-        turns = asyncio.Semaphore(self.turns_at_once)
+        admission = Admission(self.turns_at_once, self.turns_waiting)
 
         @webhook.listener("main_process_start")
         async def share_component_data(_app, _loop) -> None:
@@ -157,7 +166,12 @@ class ResidentRestInput(RestInput):
                 return response.json(
                     [_text(turn, say("too_long", _language(turn), limit=inbound.MAX_MESSAGE_CHARS))]
                 )
-            async with turns:
+            if admission.full:
+                # The widget is on another origin: it may read Retry-After only if told so.
+                return response.json({"error": "busy", "message": say("busy", _language(turn))}, status=503,
+                                     headers={"Retry-After": str(self.retry_after),
+                                              "Access-Control-Expose-Headers": "Retry-After"})
+            async with admission.turn():
                 return response.json(await _converse(on_new_message, turn))
 
         return webhook

@@ -3,7 +3,8 @@ measured over loopback in one run (the parts are in scripts/bench/).
 
 1. `make run` with a throw-away tracker store: the time to its first answer; latency of answers and
    greetings, interleaved, one conversation at a time; answer throughput at 1, 10 and 50 concurrent
-   conversations; the servers' peak memory; where an answer turn's time goes, in this process.
+   conversations; the servers' peak memory; a burst of 1,000 conversations at once, answered or
+   refused with 503 past the REST channel's bound; where an answer turn's time goes, in this process.
 2. Rasa's starter bot (`rasa init --no-prompt`, trained once and kept in var/bench/starter/), started
    beside it: answer throughput at 10 concurrent conversations, the two taking turns.
 3. The cluster of `make run-cluster` (two Rasa servers behind nginx): the same, through nginx.
@@ -33,6 +34,7 @@ LANGUAGES = ("fi", "sv", "en")
 LATENCY_TURNS = 150  # of each kind, at one conversation at a time
 CONCURRENCY = {1: 100, 10: 500, 50: 1000}  # concurrent conversations: answer turns sent
 SIDE_BY_SIDE = 500  # answer turns at 10 conversations, for the starter bot and the cluster
+BURST = 1000  # conversations at once
 
 
 def answer_questions() -> List[Question]:
@@ -78,7 +80,7 @@ def main() -> int:
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "assistant.tar.gz")
     args = parser.parse_args()
     answers, hellos = answer_questions(), greetings()
-    progress = Progress(phases=6 + len(CONCURRENCY))
+    progress = Progress(phases=7 + len(CONCURRENCY))
     results: Dict[str, float] = {}
 
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
@@ -103,6 +105,11 @@ def main() -> int:
                     progress.start(f"throughput, {concurrency} concurrent conversations")
                     loads.append(load.run(assistant.webhook, concurrency, answers_only(answers), budget, progress))
                     progress.finish(f"{loads[-1].per_second():.1f} answers/s, {loads[-1].errors} errors")
+            progress.start(f"a burst of {BURST} conversations at once")
+            burst = load.burst(assistant.webhook, BURST)
+            results["turns neither answered nor refused in a burst"] = len(burst.failed())
+            progress.finish(f"{len(burst.turns(200))} turns answered, {len(burst.turns(503))} refused, "
+                            f"{len(burst.failed())} neither")
             results["Rasa server peak memory (MB)"] = rasa_memory.peak
             results["action server peak memory (MB)"] = action_memory.peak
             rasa_peaks = memory.peak_resident_mb(rasa_pid)
@@ -141,7 +148,7 @@ def main() -> int:
     results["answer p50 at 10 conversations, this assistant / the starter bot"] = (
         alongside.p(50) / starter_load.p(50) if starter_load.ok() and alongside.ok() else float("inf"))
     run = report.Run(results, latency, loads, alongside, starter_load, cluster_load, costs, training, len(answers),
-                     rasa_peaks)
+                     rasa_peaks, burst)
     DOCS.mkdir(exist_ok=True)
     report.plot(loads, DOCS / "benchmark-latency.png")
     text = report.markdown(run)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import shutil
 import signal
@@ -26,6 +27,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
+
+import yaml
 
 from supervisor import Service, Supervisor, redis_service, run_until_signalled, url_answers
 
@@ -136,7 +139,10 @@ class Cluster:
     def start_nginx(self) -> None:
         data = self.dir / "nginx"
         data.mkdir(exist_ok=True)
-        servers = "\n        ".join(f"server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;" for port in self.ports.rasa)
+        # No server is marked down for its failures (max_fails=0): a busy one's 503 counts as one, and in
+        # a burst both were soon marked down and every turn got 502. A stopped one refuses at once, on
+        # loopback, and the turn goes to the other (deploy/nginx.conf).
+        servers = "\n        ".join(f"server 127.0.0.1:{port} max_fails=0;" for port in self.ports.rasa)
         # The page as it is now, where nginx's workers can read it.
         web = self.shared / "web"
         shutil.rmtree(web, ignore_errors=True)
@@ -144,7 +150,9 @@ class Cluster:
         for path in (self.shared, web, *web.rglob("*")):
             path.chmod(0o755 if path.is_dir() else 0o644)
         config = (ROOT / "deploy" / "nginx.conf").read_text()
-        for key, value in {"dir": data, "servers": servers, "front_port": self.ports.front, "web": web}.items():
+        messages = yaml.safe_load((ROOT / "assistant" / "messages.yml").read_text(encoding="utf-8"))
+        busy = {f"busy_{lang}": json.dumps(text, ensure_ascii=False) for lang, text in messages["busy"].items()}
+        for key, value in {"dir": data, "servers": servers, "front_port": self.ports.front, "web": web, **busy}.items():
             config = config.replace("{" + key + "}", str(value))
         (data / "nginx.conf").write_text(config)
         self.supervisor.start(Service("nginx", ["nginx", "-p", str(data), "-c", str(data / "nginx.conf")],

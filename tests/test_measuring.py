@@ -11,7 +11,7 @@ import baseline
 import benchmark
 import evaluate
 from bench import memory, profile, report
-from bench.load import Load, percentile
+from bench.load import Burst, Load, Outcome, percentile
 
 
 def test_percentiles_interpolate_between_ranks():
@@ -72,7 +72,16 @@ def a_run(assistant_rate, starter_rate, **results):
              profile.TRACKER_LOAD: 2.0, profile.TRACKER_SAVE: 6.5, "DIETClassifier (run_DIETClassifier3)": 8.4}
     return report.Run(measured, load(1, 20.0), [load(1, 20.0), load(10, 2 * assistant_rate)], load(10, assistant_rate),
                       load(10, starter_rate, 0.1),
-                      load(10, 2 * assistant_rate), costs, [("DIETClassifier", 96.0)], 129, [410.0, 960.0, 965.0])
+                      load(10, 2 * assistant_rate), costs, [("DIETClassifier", 96.0)], 129, [410.0, 960.0, 965.0],
+                      a_burst())
+
+
+def a_burst():
+    """Four conversations of three turns: two answered in 1 and 3 s, one refused twice, one reset once."""
+    answered = [Outcome("q", 200, None, [], s) for s in (1.0, 3.0)]
+    refused = Outcome("q", 503, "2", {"error": "busy"}, 0.01)
+    return Burst([("a", answered[:1] * 3), ("b", answered[1:] * 3), ("c", [refused, refused, answered[0]]),
+                  ("d", [Outcome("q", "ClientOSError", None, "reset", 0.5), *answered])], 20.0)
 
 
 def test_the_report_sets_the_assistant_beside_the_starter_bot_with_only_measured_figures():
@@ -98,6 +107,13 @@ def test_the_memory_section_gives_the_shared_count_peak_and_each_process_peak():
     assert "**1480 MB**" in section and "410, 960, 965 MB, 2335 MB together" in section
     assert "action server's peak Pss: 210 MB" in section
     assert "## Missed targets" not in text
+
+
+def test_the_burst_section_gives_the_bound_and_the_shares_answered_refused_and_failed():
+    section = report.markdown(a_run(40.0, 20.0)).split("## A burst of 4 conversations at once")[1].split("\n## ")[0]
+    assert "each of the 2 Sanic workers takes 4 turns into the dialogue at once and lets 150 wait" in section
+    assert "| 12 | 9 | 2 (17%) | 1 |" in section
+    assert "the burst took 20 s" in section
 
 
 def test_a_missed_memory_target_is_noted():

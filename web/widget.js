@@ -31,6 +31,7 @@ const UI = {
     no: "Ei",
     thanks: "Kiitos palautteesta.",
     rateFailed: "Palautetta ei voitu lähettää. Yritä uudelleen.",
+    busy: "Juuri nyt kysyjiä on enemmän kuin ehdin palvella. Yritän uudelleen hetken päästä…",
   },
   sv: {
     title: "Helsingfors internationella verksamhet – fråga boten",
@@ -60,6 +61,7 @@ const UI = {
     no: "Nej",
     thanks: "Tack för din respons.",
     rateFailed: "Responsen kunde inte skickas. Försök igen.",
+    busy: "Just nu är det fler som frågar än jag hinner svara. Jag försöker igen om en stund…",
   },
   en: {
     title: "Helsinki's international work – ask the bot",
@@ -89,12 +91,14 @@ const UI = {
     no: "No",
     thanks: "Thank you for your feedback.",
     rateFailed: "The feedback could not be sent. Please try again.",
+    busy: "More people are asking right now than I can answer. Trying again in a moment…",
   },
 };
 
 const STORE = { sender: "hia.sender", history: "hia.history", language: "hia.language" };
 const RASA_URL = document.querySelector('meta[name="rasa-url"]').content.replace(/\/$/, "");
 const TIMEOUT_MS = 15000;
+const MOST_RETRY_WAIT_MS = 10000; // a server's Retry-After is followed up to this
 
 const $ = (id) => document.getElementById(id);
 const log = $("log");
@@ -321,7 +325,12 @@ async function request(path, body, accepted = []) {
       body: JSON.stringify({ sender: senderId(), ...body }),
       signal: controller.signal,
     });
-    if (!response.ok && !accepted.includes(response.status)) throw new Error(`HTTP ${response.status}`);
+    if (!response.ok && !accepted.includes(response.status)) {
+      const error = new Error(`HTTP ${response.status}`);
+      error.status = response.status;
+      error.retryAfter = Number(response.headers.get("Retry-After"));
+      throw error;
+    }
     return await response.json();
   } finally {
     clearTimeout(timer);
@@ -364,6 +373,21 @@ async function forget() {
   render();
 }
 
+// A busy server (503) says when to come back (Retry-After): the resident is told, and the message is
+// sent once more after that wait; a second refusal shows the error with its "Try again" button.
+async function postOrWaitOnce(message) {
+  try {
+    return await post(message);
+  } catch (error) {
+    if (error.status !== 503) throw error;
+    const seconds = Number.isFinite(error.retryAfter) && error.retryAfter > 0 ? error.retryAfter : 2;
+    $("status").textContent = UI[language].busy;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(1000 * seconds, MOST_RETRY_WAIT_MS)));
+    $("status").textContent = "";
+    return await post(message);
+  }
+}
+
 async function send(message, shown = message) {
   $("error").hidden = true;
   if (!pending) {
@@ -375,7 +399,7 @@ async function send(message, shown = message) {
   $("typing").hidden = false;
   scrollDown();
   try {
-    const replies = await post(message);
+    const replies = await postOrWaitOnce(message);
     pending = null;
     for (const reply of replies) {
       if (reply.custom && typeof reply.custom === "object") attachCustom(reply.custom);

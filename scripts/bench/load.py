@@ -4,11 +4,12 @@ channel, and what came back: each answered turn's latency, the errors, the time 
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Dict, Iterator, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple, Union
 
 REQUEST_TIMEOUT = 10  # seconds; a turn that takes longer counts as an error
 PHASE_LIMIT = 90  # seconds per measuring phase, whatever the request budget says
@@ -130,3 +131,73 @@ async def drive(webhook: str, concurrency: int, turns: Iterator[Tuple[str, Quest
 def run(webhook: str, concurrency: int, turns: Iterator[Tuple[str, Question]], budget: int,
         progress: Progress) -> Load:
     return asyncio.run(drive(webhook, concurrency, turns, budget, progress))
+
+
+# A burst: many conversations arriving at once (tests/e2e/test_overload.py, `make bench`)
+BURST_SCRIPT = ["Mikä on ECHA?", "kuinka moni siellä työskentelee?", "kiitos"]
+BURST_TIMEOUT = 120  # seconds for one turn: one let in waits for at most the bound's turns before it
+BURST_LIMIT = 600  # seconds for the whole burst
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One turn of a burst: its text, its HTTP status or the client's error, Retry-After, the body."""
+
+    text: str
+    status: Union[int, str]
+    retry_after: Optional[str]
+    body: Any
+    seconds: float
+
+
+@dataclass
+class Burst:
+    conversations: List[Tuple[str, List[Outcome]]]  # (sender, its turns)
+    elapsed: float
+
+    def turns(self, status: Union[int, str, None] = None) -> List[Outcome]:
+        return [t for _, ts in self.conversations for t in ts if status is None or t.status == status]
+
+    def failed(self) -> List[Outcome]:
+        """Turns neither answered (200) nor refused (503): a reset, a refused connection, a time-out."""
+        return [t for t in self.turns() if t.status not in (200, 503)]
+
+
+async def _burst(webhook: str, conversations: int, script: List[str], lang: str) -> Burst:
+    import aiohttp
+
+    async def conversation(session: aiohttp.ClientSession) -> Tuple[str, List[Outcome]]:
+        sender = f"burst-{uuid.uuid4().hex}"
+        outcomes = []
+        for text in script:
+            began = time.monotonic()
+            body = {"sender": sender, "message": text, "metadata": {"page_language": lang}}
+            try:
+                async with session.post(webhook, json=body) as response:
+                    content = await response.text()
+                    try:
+                        content = json.loads(content)
+                    except ValueError:  # a proxy's error page, say: kept as text
+                        pass
+                    outcomes.append(Outcome(text, response.status, response.headers.get("Retry-After"), content,
+                                            time.monotonic() - began))
+            except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+                outcomes.append(Outcome(text, type(error).__name__, None, repr(error), time.monotonic() - began))
+        return sender, outcomes
+
+    began = time.monotonic()
+    connector = aiohttp.TCPConnector(limit=0, force_close=True)  # every conversation connects at once
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=BURST_TIMEOUT), connector=connector) as session:
+        done = await asyncio.wait_for(asyncio.gather(*(conversation(session) for _ in range(conversations))),
+                                      BURST_LIMIT)
+    return Burst(list(done), time.monotonic() - began)
+
+
+def burst(webhook: str, conversations: int = 1000, script: List[str] = BURST_SCRIPT, lang: str = "fi") -> Burst:
+    """`conversations` conversations at once, each sending the script's turns one after another, with
+    the page's language; a refused turn is not sent again."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)  # a socket each, at once
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 4 * conversations)), hard))
+    return asyncio.run(_burst(webhook, conversations, script, lang))

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Tuple
 
-from bench.load import ROUNDS, TURNS_PER_CONVERSATION, Load
+import yaml
+
+from bench.load import BURST_SCRIPT, ROUNDS, TURNS_PER_CONVERSATION, Burst, Load, percentile
 from bench.memory import SAMPLE_EVERY
 from bench.profile import ACTION_CALL, PARTS, RESULT_CHECK, TRACKER_LOAD, TRACKER_SAVE, WHOLE_TURN
 
@@ -22,7 +24,9 @@ TARGETS = {
     "cold training (s)": (120.0, "max"),
     "make run to first answer (s)": (30.0, "max"),
     "Rasa server peak memory (MB)": (1536.0, "max"),
+    "turns neither answered nor refused in a burst": (0, "max"),  # issue 26: no reset, 200 or 503
 }
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def met(name: str, measured: float) -> bool:
@@ -44,6 +48,7 @@ class Run:
     training: List[Tuple[str, float]]  # seconds per component
     answer_turns: int  # how many answer turns the profile ran
     rasa_processes: List[float]  # the Rasa server's processes' peak resident sets (MB): Sanic's main, its workers
+    burst: Burst  # many conversations at once
 
 
 def _table(header: List[str], rows: List[List[str]]) -> str:
@@ -113,12 +118,32 @@ Each node of the model's graph, timed around its call; the nodes run one after a
 turn includes the tracker store and Rasa's own work between them.
 
 {profile}
+## A burst of {len(run.burst.conversations)} conversations at once
+
+{_burst(run)}
 ## Memory
 
 {_memory(run)}
 ## Cold training, seconds per component (`rasa train --force`, empty cache)
 
 {training}{_missed(run)}"""
+
+
+def _burst(run: Run) -> str:
+    channel = yaml.safe_load((ROOT / "credentials.yml").read_text())["assistant.rest_channel.ResidentRestInput"]
+    workers = max(len(run.rasa_processes) - 1, 1)
+    turns, answered, refused = run.burst.turns(), run.burst.turns(200), run.burst.turns(503)
+    seconds = sorted(t.seconds for t in answered)
+    table = _table(["turns", "answered", "refused (503)", "neither", "answered p50", "p99", "refused p99"], [[
+        str(len(turns)), str(len(answered)), f"{len(refused)} ({len(refused) / len(turns):.0%})",
+        str(len(run.burst.failed())),
+        f"{1000 * percentile(seconds, 50):.0f}" if seconds else "–", f"{1000 * percentile(seconds, 99):.0f}" if seconds else "–",
+        f"{1000 * percentile([t.seconds for t in refused], 99):.0f}" if refused else "–"]])
+    return (f"Each conversation sends {len(BURST_SCRIPT)} turns one after another, all starting at once, and "
+            f"sends a refused turn no more. The bound (credentials.yml): each of the {workers} Sanic workers "
+            f"takes {channel['turns_at_once']} turns into the dialogue at once and lets "
+            f"{channel['turns_waiting']} wait; past that, 503 with Retry-After {channel['retry_after']} s. "
+            f"Latency in ms; the burst took {run.burst.elapsed:.0f} s.\n\n{table}")
 
 
 def _memory(run: Run) -> str:

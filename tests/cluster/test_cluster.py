@@ -1,5 +1,6 @@
 """Two Rasa servers sharing PostgreSQL (tracker store) and Redis (lock store) serve one conversation;
-nginx in front is started again, without an orphan worker, when its master is killed."""
+nginx in front is started again, without an orphan worker, when its master is killed, and a burst
+through it is answered or told to retry."""
 
 import os
 import signal
@@ -8,6 +9,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from assistant.answering.render import say
+from bench.load import burst
 from helpers import fact, text_of
 from supervisor import alive, descendants, url_answers
 
@@ -140,3 +142,18 @@ def test_a_killed_nginx_master_leaves_no_worker_on_the_front_port_and_is_started
         time.sleep(0.5)
     assert not any(alive(pid) for pid in workers)
     assert fact("echa", "fi") in text_of(cluster.ask(cluster.front_url, sender, "mikä on echa"))
+
+
+def test_a_burst_through_the_front_port_is_answered_or_told_to_retry_and_loses_nothing(cluster):
+    """1,000 conversations at once through nginx: none reset, each turn 200 or 503 with Retry-After
+    (nginx's own past its limit, or a Rasa server's past its bound), and PostgreSQL holds exactly the
+    answered turns."""
+    outcome = burst(cluster.front_url + "/webhooks/rest/webhook", 1000, lang="sv")
+    answered, refused, failed = outcome.turns(200), outcome.turns(503), outcome.failed()
+    print(f"{len(outcome.turns())} turns: {len(answered)} answered, {len(refused)} refused, {len(failed)} neither")
+    assert not failed, f"{len(failed)} turns neither answered nor refused; the first: {failed[0]}"
+    assert answered and all(t.retry_after == "2" and t.body["error"] == "busy" for t in refused), refused[:1]
+    for sender, turns in outcome.conversations[:100]:
+        stored = [e["text"] for e in cluster.stored_events(sender) if e["event"] == "user"]
+        assert stored == [t.text for t in turns if t.status == 200], sender
+    assert fact("echa", "fi") in text_of(cluster.ask(cluster.front_url, "after-burst", "mikä on echa"))

@@ -147,6 +147,31 @@ def test_server_down_shows_an_error_and_retry_needs_no_retyping(page, servers):
     assert error.is_hidden()
 
 
+def test_a_busy_server_is_waited_for_as_it_says_and_asked_once_more(page, servers):
+    """A 503 with Retry-After (assistant/admission.py): the resident is told, and the message goes again
+    after that wait, without retyping; the second answer is shown as any other."""
+    page.select_option("#language", "fi")
+    webhook = f"{servers.rasa_url}/webhooks/rest/webhook"
+    sent = []
+
+    def first_busy(route):
+        sent.append(route.request.post_data)
+        if len(sent) > 1:
+            return route.continue_()
+        route.fulfill(status=503, content_type="application/json", body=json.dumps({"error": "busy"}),
+                      headers={"Retry-After": "2", "Access-Control-Allow-Origin": "*",
+                               "Access-Control-Expose-Headers": "Retry-After"})
+
+    page.route(webhook, first_busy)
+    ask(page, "Mikä on ECHA?")
+    page.locator("#status", has_text="Juuri nyt kysyjiä on enemmän").wait_for(timeout=ANSWER_TIMEOUT)
+    assert len(sent) == 1  # not before the wait the server asked for
+    page.get_by_text(fact("echa", "fi"), exact=False).wait_for(timeout=ANSWER_TIMEOUT)
+    assert len(sent) == 2 and sent[0] == sent[1]
+    assert page.locator(".message--user").all_inner_texts().count("Mikä on ECHA?") == 1
+    assert page.get_by_role("alert").is_hidden() and page.locator("#status").inner_text() == ""
+
+
 def test_keyboard_only(page):
     page.select_option("#language", "en")
     page.locator("#input").focus()
