@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
+from sqlalchemy.exc import SQLAlchemyError
 
 from assistant import records
+from assistant.tracker_store import TrackerStoreUnavailable
 
 
 @dataclass(frozen=True)
@@ -45,10 +47,13 @@ def _erase_events(tracker_store: Any, sender: str) -> int:
     while hasattr(tracker_store, "_tracker_store"):
         tracker_store = tracker_store._tracker_store
     if isinstance(tracker_store, SQLTrackerStore):
-        with tracker_store.session_scope() as session:
-            events = tracker_store.SQLEvent
-            deleted = session.query(events).filter(events.sender_id == sender).delete(synchronize_session=False)
-            session.commit()
+        try:
+            with tracker_store.session_scope() as session:
+                events = tracker_store.SQLEvent
+                deleted = session.query(events).filter(events.sender_id == sender).delete(synchronize_session=False)
+                session.commit()
+        except SQLAlchemyError as error:  # the database is down: the resident is asked to try again
+            raise TrackerStoreUnavailable(f"{type(error).__name__}: {error}") from error
         return deleted
     if isinstance(tracker_store, InMemoryTrackerStore):
         return 1 if tracker_store.store.pop(sender, None) is not None else 0

@@ -27,9 +27,10 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from assistant import action_result, erasure, factbase, feedback, inbound, nlu_components, unanswered
+from assistant import action_result, erasure, factbase, feedback, inbound, nlu_components, tracker_store, unanswered
 from assistant.admission import Admission
 from assistant.inbound import Inbound, Rejected
+from assistant.tracker_store import TrackerStoreUnavailable
 from assistant.language import detect, reply_language
 from assistant.answering.render import say
 
@@ -99,6 +100,12 @@ class ResidentRestInput(RestInput):
             logger.info("the components' data loaded for the workers to share, in %.2f s", time.monotonic() - started)
 
         @webhook.listener("after_server_start")
+        async def no_conversation_from_memory(app, _loop) -> None:
+            """While the tracker store fails, a turn gets 503 instead of an answer from an empty
+            conversation kept in memory (assistant/tracker_store.py)."""
+            tracker_store.install_without_fallback(app.ctx.agent)
+
+        @webhook.listener("after_server_start")
         async def warm_up(app, _loop) -> None:
             """Parse a message per language, storing nothing: a parse saves no tracker. A failure here
             is only logged, since the worker can still answer, slower at first."""
@@ -125,7 +132,11 @@ class ResidentRestInput(RestInput):
                 return response.json({"error": rejected.code, "message": rejected.message}, status=rejected.status)
             agent = request.app.ctx.agent
             async with agent.lock_store.lock(sender):  # the conversation's own lock: not in mid-turn
-                erased = erasure.erase(agent.tracker_store, sender, unanswered.path(), feedback.path())
+                try:
+                    erased = erasure.erase(agent.tracker_store, sender, unanswered.path(), feedback.path())
+                except TrackerStoreUnavailable:
+                    logger.exception("the tracker store failed: nothing erased")
+                    return self._try_again("unavailable", "no_answer", "en")
             logger.info("conversation erased on request: %d events, %d unanswered entries, %d ratings",
                         erased.events, erased.unanswered, erased.ratings)
             if not erased.anything:
@@ -146,7 +157,11 @@ class ResidentRestInput(RestInput):
                 return response.json({"error": rejected.code, "message": rejected.message}, status=rejected.status)
             agent = request.app.ctx.agent
             async with agent.lock_store.lock(sender):  # one rating of an answer, however fast the clicks
-                tracker = await agent.tracker_store.retrieve_full_tracker(sender)
+                try:
+                    tracker = await agent.tracker_store.retrieve_full_tracker(sender)
+                except TrackerStoreUnavailable:
+                    logger.exception("the tracker store failed: nothing rated")
+                    return self._try_again("unavailable", "no_answer", "en")
                 said = [e.data for e in (tracker.events if tracker else []) if isinstance(e, BotUttered)]
                 try:
                     feedback.record(factbase.current(), sender, answer_id, feedback.answer_of(said, answer_id),
@@ -167,14 +182,22 @@ class ResidentRestInput(RestInput):
                     [_text(turn, say("too_long", _language(turn), limit=inbound.MAX_MESSAGE_CHARS))]
                 )
             if admission.full:
-                # The widget is on another origin: it may read Retry-After only if told so.
-                return response.json({"error": "busy", "message": say("busy", _language(turn))}, status=503,
-                                     headers={"Retry-After": str(self.retry_after),
-                                              "Access-Control-Expose-Headers": "Retry-After"})
+                return self._try_again("busy", "busy", _language(turn))
             async with admission.turn():
-                return response.json(await _converse(on_new_message, turn))
+                try:
+                    return response.json(await _converse(on_new_message, turn))
+                except TrackerStoreUnavailable:
+                    logger.exception("the tracker store failed: the turn is not answered")
+                    return self._try_again("unavailable", "no_answer", _language(turn))
 
         return webhook
+
+    def _try_again(self, code: str, message: str, lang: str) -> HTTPResponse:
+        """503: nothing of the request was done, and it may be sent again as it is after Retry-After.
+        The widget is on another origin: it may read that header only if told so."""
+        return response.json({"error": code, "message": say(message, lang)}, status=503,
+                             headers={"Retry-After": str(self.retry_after),
+                                      "Access-Control-Expose-Headers": "Retry-After"})
 
 
 async def _converse(on_new_message: Callable[[UserMessage], Awaitable[Any]], turn: Inbound) -> List[Dict]:
@@ -182,6 +205,8 @@ async def _converse(on_new_message: Callable[[UserMessage], Awaitable[Any]], tur
     message = UserMessage(turn.text, collector, turn.sender, input_channel="rest", metadata=turn.metadata)
     try:
         await on_new_message(message)
+    except TrackerStoreUnavailable:
+        raise
     except Exception:  # the text is masked, so the traceback can't hold personal data
         logger.exception("message from %s not handled", turn.sender)
     # Every action of this assistant sends a reply: none means the action server failed or timed out.

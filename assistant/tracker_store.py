@@ -13,7 +13,15 @@ saving a turn with less work. Under load the Rasa server spent 27% of its time i
 
 Which events are new is decided as Rasa decides it (those past the number stored since the latest
 session start), so the rows are the ones Rasa would write: retention, erasure and `rasa export` read
-them alike. PostgreSQL (the cluster) gets the same statements; its pool is Rasa's.
+them alike. PostgreSQL (the cluster) gets the same statements; its pool is Rasa's, with each
+connection tried before use, so that the first turns after the database is back do not fail on
+connections it closed.
+
+While the store cannot be read or written, no turn is answered: Rasa's agent wraps its store in a
+FailSafeTrackerStore, which then answers from an empty conversation and keeps the turn in memory,
+telling nobody ("how many work there?" after ECHA got "Which one do you mean?", and turns were never
+stored). `without_fallback` makes the same wrapper raise TrackerStoreUnavailable instead, which the
+REST channel answers with 503 and Retry-After (assistant/rest_channel.py).
 """
 
 from __future__ import annotations
@@ -24,7 +32,7 @@ import json
 from typing import Any, Dict, List, Optional, Text, Type
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore, TrackerStore, create_engine_kwargs
 from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
@@ -62,7 +70,11 @@ class LeanSQLTrackerStore(SQLTrackerStore):
             self.engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, pool_size=1, max_overflow=4,
                                            connect_args={"check_same_thread": False})
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
-            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        else:
+            url = self.engine.url
+            self.engine.dispose()
+            self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         # Built once: SQLAlchemy walks each newly built statement to find it in its cache (5% of a turn).
         events = self.table
         self._latest = self._latest_session([events.c.data]).order_by(events.c.id)
@@ -112,3 +124,27 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+class TrackerStoreUnavailable(RuntimeError):
+    """The tracker store could not be read or written: the turn must not be answered without its
+    conversation, nor kept only in memory."""
+
+
+def _unavailable(error: Exception) -> None:
+    raise TrackerStoreUnavailable(f"{type(error).__name__}: {error}") from error
+
+
+def without_fallback(store: TrackerStore) -> FailSafeTrackerStore:
+    """The agent's store, whose errors raise TrackerStoreUnavailable instead of falling back to memory.
+    Rasa keeps the store it wraps in a private attribute; tests/test_tracker_store.py fails if that
+    changes."""
+    primary = store._tracker_store if isinstance(store, FailSafeTrackerStore) else store
+    return FailSafeTrackerStore(primary, on_tracker_store_error=_unavailable)
+
+
+def install_without_fallback(agent: Any) -> None:
+    """Give the agent, and the message processor it made with the same store, the store without fallback."""
+    agent.tracker_store = without_fallback(agent.tracker_store)
+    if agent.processor is not None:
+        agent.processor.tracker_store = agent.tracker_store

@@ -100,3 +100,49 @@ def test_the_endpoints_file_gives_the_server_this_store_in_wal_mode(tmp_path):
     save_turn_by_turn(store)
     with sqlite3.connect(tmp_path / "tracker.db") as db:
         assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+class Broken(TrackerStore):
+    """A store whose database is down."""
+
+    async def retrieve(self, sender_id):
+        raise OSError("connection refused")
+
+    async def save(self, tracker):
+        raise OSError("connection refused")
+
+    async def keys(self):
+        raise OSError("connection refused")
+
+
+def test_rasas_fail_safe_store_would_answer_from_an_empty_conversation_kept_in_memory():
+    """What `without_fallback` is for: Rasa's agent wraps its store so (rasa/core/agent.py)."""
+    from rasa.core.agent import Agent
+
+    wrapped = Agent._create_tracker_store(Broken(DOMAIN), DOMAIN)
+    assert asyncio.run(wrapped.retrieve("resident")) is None  # as if the conversation were new
+    asyncio.run(wrapped.save(DialogueStateTracker("resident", [])))  # kept in memory, told to nobody
+    assert asyncio.run(wrapped.fallback_tracker_store.retrieve("resident")) is not None
+
+
+@pytest.mark.parametrize("call", ["retrieve", "retrieve_full_tracker", "save"])
+def test_without_fallback_a_failing_store_raises_instead(call):
+    from rasa.core.agent import Agent
+
+    from assistant.tracker_store import TrackerStoreUnavailable, without_fallback
+
+    store = without_fallback(Agent._create_tracker_store(Broken(DOMAIN), DOMAIN))
+    argument = DialogueStateTracker("resident", []) if call == "save" else "resident"
+    with pytest.raises(TrackerStoreUnavailable, match="connection refused"):
+        asyncio.run(getattr(store, call)(argument))
+    assert store._fallback_tracker_store is None  # nothing was kept in memory
+
+
+def test_without_fallback_a_working_store_reads_and_writes_as_before(tmp_path):
+    from assistant.tracker_store import without_fallback
+
+    lean = without_fallback(LeanSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "t.db")))
+    tracker = DialogueStateTracker.from_events("resident", turn(1.0, "tallinna?"), DOMAIN.slots)
+    asyncio.run(lean.save(tracker))
+    assert [e.as_dict()["event"] for e in asyncio.run(lean.retrieve("resident")).events] == \
+           [e.as_dict()["event"] for e in tracker.events]

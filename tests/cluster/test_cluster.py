@@ -8,10 +8,12 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import requests
+
 from assistant.answering.render import say
 from bench.load import burst
 from helpers import fact, text_of
-from supervisor import alive, descendants, url_answers
+from supervisor import alive, descendants, server_pid, url_answers
 
 
 def test_a_conversation_alternating_between_the_servers_keeps_its_context(cluster, sender):
@@ -157,3 +159,29 @@ def test_a_burst_through_the_front_port_is_answered_or_told_to_retry_and_loses_n
         stored = [e["text"] for e in cluster.stored_events(sender) if e["event"] == "user"]
         assert stored == [t.text for t in turns if t.status == 200], sender
     assert fact("echa", "fi") in text_of(cluster.ask(cluster.front_url, "after-burst", "mikä on echa"))
+
+
+def test_postgresql_killed_under_a_conversation_costs_503s_and_no_turn_or_context(cluster, sender):
+    """Rasa's fail-safe store answered the turns after such a kill from an empty conversation kept in
+    memory ("how many work there?" after ECHA: "Which one do you mean?"), with 200, and never stored
+    them."""
+    webhook = cluster.front_url + "/webhooks/rest/webhook"
+    assert fact("echa", "fi") in text_of(cluster.ask(cluster.front_url, sender, "mikä on echa"))
+    postmaster = server_pid(cluster.supervisor.pid("postgres"), lambda argv: "-D" in argv)
+    os.kill(postmaster, signal.SIGKILL)
+    killed, statuses = time.monotonic(), []
+    while True:
+        cluster.supervisor.watch()  # as `make run-cluster` watches it
+        response = requests.post(webhook, json={"sender": sender, "message": "kuinka moni siellä työskentelee"},
+                                 timeout=60)
+        statuses.append(response.status_code)
+        if response.status_code == 200:
+            break
+        assert response.status_code == 503 and response.headers["Retry-After"].isdigit(), response.text
+        assert response.json()["message"] == say("no_answer", "fi")
+        assert time.monotonic() - killed < 60, "PostgreSQL not back within 60 s"
+        time.sleep(1)
+    assert statuses[0] == 503  # the turn right after the kill met the outage
+    assert fact("echa_staff", "fi") in text_of(response.json())  # the conversation's context
+    stored = [e["text"] for e in cluster.stored_events(sender) if e["event"] == "user"]
+    assert stored == ["mikä on echa", "kuinka moni siellä työskentelee"]

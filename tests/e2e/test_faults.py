@@ -75,6 +75,28 @@ def test_restarting_the_servers_keeps_history_and_context(servers, sender):
     assert texts == ["Vad är ECHA?", "hur många arbetar där?"]
 
 
+@pytest.mark.parametrize("lang, opening, follow_up", [("fi", "mikä on echa", "kuinka moni siellä työskentelee"),
+                                                      ("en", "what is echa", "how many people work there")])
+def test_while_the_tracker_store_fails_a_turn_gets_503_and_is_neither_answered_nor_lost(
+        servers, sender, lang, opening, follow_up):
+    """Rasa's fail-safe store answered such a turn from an empty conversation kept in memory ("how many
+    work there?" after ECHA: "Which one do you mean?") and never stored it."""
+    servers.ask(sender, opening)
+    with sqlite3.connect(servers.tracker_db) as db:  # out of the store's reach, as if its database were down
+        db.execute("ALTER TABLE events RENAME TO events_away")
+    try:
+        response = servers.post(json.dumps({"sender": sender, "message": follow_up,
+                                            "metadata": {"page_language": lang}}).encode())
+    finally:
+        with sqlite3.connect(servers.tracker_db) as db:
+            db.execute("ALTER TABLE events_away RENAME TO events")
+    assert response.status_code == 503 and response.headers["Retry-After"].isdigit()
+    assert response.json() == {"error": "unavailable", "message": say("no_answer", lang)}
+    assert fact("echa_staff", lang) in text_of(servers.ask(sender, follow_up))  # with its context
+    texts = [e["text"] for e in servers.stored_events(sender) if e["event"] == "user"]
+    assert texts == [opening, follow_up]
+
+
 BACK_WITHIN = 30  # seconds for full service to come back after a server or a worker of one is killed
 
 
