@@ -22,6 +22,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 import rasa.core.actions.action
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
+from rasa.core.lock_store import LockError
 from rasa.shared.core.events import BotUttered
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -35,6 +36,11 @@ from assistant.language import detect, reply_language
 from assistant.answering.render import say
 
 logger = logging.getLogger(__name__)
+
+# A turn that failed so is not stored, nor any part of it: it is answered with 503 and Retry-After, to
+# be sent again. The tracker store down (assistant/tracker_store.py); the lock store down, or the
+# conversation's lock not had in time (Redis, assistant/lock_store.py).
+NOT_TAKEN = (TrackerStoreUnavailable, LockError)
 
 # Seconds to wait for the action server. Rasa 3.6 waits 5 minutes (DEFAULT_REQUEST_TIMEOUT, with no
 # setting); the resident should hear "technical problem" within 5 s instead.
@@ -186,8 +192,8 @@ class ResidentRestInput(RestInput):
             async with admission.turn():
                 try:
                     return response.json(await _converse(on_new_message, turn))
-                except TrackerStoreUnavailable:
-                    logger.exception("the tracker store failed: the turn is not answered")
+                except NOT_TAKEN:
+                    logger.exception("the conversation's store or lock failed: the turn is not taken")
                     return self._try_again("unavailable", "no_answer", _language(turn))
 
         return webhook
@@ -205,7 +211,7 @@ async def _converse(on_new_message: Callable[[UserMessage], Awaitable[Any]], tur
     message = UserMessage(turn.text, collector, turn.sender, input_channel="rest", metadata=turn.metadata)
     try:
         await on_new_message(message)
-    except TrackerStoreUnavailable:
+    except NOT_TAKEN:
         raise
     except Exception:  # the text is masked, so the traceback can't hold personal data
         logger.exception("message from %s not handled", turn.sender)

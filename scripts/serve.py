@@ -1,5 +1,6 @@
 """`make run`: Redis for the lock store (6380), the action server (5055), the Rasa server with its
-REST channel (5005) and two Sanic workers, the web page with the chat widget (http://localhost:8000/)
+REST channel (5005) and two Sanic workers, the web page with the chat widget and the REST channel on
+its origin (http://localhost:8000/, assistant/front.py)
 and the retention sweep (at start, then hourly), each started by `scripts/run-servers <name>` (Redis
 by itself) and kept running by scripts/supervisor.py: a server that
 exits on its own is started again after a short back-off, with a line on standard error. Ctrl-C or

@@ -11,7 +11,6 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 import uuid
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
@@ -63,14 +62,9 @@ class Servers:
         self.supervisor.start(self._services["redis"])
         self.start_actions()
         self.start_rasa()
-        # The widget's page as make run serves it, pointed at this Rasa server.
-        site = workdir / "web"
-        shutil.copytree(ROOT / "web", site)
-        index = site / "index.html"
-        index.write_text(index.read_text().replace("http://localhost:5005", self.rasa_url))
-        self.supervisor.start(Service(
-            "web", [sys.executable, "-m", "http.server", str(self.web_port), "--bind", "127.0.0.1", "--directory", str(site)],
-            ready=url_answers(self.page_url)))
+        # The widget's page, and the REST channel on its origin, as make run serves them (assistant/front.py).
+        self.supervisor.start(self._services["web"])
+        self.front_webhook = f"{self.page_url}webhooks/rest/webhook"
 
     @property
     def actions(self) -> Optional[subprocess.Popen]:

@@ -7,7 +7,9 @@ import os
 import signal
 import sqlite3
 import sys
+import threading
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -103,20 +105,23 @@ BACK_WITHIN = 30  # seconds for full service to come back after a server or a wo
 @pytest.fixture(scope="module")
 def make_run(tmp_path_factory):
     """What `make run` runs (scripts/serve.py), on free ports with its own stores: its Rasa URL, its
-    process, its output and its tracker store."""
+    process, its output, its tracker store and its front (the page's origin, assistant/front.py)."""
     workdir = tmp_path_factory.mktemp("make-run")
-    rasa_port = free_port()
+    rasa_port, web_port = free_port(), free_port()
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "ACTION_PORT": str(free_port()), "RASA_PORT": str(rasa_port),
-           "WEB_PORT": str(free_port()), "REDIS_PORT": str(free_port()),
+           "WEB_PORT": str(web_port), "REDIS_PORT": str(free_port()),
            "TRACKER_STORE_URL": f"sqlite:///{workdir / 'tracker.db'}",
            "RUN_DIR": str(workdir / "run"),  # not there yet, as var/ in a fresh clone
            "UNANSWERED_LOG": str(workdir / "unanswered.jsonl"), "FEEDBACK_LOG": str(workdir / "feedback.jsonl"),
            "RASA_API_TOKEN": "", "LOCK_STORE_URL": ""}
     url = f"http://127.0.0.1:{rasa_port}"
     outer = Supervisor(workdir, env=env, cwd=ROOT)
-    outer.start(Service("make-run", [sys.executable, str(ROOT / "scripts" / "serve.py")], ready=url_answers(f"{url}/")))
+    front = f"http://127.0.0.1:{web_port}"
+    rasa_up, front_up = url_answers(f"{url}/"), url_answers(f"{front}/")  # the front starts after Rasa
+    outer.start(Service("make-run", [sys.executable, str(ROOT / "scripts" / "serve.py")],
+                        ready=lambda: rasa_up() and front_up()))
     try:
-        yield url, outer.running["make-run"].process, outer.log_of("make-run"), workdir / "tracker.db"
+        yield url, outer.running["make-run"].process, outer.log_of("make-run"), workdir / "tracker.db", front
     finally:
         outer.stop_all()
 
@@ -159,7 +164,7 @@ def wait_for(condition, seconds, what):
 
 
 def test_a_killed_action_server_is_started_again_and_costs_residents_only_a_polite_wait(make_run, sender):
-    url, process, output, tracker_db = make_run
+    url, process, output, tracker_db, front = make_run
     ask = asker(url, sender)
 
     asked = ["mikä on echa"]
@@ -185,7 +190,7 @@ def test_a_killed_action_server_is_started_again_and_costs_residents_only_a_poli
 
 
 def test_a_killed_rasa_worker_is_replaced_and_the_other_serves_meanwhile(make_run, sender):
-    url, process, output, tracker_db = make_run
+    url, process, output, tracker_db, front = make_run
     ask = asker(url, sender, timeout=BACK_WITHIN)
     asked = ["mikä on echa"]
     assert fact("echa", "fi") in ask(asked[-1])
@@ -206,7 +211,7 @@ def test_a_killed_rasa_worker_is_replaced_and_the_other_serves_meanwhile(make_ru
 
 
 def test_a_killed_rasa_main_process_takes_its_workers_and_is_started_again(make_run, sender):
-    url, process, output, tracker_db = make_run
+    url, process, output, tracker_db, front = make_run
     ask = asker(url, sender)
     asked = ["mikä on echa"]
     wait_for(lambda: len(rasa_processes(process.pid)[1]) == 2, BACK_WITHIN, "two workers")
@@ -229,8 +234,97 @@ def test_a_killed_rasa_main_process_takes_its_workers_and_is_started_again(make_
     assert stored_user_texts(tracker_db, sender) == asked
 
 
+class SteadyLoad:
+    """Conversations through make run's front, as the widget sends them: each asks what ECHA is, then
+    again and again how many work there, until stopped. Every turn's outcome is kept:
+    (text, HTTP status or the client's error, Retry-After, reply text, when it was sent)."""
+
+    OPENING, FOLLOW_UP = "mikä on echa", "kuinka moni siellä työskentelee"
+
+    def __init__(self, front: str, conversations: int = 10):
+        self.webhook = f"{front}/webhooks/rest/webhook"
+        self.turns = {f"steady-{uuid.uuid4().hex[:10]}": [] for _ in range(conversations)}
+        self.stop = threading.Event()
+        self.threads = [threading.Thread(target=self._converse, args=(s,), daemon=True) for s in self.turns]
+
+    def __enter__(self):
+        for thread in self.threads:
+            thread.start()
+        wait_for(lambda: all(any(t[1] == 200 for t in turns) for turns in self.turns.values()), BACK_WITHIN,
+                 "every conversation opened")
+        return self
+
+    def __exit__(self, *_):
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(timeout=120)
+
+    def _converse(self, sender: str) -> None:
+        turns = self.turns[sender]
+        while not self.stop.is_set():
+            opened = any(t[0] == self.OPENING and t[1] == 200 for t in turns)
+            text = self.FOLLOW_UP if opened else self.OPENING
+            sent = time.monotonic()
+            try:
+                response = requests.post(self.webhook, json={"sender": sender, "message": text,
+                                                             "metadata": {"page_language": "fi"}}, timeout=60)
+                reply = text_of(response.json()) if response.status_code == 200 else response.text
+                turns.append((text, response.status_code, response.headers.get("Retry-After"), reply, sent))
+            except requests.RequestException as error:
+                turns.append((text, type(error).__name__, None, repr(error), sent))
+            time.sleep(0.2)
+
+    def real_answers_since(self, moment: float) -> bool:
+        """Whether every conversation has had three answers with facts, all sent after `moment`."""
+        return all(sum(1 for t in turns if t[4] > moment and t[1] == 200 and t[3] != say("no_answer", "fi")) >= 3
+                   for turns in self.turns.values())
+
+
+def _rasa_worker(root):
+    return rasa_processes(root)[1][0]
+
+
+KILLS = {  # what is killed, found under make run's process
+    "a Rasa worker": _rasa_worker,
+    "the Rasa main process": lambda root: rasa_processes(root)[0],
+    "the action server": lambda root: server_pid(root, lambda argv: "run" in argv and "actions" in argv),
+    "Redis": lambda root: server_pid(root, lambda argv: argv[0].startswith("redis-server")),  # its title
+}
+
+
+@pytest.mark.parametrize("killed", KILLS)
+def test_under_steady_load_a_kill_costs_only_503s_or_polite_replies_and_loses_no_turn(make_run, killed):
+    """10 conversations at it: after the kill every turn gets 200 (its answer, in its conversation's
+    context, or "technical problem" while the action server is away) or 503 with Retry-After, never a
+    reset or another error; full service is back within 30 s; the tracker store holds each answered turn
+    once, and no refused one."""
+    url, process, output, tracker_db, front = make_run
+    wait_for(lambda: len(rasa_processes(process.pid)[1]) == 2, BACK_WITHIN, "two Rasa workers")
+    with SteadyLoad(front) as load:
+        time.sleep(2)
+        os.kill(KILLS[killed](process.pid), signal.SIGKILL)
+        killed_at = time.monotonic()
+        try:
+            wait_for(lambda: load.real_answers_since(killed_at + 0.5), BACK_WITHIN + 15, "full service again")
+        finally:
+            for sender, ts in load.turns.items():  # shown if the test fails
+                print(sender, [(round(t[4] - killed_at, 1), t[1], t[3][:30]) for t in ts if t[4] > killed_at - 1])
+    turns = [t for ts in load.turns.values() for t in ts]
+    failed = [t for t in turns if t[1] not in (200, 503)]
+    assert not failed, f"{len(failed)} of {len(turns)} turns neither answered nor refused; the first: {failed[0]}"
+    assert all(t[2] and t[2].isdigit() for t in turns if t[1] == 503)
+    staff, polite = fact("echa_staff", "fi"), say("no_answer", "fi")
+    out_of_context = [t for t in turns if t[1] == 200 and t[0] == SteadyLoad.FOLLOW_UP and staff not in t[3]
+                      and t[3] != polite]
+    assert not out_of_context, f"answered without the conversation's context: {out_of_context[0]}"
+    last_failure = max((t[4] for t in turns if t[1] != 200 or t[3] == polite), default=killed_at)
+    assert last_failure - killed_at < BACK_WITHIN, f"full service back {last_failure - killed_at:.0f} s after the kill"
+    for sender, ts in load.turns.items():
+        assert stored_user_texts(tracker_db, sender) == [t[0] for t in ts if t[1] == 200], sender
+
+
 def test_sigterm_ends_every_process_of_make_run(make_run):
-    url, process, output, tracker_db = make_run
+    url, process, output, tracker_db, front = make_run
     everything = descendants(process.pid)
     assert len(everything) >= 6  # Redis, the action server, Rasa's main and workers, the page, the sweep
     process.send_signal(signal.SIGTERM)

@@ -1,7 +1,7 @@
 """The chat widget in a real browser: Debian's Chromium driven by Playwright, against the real servers.
 
-Every request the page makes to a host other than its own and the Rasa server's is recorded and
-blocked, and fails the test.
+Every request the page makes to a host other than its own (which passes the REST channel on to the
+Rasa server, assistant/front.py) is recorded and blocked, and fails the test.
 """
 import json
 from pathlib import Path
@@ -38,7 +38,7 @@ def browser():
 def page(browser, servers):
     """A fresh browser profile on the widget's page; fails the test on any request to another host."""
     context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 800})
-    allowed = {urlsplit(servers.page_url).netloc, urlsplit(servers.rasa_url).netloc}
+    allowed = {urlsplit(servers.page_url).netloc}  # the REST channel is on the page's origin (assistant/front.py)
     foreign = []
 
     def guard(route):
@@ -134,7 +134,7 @@ def test_markup_is_shown_literally_and_runs_nothing(page):
 
 def test_server_down_shows_an_error_and_retry_needs_no_retyping(page, servers):
     page.select_option("#language", "sv")
-    webhook = f"{servers.rasa_url}/webhooks/rest/webhook"
+    webhook = servers.front_webhook
     page.route(webhook, lambda route: route.abort())
     ask(page, "Vad är ECHA?")
     error = page.get_by_role("alert")
@@ -151,7 +151,7 @@ def test_a_busy_server_is_waited_for_as_it_says_and_asked_once_more(page, server
     """A 503 with Retry-After (assistant/admission.py): the resident is told, and the message goes again
     after that wait, without retyping; the second answer is shown as any other."""
     page.select_option("#language", "fi")
-    webhook = f"{servers.rasa_url}/webhooks/rest/webhook"
+    webhook = servers.front_webhook
     sent = []
 
     def first_busy(route):
@@ -159,8 +159,7 @@ def test_a_busy_server_is_waited_for_as_it_says_and_asked_once_more(page, server
         if len(sent) > 1:
             return route.continue_()
         route.fulfill(status=503, content_type="application/json", body=json.dumps({"error": "busy"}),
-                      headers={"Retry-After": "2", "Access-Control-Allow-Origin": "*",
-                               "Access-Control-Expose-Headers": "Retry-After"})
+                      headers={"Retry-After": "2"})
 
     page.route(webhook, first_busy)
     ask(page, "Mikä on ECHA?")
@@ -239,7 +238,7 @@ def test_screenshots(browser, servers, name, width, height):
 def test_bot_markup_is_text_and_web_links_are_links(page, servers):
     reply = [{"text": "<img src=x onerror=alert(1)> See https://www.hel.fi/en for more.", "buttons": []}]
     page.route(
-        f"{servers.rasa_url}/webhooks/rest/webhook",
+        servers.front_webhook,
         lambda route: route.fulfill(json=reply, headers={"Access-Control-Allow-Origin": "*"}),
     )
     ask(page, "anything")
@@ -363,7 +362,7 @@ def test_no_wcag_a_or_aa_violation_in_any_state(page, servers, lang):
     page.locator(".message__rating button").first.click()
     page.locator(".message__rating:not([role])").first.wait_for(timeout=ANSWER_TIMEOUT)
     found["rated"] = wcag_violations(page)
-    webhook = f"{servers.rasa_url}/webhooks/rest/webhook"
+    webhook = servers.front_webhook
     page.route(webhook, lambda route: route.abort())
     ask(page, QUESTION[lang])
     page.get_by_role("alert").wait_for(timeout=ANSWER_TIMEOUT)

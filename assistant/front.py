@@ -1,0 +1,89 @@
+"""The front of `make run` (http://localhost:8000/): the widget's page and files from web/, and the REST
+channel on the same origin, passed on to the Rasa server (POST /webhooks/rest/...), as nginx is the
+front of the cluster (deploy/nginx.conf).
+
+When the Rasa server cannot answer (a Sanic worker killed in mid-turn resets its connections; a server
+starting again refuses them for some seconds), the resident's browser gets 503 with Retry-After and
+"technical problem, please try again", which the widget waits out and sends again, instead of a
+network error. Nothing of such a turn was stored, or all of it: Rasa stores a turn when it is done.
+
+    python -m assistant.front   (WEB_PORT, default 8000; RASA_PORT, default 5005; scripts/run-servers web)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from pathlib import Path
+from typing import Optional
+
+ROOT = Path(__file__).resolve().parent.parent
+WEB = ROOT / "web"
+UPSTREAM_TIMEOUT = 120  # seconds, as nginx's proxy_read_timeout in the cluster
+RETRY_AFTER = 2  # seconds
+# The page names the Rasa server it talks to; served from here, it talks to this origin.
+RASA_URL_META = '<meta name="rasa-url" content="http://localhost:5005">'
+SAME_ORIGIN_META = '<meta name="rasa-url" content="">'
+
+
+def page_language(body: bytes) -> Optional[str]:
+    """The language the widget's request names, if it is JSON that names one."""
+    try:
+        metadata = json.loads(body).get("metadata") or {}
+        return metadata.get("language") or metadata.get("page_language")
+    except (ValueError, AttributeError):
+        return None
+
+
+def app(upstream: str, web: Path = WEB):
+    import aiohttp
+    from aiohttp import web as aioweb
+
+    from assistant.answering.render import say
+    from assistant.language import reply_language
+
+    index = (web / "index.html").read_text(encoding="utf-8").replace(RASA_URL_META, SAME_ORIGIN_META)
+    session_key = aioweb.AppKey("session", aiohttp.ClientSession)
+
+    async def page(_request):
+        return aioweb.Response(text=index, content_type="text/html", charset="utf-8")
+
+    async def proxy(request):
+        body = await request.read()
+        headers = {"Content-Type": request.headers.get("Content-Type", "application/json")}
+        try:
+            async with request.app[session_key].post(upstream + request.path_qs, data=body, headers=headers) as answer:
+                passed = {k: answer.headers[k] for k in ("Content-Type", "Retry-After") if k in answer.headers}
+                return aioweb.Response(status=answer.status, body=await answer.read(), headers=passed)
+        except (aiohttp.ClientConnectionError, asyncio.TimeoutError):
+            lang = reply_language(requested=page_language(body))
+            return aioweb.json_response({"error": "unavailable", "message": say("no_answer", lang)}, status=503,
+                                        headers={"Retry-After": str(RETRY_AFTER)})
+
+    async def open_session(application):
+        timeout = aiohttp.ClientTimeout(total=UPSTREAM_TIMEOUT)
+        # A connection per turn: one kept alive may be one a restarted server no longer has.
+        application[session_key] = aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(force_close=True))
+        yield
+        await application[session_key].close()
+
+    application = aioweb.Application(client_max_size=300 * 1024)  # the REST channel refuses more itself
+    application.cleanup_ctx.append(open_session)
+    application.router.add_get("/", page)
+    application.router.add_get("/index.html", page)
+    application.router.add_post("/webhooks/rest/{path:.*}", proxy)
+    application.router.add_static("/", web)
+    return application
+
+
+def main() -> None:
+    from aiohttp import web as aioweb
+
+    upstream = f"http://127.0.0.1:{os.environ.get('RASA_PORT', '5005')}"
+    aioweb.run_app(app(upstream), host="127.0.0.1", port=int(os.environ.get("WEB_PORT", "8000")), print=None,
+                   access_log=None)
+
+
+if __name__ == "__main__":
+    main()

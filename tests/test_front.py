@@ -1,0 +1,81 @@
+"""assistant/front.py on free ports, with a stand-in for the Rasa server: the page served to talk to its
+own origin, the REST channel passed on as it answers, and 503 with Retry-After in the resident's
+language when the server refuses or drops the connection."""
+
+import asyncio
+import json
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from assistant import front
+from assistant.answering.render import say
+from helpers import free_port
+
+
+async def serve(application, port):
+    runner = web.AppRunner(application)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    return runner
+
+
+def stand_in_rasa(behaviour):
+    async def webhook(request):
+        return await behaviour(request)
+
+    application = web.Application()
+    application.router.add_post("/webhooks/rest/{path:.*}", webhook)
+    return application
+
+
+def through_front(behaviour, method, path, body=None):
+    """(status, headers, text) of one request to the front, with the stand-in behaving so (None: no
+    server at all)."""
+    async def scenario():
+        rasa_port, front_port = free_port(), free_port()
+        runners = [await serve(stand_in_rasa(behaviour), rasa_port)] if behaviour else []
+        runners.append(await serve(front.app(f"http://127.0.0.1:{rasa_port}"), front_port))
+        try:
+            async with aiohttp.ClientSession() as session:
+                async with session.request(method, f"http://127.0.0.1:{front_port}{path}", json=body) as response:
+                    return response.status, dict(response.headers), await response.text()
+        finally:
+            for runner in runners:
+                await runner.cleanup()
+
+    return asyncio.run(scenario())
+
+
+def test_the_page_talks_to_its_own_origin():
+    status, headers, text = through_front(None, "GET", "/")
+    assert status == 200 and front.SAME_ORIGIN_META in text and front.RASA_URL_META not in text
+    status, _, text = through_front(None, "GET", "/widget.js")
+    assert status == 200 and "RASA_URL" in text
+
+
+def test_the_rest_channels_answer_is_passed_on_as_it_is():
+    async def busy(request):
+        assert json.loads(await request.read())["message"] == "hei"
+        return web.json_response({"error": "busy"}, status=503, headers={"Retry-After": "2"})
+
+    status, headers, text = through_front(busy, "POST", "/webhooks/rest/webhook", {"sender": "s", "message": "hei"})
+    assert (status, headers["Retry-After"], json.loads(text)) == (503, "2", {"error": "busy"})
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_a_server_that_refuses_gets_503_with_retry_after_in_the_residents_language(lang):
+    body = {"sender": "s", "message": "hei", "metadata": {"page_language": lang}}
+    status, headers, text = through_front(None, "POST", "/webhooks/rest/webhook", body)
+    assert status == 503 and headers["Retry-After"].isdigit()
+    assert json.loads(text) == {"error": "unavailable", "message": say("no_answer", lang)}
+
+
+def test_a_connection_dropped_in_mid_turn_gets_503():
+    async def dies(request):
+        request.transport.abort()  # as a Sanic worker killed in mid-turn
+        await asyncio.sleep(1)
+
+    status, headers, _ = through_front(dies, "POST", "/webhooks/rest/webhook", {"sender": "s", "message": "hei"})
+    assert status == 503 and headers["Retry-After"].isdigit()
