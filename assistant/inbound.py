@@ -54,6 +54,7 @@ class Inbound:
     language: Optional[str]  # metadata.language, the resident's choice, when it is one the assistant speaks
     too_long: bool = False
     page_language: Optional[str] = None  # metadata.page_language: the page's, a hint
+    message_id: Optional[str] = None  # the client's id for this message, the same when it sends it again
 
     @property
     def metadata(self) -> Dict[str, str]:
@@ -75,12 +76,17 @@ def read(body: bytes, content_type: str) -> Inbound:
     language = language if language in LANGUAGES else None
     page_language = page_language if page_language in LANGUAGES else None
 
+    message_id = request.get("message_id")
+    if message_id is not None and not (isinstance(message_id, str) and SENDER.fullmatch(message_id)):
+        raise Rejected(400, "message_id", '"message_id", when it is sent, must be a string of 1 to 128 letters, '
+                                          'digits, "_", ".", ":" or "-".')
+
     text = allowed_payload_or_words(clean(message))
     if not text:
         raise Rejected(400, "empty", '"message" is empty.')
     if len(text) > MAX_MESSAGE_CHARS:
-        return Inbound(sender, mask_personal_data(text[:MAX_MESSAGE_CHARS]), language, True, page_language)
-    return Inbound(sender, mask_personal_data(text), language, page_language=page_language)
+        return Inbound(sender, mask_personal_data(text[:MAX_MESSAGE_CHARS]), language, True, page_language, message_id)
+    return Inbound(sender, mask_personal_data(text), language, page_language=page_language, message_id=message_id)
 
 
 def read_sender(body: bytes, content_type: str) -> str:

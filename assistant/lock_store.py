@@ -20,6 +20,7 @@ Rasa server run several Sanic workers.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections import deque
 from contextlib import asynccontextmanager
@@ -27,6 +28,9 @@ from typing import Any, AsyncGenerator, Optional, Text
 
 from rasa.core.lock import Ticket, TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.02  # how often a waiting message asks whether its turn has come (Rasa's: 1 s)
 
@@ -85,11 +89,17 @@ class AtomicRedisLockStore(RedisLockStore):
             raise LockError(f"Error while issuing a ticket: {error}") from error
 
     def now_serving(self, conversation_id: Text) -> Optional[int]:
-        served = self._serving(keys=self._keys(conversation_id)[:1])
+        try:
+            served = self._serving(keys=self._keys(conversation_id)[:1])
+        except RedisError as error:  # Redis gone while the message waited: it gets no turn, as above
+            raise LockError(f"Error while asking whose turn it is: {error}") from error
         return int(served) if served is not None else None
 
     def finish_serving(self, conversation_id: Text, ticket_number: int) -> None:
-        self._give_back(keys=self._keys(conversation_id), args=[ticket_number])
+        try:
+            self._give_back(keys=self._keys(conversation_id), args=[ticket_number])
+        except RedisError:  # the turn is done and stored; its ticket expires by itself
+            logger.warning("a ticket could not be given back (Redis): it expires after the lock's lifetime")
 
     def cleanup(self, conversation_id: Text, ticket_number: int) -> None:
         self.finish_serving(conversation_id, ticket_number)

@@ -23,7 +23,7 @@ import rasa.core.actions.action
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from rasa.core.lock_store import LockError
-from rasa.shared.core.events import BotUttered
+from rasa.shared.core.events import BotUttered, UserUttered
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -191,6 +191,10 @@ class ResidentRestInput(RestInput):
                 return self._try_again("busy", "busy", _language(turn))
             async with admission.turn():
                 try:
+                    if turn.message_id:  # sent again after a 503 that came too late: not handled twice
+                        earlier = await _replies_to(request.app.ctx.agent.tracker_store, turn)
+                        if earlier is not None:
+                            return response.json(earlier)
                     return response.json(await _converse(on_new_message, turn))
                 except NOT_TAKEN:
                     logger.exception("the conversation's store or lock failed: the turn is not taken")
@@ -206,9 +210,28 @@ class ResidentRestInput(RestInput):
                                       "Access-Control-Expose-Headers": "Retry-After"})
 
 
+async def _replies_to(store: Any, turn: Inbound) -> Optional[List[Dict]]:
+    """The replies the message with this id got, if the conversation has it: a client that met a 503 sends
+    a message again, and the Rasa worker that had it may have stored its turn and died before replying."""
+    tracker = await store.retrieve(turn.sender)
+    events = list(tracker.events) if tracker else []
+    asked = next((n for n, e in enumerate(events) if isinstance(e, UserUttered) and e.message_id == turn.message_id),
+                 None)
+    if asked is None:
+        return None
+    collector = CollectingOutputChannel()
+    for event in events[asked + 1:]:
+        if isinstance(event, UserUttered):
+            break
+        if isinstance(event, BotUttered):  # sent again as Rasa's processor sent it
+            await collector.send_response(turn.sender, event.message())
+    return collector.messages
+
+
 async def _converse(on_new_message: Callable[[UserMessage], Awaitable[Any]], turn: Inbound) -> List[Dict]:
     collector = CollectingOutputChannel()
-    message = UserMessage(turn.text, collector, turn.sender, input_channel="rest", metadata=turn.metadata)
+    message = UserMessage(turn.text, collector, turn.sender, input_channel="rest", message_id=turn.message_id,
+                          metadata=turn.metadata)
     try:
         await on_new_message(message)
     except NOT_TAKEN:

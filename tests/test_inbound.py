@@ -60,6 +60,13 @@ def test_a_well_formed_request_passes_with_charset_and_any_case():
     assert (turn.sender, turn.text, turn.language, turn.too_long) == ("4f2a-b.c:d_e", "Mikä on ECHA?", None, False)
 
 
+def test_a_message_id_is_kept_and_one_that_could_carry_anything_is_refused():
+    assert read(body(sender="a", message="hi", message_id="2f1c-9a"), "application/json").message_id == "2f1c-9a"
+    assert read(body(sender="a", message="hi"), "application/json").message_id is None
+    for bad in ("", "x" * 129, "a b", 7, ["m"], "<script>"):
+        assert refusal(body(sender="a", message="hi", message_id=bad)).code == "message_id"
+
+
 @pytest.mark.parametrize("lang", ["fi", "sv", "en"])
 def test_only_a_known_language_is_kept_from_the_metadata(lang):
     metadata = {"language": lang, "email": "matti@example.fi", "deep": {"a": {"b": [1]}}}

@@ -337,9 +337,15 @@ async function request(path, body, accepted = []) {
   }
 }
 
-function post(message) {
+// A message keeps its id when it is sent again, so that the server answers it once: a Rasa worker
+// killed in mid-turn may have stored it before the front answered 503.
+function post(message, id) {
   const metadata = chosen ? { language, page_language: language } : { page_language: language };
-  return request("webhook", { message, metadata });
+  return request("webhook", { message, message_id: id, metadata });
+}
+
+function newMessageId() {
+  return crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(16).slice(2)}`;
 }
 
 // A rating is kept once: 409 says this answer was rated already (from another tab), which counts as done.
@@ -375,16 +381,16 @@ async function forget() {
 
 // A busy server (503) says when to come back (Retry-After): the resident is told, and the message is
 // sent once more after that wait; a second refusal shows the error with its "Try again" button.
-async function postOrWaitOnce(message) {
+async function postOrWaitOnce(message, id) {
   try {
-    return await post(message);
+    return await post(message, id);
   } catch (error) {
     if (error.status !== 503) throw error;
     const seconds = Number.isFinite(error.retryAfter) && error.retryAfter > 0 ? error.retryAfter : 2;
     $("status").textContent = UI[language].busy;
     await new Promise((resolve) => setTimeout(resolve, Math.min(1000 * seconds, MOST_RETRY_WAIT_MS)));
     $("status").textContent = "";
-    return await post(message);
+    return await post(message, id);
   }
 }
 
@@ -395,11 +401,11 @@ async function send(message, shown = message) {
     showMessage({ from: "user", text: shown });
     showButtons([]);
   }
-  pending = { message, shown };
+  pending = { message, shown, id: pending ? pending.id : newMessageId() };
   $("typing").hidden = false;
   scrollDown();
   try {
-    const replies = await postOrWaitOnce(message);
+    const replies = await postOrWaitOnce(message, pending.id);
     pending = null;
     for (const reply of replies) {
       if (reply.custom && typeof reply.custom === "object") attachCustom(reply.custom);

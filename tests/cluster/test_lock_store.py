@@ -10,6 +10,8 @@ import time
 import pytest
 import redis
 
+from rasa.core.lock_store import LockError
+
 from assistant.lock_store import AtomicRedisLockStore
 from helpers import free_port
 
@@ -103,3 +105,15 @@ def test_a_turn_that_fails_gives_its_ticket_back(redis_port):
             return True
 
     assert asyncio.run(asyncio.wait_for(next_turn(), timeout=2))
+
+
+def test_with_redis_gone_a_message_gets_no_turn_and_a_finished_turn_stands():
+    """No Redis on the port: a waiting message's question whose turn it is fails as its ticket would
+    (LockError, which the REST channel answers 503, nothing stored); a turn already done and stored is
+    not undone by a ticket that cannot be given back (it expires by itself)."""
+    gone = store(free_port())
+    with pytest.raises(LockError):
+        gone.issue_ticket("conversation-4")
+    with pytest.raises(LockError):
+        gone.now_serving("conversation-4")
+    gone.finish_serving("conversation-4", 1)

@@ -1,5 +1,6 @@
 """Real questions over the REST channel, through NLU, dialogue and the action server."""
 
+import json
 import time
 from pathlib import Path
 
@@ -114,6 +115,19 @@ def test_an_acknowledgement_keeps_the_conversation_going(servers, sender, lang):
     servers.ask(sender, first)
     assert text_of(servers.ask(sender, acknowledgement)) == messages()["acknowledged"][lang]
     assert fact("echa_staff", lang) in text_of(servers.ask(sender, follow_up))
+
+
+def test_a_message_sent_again_with_its_id_is_answered_as_before_and_stored_once(servers, sender):
+    """The widget sends a message again, with its id, after a 503; a Rasa worker killed in mid-turn may
+    have stored the turn before the front answered 503 (assistant/front.py)."""
+    ask = {"sender": sender, "message": "mikä on echa", "message_id": "m-1", "metadata": {"page_language": "fi"}}
+    first = servers.post(json.dumps(ask).encode()).json()
+    again = servers.post(json.dumps(ask).encode()).json()
+    assert fact("echa", "fi") in text_of(first) and again == first
+    other = servers.post(json.dumps({**ask, "message_id": "m-2"}).encode()).json()
+    assert fact("echa", "fi") in text_of(other)  # another message with the same words is another turn
+    texts = [e["text"] for e in servers.stored_events(sender) if e["event"] == "user"]
+    assert texts == ["mikä on echa", "mikä on echa"]
 
 
 def test_the_workers_share_the_components_data_and_each_warms_up_as_it_starts(servers):
