@@ -17,7 +17,7 @@ from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
 from sqlalchemy.exc import SQLAlchemyError
 
 from assistant import records
-from assistant.tracker_store import TrackerStoreUnavailable
+from assistant.tracker_store import unavailable
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def _erase_events(tracker_store: Any, sender: str) -> int:
                 deleted = session.query(events).filter(events.sender_id == sender).delete(synchronize_session=False)
                 session.commit()
         except SQLAlchemyError as error:  # the database is down: the resident is asked to try again
-            raise TrackerStoreUnavailable(f"{type(error).__name__}: {error}") from error
+            raise unavailable(error) from error
         return deleted
     if isinstance(tracker_store, InMemoryTrackerStore):
         return 1 if tracker_store.store.pop(sender, None) is not None else 0

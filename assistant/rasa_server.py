@@ -48,7 +48,7 @@ class _Slot:
     due: float = 0.0  # when an exited worker is replaced
 
 
-def say(line: str) -> None:
+def _tell(line: str) -> None:
     print(f"rasa server: {line}", file=sys.stderr, flush=True)
 
 
@@ -100,11 +100,11 @@ def keep_workers(server_settings: dict, workers: int) -> None:
                 soon = now - slot.started < STEADY
                 slot.delay = min(max(slot.delay * 2, 1.0), MOST_DELAY) if soon else 0.0
                 slot.due = now + slot.delay
-                say(f"worker {slot.process.pid} exited with status {slot.process.exitcode}; "
+                _tell(f"worker {slot.process.pid} exited with status {slot.process.exitcode}; "
                     f"starting a new one in {slot.delay:g} s")
             elif now >= slot.due:
                 slot.process, slot.started, slot.due = start(), now, 0.0
-                say(f"worker {slot.process.pid} started")
+                _tell(f"worker {slot.process.pid} started")
         time.sleep(CHECK_EVERY)
 
     for slot in slots:

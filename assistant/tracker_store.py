@@ -131,8 +131,13 @@ class TrackerStoreUnavailable(RuntimeError):
     conversation, nor kept only in memory."""
 
 
-def _unavailable(error: Exception) -> None:
-    raise TrackerStoreUnavailable(f"{type(error).__name__}: {error}") from error
+def unavailable(error: Exception) -> TrackerStoreUnavailable:
+    """The store's own error, as TrackerStoreUnavailable (raise it `from error`)."""
+    return TrackerStoreUnavailable(f"{type(error).__name__}: {error}")
+
+
+def _raise_unavailable(error: Exception) -> None:
+    raise unavailable(error) from error
 
 
 def without_fallback(store: TrackerStore) -> FailSafeTrackerStore:
@@ -140,7 +145,7 @@ def without_fallback(store: TrackerStore) -> FailSafeTrackerStore:
     Rasa keeps the store it wraps in a private attribute; tests/test_tracker_store.py fails if that
     changes."""
     primary = store._tracker_store if isinstance(store, FailSafeTrackerStore) else store
-    return FailSafeTrackerStore(primary, on_tracker_store_error=_unavailable)
+    return FailSafeTrackerStore(primary, on_tracker_store_error=_raise_unavailable)
 
 
 def install_without_fallback(agent: Any) -> None:

@@ -89,11 +89,13 @@ def test_while_the_tracker_store_fails_a_turn_gets_503_and_is_neither_answered_n
     try:
         response = servers.post(json.dumps({"sender": sender, "message": follow_up,
                                             "metadata": {"page_language": lang}}).encode())
+        erasing = servers.forget(sender)  # nothing erased, and the resident asked to try again
     finally:
         with sqlite3.connect(servers.tracker_db) as db:
             db.execute("ALTER TABLE events_away RENAME TO events")
     assert response.status_code == 503 and response.headers["Retry-After"].isdigit()
     assert response.json() == {"error": "unavailable", "message": say("no_answer", lang)}
+    assert erasing.status_code == 503 and erasing.json()["error"] == "unavailable"
     assert fact("echa_staff", lang) in text_of(servers.ask(sender, follow_up))  # with its context
     texts = [e["text"] for e in servers.stored_events(sender) if e["event"] == "user"]
     assert texts == [opening, follow_up]
@@ -289,12 +291,8 @@ class SteadyLoad:
                    for turns in self.turns.values())
 
 
-def _rasa_worker(root):
-    return rasa_processes(root)[1][0]
-
-
 KILLS = {  # what is killed, found under make run's process
-    "a Rasa worker": _rasa_worker,
+    "a Rasa worker": lambda root: rasa_processes(root)[1][0],
     "the Rasa main process": lambda root: rasa_processes(root)[0],
     "the action server": lambda root: server_pid(root, lambda argv: "run" in argv and "actions" in argv),
     "Redis": lambda root: server_pid(root, lambda argv: argv[0].startswith("redis-server")),  # its title
