@@ -95,7 +95,8 @@ run-cluster: $(MODEL) $(REDIS) $(CLUSTER_PROGRAMS)
 	$(BIN)/python scripts/cluster.py
 
 # A conversation across both servers, simultaneous messages serialised by the lock store, one server
-# stopped under load, the cluster from a folder only root can enter (tests/cluster/; about 2 minutes).
+# stopped under load, each process killed under steady load, a burst through nginx, the cluster from
+# a folder only root can enter (tests/cluster/, docs/deploy.md).
 test-cluster: $(MODEL) $(REDIS) $(CLUSTER_PROGRAMS)
 	$(BIN)/pytest tests/cluster
 

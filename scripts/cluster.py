@@ -8,7 +8,8 @@ is started again after a short back-off (scripts/supervisor.py):
 - one action server (5055) and two Rasa servers (5005, 5006), started by scripts/run-servers with
   TRACKER_STORE_URL and LOCK_STORE_URL pointing at the stores;
 - nginx on the front port (8080), from deploy/nginx.conf: the widget's page, and the REST channel
-  spread over the Rasa servers.
+  spread over the Rasa servers. The supervisor holds the port and nginx inherits it, so that a
+  killed nginx costs residents a wait of about a second, not a refused connection.
 
 The stores trust connections from loopback, without passwords: this is a cluster for one machine.
 `make test-cluster` starts the same on free ports (tests/cluster/).
@@ -22,6 +23,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -36,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RUN_SERVERS = ROOT / "scripts" / "run-servers"
 PACKAGES = "postgresql redis-server nginx"
 SHARED_ROOT = Path("/var/lib/helsinki-assistant")
+FRONT_BACKLOG = 2048  # connections waiting on the front port: a burst of 1,000 at once, or nginx starting again
 
 
 @dataclass
@@ -63,6 +66,7 @@ class Cluster:
             "RUN_DIR": str(self.dir),
         }
         self.supervisor = Supervisor(self.dir, env=self.env, cwd=ROOT)
+        self.front_socket: Optional[socket.socket] = None
 
     # --- starting and stopping ---------------------------------------------------------------------
 
@@ -151,15 +155,26 @@ class Cluster:
             path.chmod(0o755 if path.is_dir() else 0o644)
         config = (ROOT / "deploy" / "nginx.conf").read_text()
         messages = yaml.safe_load((ROOT / "assistant" / "messages.yml").read_text(encoding="utf-8"))
-        busy = {f"busy_{lang}": json.dumps(text, ensure_ascii=False) for lang, text in messages["busy"].items()}
-        for key, value in {"dir": data, "servers": servers, "front_port": self.ports.front, "web": web, **busy}.items():
+        words = {f"{key}_{lang}": json.dumps(text, ensure_ascii=False)
+                 for key in ("busy", "no_answer") for lang, text in messages[key].items()}
+        for key, value in {"dir": data, "servers": servers, "front_port": self.ports.front, "web": web, **words}.items():
             config = config.replace("{" + key + "}", str(value))
         (data / "nginx.conf").write_text(config)
+        # The front port is the supervisor's, and nginx inherits it (nginx reads the sockets it inherits
+        # from NGINX): while a killed nginx starts again, residents' connections wait in its queue
+        # instead of being refused.
+        if self.front_socket is None:
+            self.front_socket = socket.create_server(("127.0.0.1", self.ports.front), backlog=FRONT_BACKLOG)
+        fd = self.front_socket.fileno()
         self.supervisor.start(Service("nginx", ["nginx", "-p", str(data), "-c", str(data / "nginx.conf")],
+                                      env={"NGINX": f"{fd};"}, pass_fds=(fd,), leftover_signal=signal.SIGQUIT,
                                       ready=url_answers(self.front_url + "/")))
 
     def stop(self) -> None:
         self.supervisor.stop_all()
+        if self.front_socket is not None:
+            self.front_socket.close()
+            self.front_socket = None
 
     # --- helpers -----------------------------------------------------------------------------------
 

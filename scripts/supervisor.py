@@ -18,7 +18,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, List, Optional, Tuple
 
 START_TIMEOUT = 180  # seconds for one server to come up
 
@@ -30,6 +30,12 @@ class Service:
     env: Dict[str, str] = field(default_factory=dict)  # on top of the supervisor's own
     ready: Optional[Callable[[], bool]] = None  # True once it serves; None: as soon as it runs
     stop_signal: int = signal.SIGTERM
+    # What is left of its process group when its leader exits on its own gets this, so that no orphan
+    # keeps its port: nginx's workers get SIGQUIT, to finish the turns they are passing on, then exit.
+    leftover_signal: int = signal.SIGKILL
+    # Files it inherits, each time it starts: a listening socket the supervisor holds (cluster.py's
+    # front port), so that connections wait in its queue while the server starts again.
+    pass_fds: Tuple[int, ...] = ()
 
 
 @dataclass
@@ -114,6 +120,11 @@ class Supervisor:
     def pid(self, name: str) -> int:
         return self.running[name].process.pid
 
+    def serving(self, name: str) -> bool:
+        """Whether it runs and its readiness check passes (a server started again may not yet)."""
+        entry = self.running[name]
+        return entry.process.poll() is None and (entry.service.ready is None or entry.service.ready())
+
     def log_of(self, name: str) -> Optional[Path]:
         return self.logs / f"{name}.log" if self.logs else None
 
@@ -130,8 +141,9 @@ class Supervisor:
                     entry.backoff = self.backoff.first
                 entry.restart_at = now + entry.backoff
                 self.say(f"supervisor: {name} exited with status {status}; starting it again in {entry.backoff:g} s")
-                if _signal_group(entry.process.pid, signal.SIGKILL):  # e.g. nginx's workers without their master
-                    self.say(f"supervisor: killed what was left of {name}, which would keep its port")
+                if _signal_group(entry.process.pid, entry.service.leftover_signal):  # e.g. nginx's workers
+                    self.say(f"supervisor: sent {signal.Signals(entry.service.leftover_signal).name} to what "
+                             f"was left of {name}")
             elif now >= entry.restart_at:
                 entry.process = self._spawn(entry.service)
                 entry.started, entry.restart_at = now, None
@@ -167,11 +179,12 @@ class Supervisor:
     def _spawn(self, service: Service) -> subprocess.Popen:
         env = {**self.env, **service.env}
         if self.logs is None:
-            return subprocess.Popen(service.command, cwd=self.cwd, env=env, start_new_session=True)
+            return subprocess.Popen(service.command, cwd=self.cwd, env=env, start_new_session=True,
+                                    pass_fds=service.pass_fds)
         self.logs.mkdir(parents=True, exist_ok=True)
         with open(self.log_of(service.name), "ab") as log:
             return subprocess.Popen(service.command, cwd=self.cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                    start_new_session=True)
+                                    start_new_session=True, pass_fds=service.pass_fds)
 
 
 def _signal_group(leader: int, number: int) -> bool:

@@ -2,6 +2,8 @@
 started again after its back-off, without the children it left behind; one stopped on purpose is not;
 and stopping stops them all, children included."""
 
+import signal
+import socket
 import sys
 import time
 
@@ -93,12 +95,57 @@ def test_start_waits_until_ready_and_fails_when_the_server_exits_first(superviso
 
 
 def test_a_server_killed_alone_leaves_no_worker_behind_when_started_again(supervisor, said):
-    supervisor.start(Service("nginx", WITH_WORKER))
-    worker = worker_of(supervisor, "nginx")
-    supervisor.running["nginx"].process.kill()  # the master alone: its worker is orphaned
+    supervisor.start(Service("rasa", WITH_WORKER))
+    worker = worker_of(supervisor, "rasa")
+    supervisor.running["rasa"].process.kill()  # the main process alone: its worker is orphaned
     assert watch_for(supervisor, 0.1) == []
     assert not alive(worker)
-    assert said[-1] == "supervisor: killed what was left of nginx, which would keep its port"
+    assert said[-1] == "supervisor: sent SIGKILL to what was left of rasa"
+
+
+# A worker that writes "quit" to a file when it gets SIGQUIT, and exits, as nginx's workers finish their
+# requests first.
+QUITTING_WORKER = [sys.executable, "-c", "import subprocess, sys, time; subprocess.Popen([sys.executable, '-c', "
+                   "'import pathlib, signal, sys, time; signal.signal(signal.SIGQUIT, lambda *_: "
+                   "(pathlib.Path(sys.argv[1]).write_text(\"quit\"), sys.exit(0))); time.sleep(60)', "
+                   "sys.argv[1]]); time.sleep(60)"]
+
+
+def test_what_is_left_of_a_server_gets_its_own_leftover_signal(supervisor, said, tmp_path):
+    flag = tmp_path / "worker-said"
+    supervisor.start(Service("nginx", QUITTING_WORKER + [str(flag)], leftover_signal=signal.SIGQUIT))
+    worker = worker_of(supervisor, "nginx")
+    time.sleep(0.3)  # its handler set
+    supervisor.running["nginx"].process.kill()
+    watch_for(supervisor, 0.1)
+    deadline = time.monotonic() + 5
+    while alive(worker):
+        assert time.monotonic() < deadline, "the worker still runs"
+        time.sleep(0.02)
+    assert flag.read_text() == "quit"
+    assert said[-1] == "supervisor: sent SIGQUIT to what was left of nginx"
+
+
+# A server that answers each connection on the socket it inherits (its number in argv) with its pid.
+ON_INHERITED_SOCKET = [sys.executable, "-c", "import os, socket, sys\n"
+                       "listener = socket.socket(fileno=int(sys.argv[1]))\n"
+                       "while True:\n"
+                       "    connection, _ = listener.accept()\n"
+                       "    connection.sendall(str(os.getpid()).encode()); connection.close()"]
+
+
+def test_a_socket_the_supervisor_holds_queues_connections_while_its_server_starts_again(supervisor):
+    """As the cluster's front port: a connection made while nginx is down waits, and is not refused."""
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        fd = listener.fileno()
+        supervisor.start(Service("front", ON_INHERITED_SOCKET + [str(fd)], pass_fds=(fd,)))
+        first = supervisor.pid("front")
+        supervisor.running["front"].process.kill()
+        supervisor.running["front"].process.wait()
+        with socket.create_connection(listener.getsockname(), timeout=10) as connection:  # while none runs
+            watch_for(supervisor, QUICK.first + 0.3)
+            answered = connection.recv(32).decode()
+        assert answered == str(supervisor.pid("front")) and answered != str(first)
 
 
 def test_stopping_a_server_whose_leader_is_gone_stops_its_children(supervisor):

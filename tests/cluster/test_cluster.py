@@ -1,6 +1,6 @@
 """Two Rasa servers sharing PostgreSQL (tracker store) and Redis (lock store) serve one conversation;
-nginx in front is started again, without an orphan worker, when its master is killed, and a burst
-through it is answered or told to retry."""
+nginx in front is started again, without an orphan worker, when its master is killed; a burst
+through it, or a turn no server can take, is answered or told to retry."""
 
 import os
 import signal
@@ -13,6 +13,7 @@ import requests
 from assistant.answering.render import say
 from bench.load import burst
 from helpers import fact, text_of
+from steady_load import wait_for
 from supervisor import alive, descendants, server_pid, url_answers
 
 
@@ -142,8 +143,25 @@ def test_a_killed_nginx_master_leaves_no_worker_on_the_front_port_and_is_started
         cluster.supervisor.watch()
         assert time.monotonic() - killed < 30, "the front port not served again within 30 s"
         time.sleep(0.5)
-    assert not any(alive(pid) for pid in workers)
+    # Told to quit (SIGQUIT), a worker finishes what it passes on first: here nothing.
+    wait_for(lambda: not any(alive(pid) for pid in workers), 10, "the old master's worker gone")
     assert fact("echa", "fi") in text_of(cluster.ask(cluster.front_url, sender, "mikä on echa"))
+
+
+def test_with_no_rasa_server_to_take_a_turn_nginx_says_technical_problem_try_again(cluster, sender):
+    """Both servers away at once (starting again, say): 503 with Retry-After and the resident's
+    language's "technical problem", which the widget waits out, not nginx's 502 page."""
+    for index in range(len(cluster.ports.rasa)):
+        cluster.stop_rasa(index)
+    try:
+        response = requests.post(cluster.front_url + "/webhooks/rest/webhook", timeout=30,
+                                 json={"sender": sender, "message": "mikä on echa"}, headers={"Accept-Language": "sv"})
+    finally:
+        for index in range(len(cluster.ports.rasa)):
+            cluster.start_rasa(index)
+    assert response.status_code == 503 and response.headers["Retry-After"] == "2"
+    assert response.json() == {"error": "unavailable", "message": say("no_answer", "sv")}
+    assert cluster.stored_events(sender) == []
 
 
 def test_a_burst_through_the_front_port_is_answered_or_told_to_retry_and_loses_nothing(cluster):
