@@ -26,7 +26,7 @@ export TF_DETERMINISTIC_OPS := 1
 export TF_INTRA_OP_PARALLELISM_THREADS := 2
 export TF_INTER_OP_PARALLELISM_THREADS := 2
 
-.PHONY: run run-cluster test setup train validate check-facts report prune docs test-conversations test-python test-cluster baseline eval eval-determinism bench fit-weights shell clean
+.PHONY: run run-cluster test setup editor-user train validate check-facts report prune docs test-conversations test-python test-cluster baseline eval eval-determinism bench fit-weights shell clean
 
 run: $(MODEL) $(REDIS)
 	$(BIN)/python scripts/serve.py
@@ -61,6 +61,13 @@ check-facts: $(BIN)/.installed
 # all of it in var/unanswered-report.csv (scripts/report.py).
 report: $(BIN)/.installed
 	$(BIN)/python scripts/report.py
+
+# An account for the fact base editor (http://localhost:8000/editor/): make editor-user NAME=anna
+# [ROLE=publisher]; the password is asked for (editor/management/commands/editor_user.py).
+ROLE := editor
+editor-user: $(BIN)/.installed
+	DJANGO_SETTINGS_MODULE=editor.settings $(BIN)/python -m django seed_facts
+	DJANGO_SETTINGS_MODULE=editor.settings $(BIN)/python -m django editor_user "$(NAME)" --role $(ROLE)
 
 # The widget's pictures in docs/ (README), taken anew: make test leaves tracked files alone.
 docs: $(MODEL) $(CHROMIUM)

@@ -10,18 +10,24 @@ import datetime
 import logging
 import os
 import re
+import tempfile
+import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
 import yaml
 
+from assistant import publications
 from assistant.facts import (
     ENTITY_TYPES, LANGUAGES, PROBABLY, SOURCE_KINDS, SURENESS, Ending, Entity, Fact, FactBase,
     Freshness, Source, Topic, When,
 )
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "facts" / "international_work.yml"
-FACT_BASE_ENV = "FACT_BASE"  # another fact base file, for the tests or a staging copy
+# Where the facts come from: a file (default: DEFAULT_PATH; another for the tests or a staging copy),
+# or PUBLISHED, the editor's newest publication (make run, make run-cluster), the file until there is one.
+FACT_BASE_ENV = "FACT_BASE"
+PUBLISHED = "published"
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +83,8 @@ _current: Optional[_Served] = None
 
 def path() -> Path:
     """The fact base file the assistant serves: $FACT_BASE, or facts/international_work.yml."""
-    return Path(os.environ.get(FACT_BASE_ENV) or DEFAULT_PATH)
+    named = os.environ.get(FACT_BASE_ENV)
+    return Path(named) if named and named != PUBLISHED else DEFAULT_PATH
 
 
 def last_valid_path(file: Path) -> Path:
@@ -86,8 +93,58 @@ def last_valid_path(file: Path) -> Path:
     return file.with_name(f".{file.name}.last-valid")
 
 
+PUBLISHED_EVERY = 1.0  # seconds between looks for a newer publication: live within 2 s of publishing
+
+
+class _Published:
+    """The editor's newest publication this process serves, and when it last looked for a newer one."""
+
+    def __init__(self):
+        self.pid = os.getpid()
+        self.store = publications.Publications(publications.database_url())
+        self.number: Optional[int] = None
+        self.facts: Optional[FactBase] = None
+        self.looked = -PUBLISHED_EVERY
+
+
+_published: Optional[_Published] = None
+
+
+def published() -> Optional[FactBase]:
+    """The editor's newest publication (editor/), where there is one; looked for at most once a
+    second, at a question. While the database cannot be read, what this process has keeps serving."""
+    global _published
+    if _published is None or _published.pid != os.getpid():  # a forked Sanic worker: its own connections
+        _published = _Published()
+    state, now = _published, time.monotonic()
+    if now - state.looked < PUBLISHED_EVERY:
+        return state.facts
+    state.looked = now
+    try:
+        number = state.store.newest()
+        if number is None or number == state.number:
+            return state.facts
+        document, texts = state.store.fetch(number)
+    except publications.Unavailable as error:
+        logger.warning("the editor's publications cannot be read, the version served keeps serving: %s", error)
+        return state.facts
+    with tempfile.TemporaryDirectory(prefix="fact-base-") as folder:
+        try:
+            facts = load(publications.write(document, texts, Path(folder)))
+        except (FactBaseError, ValueError) as error:  # published valid; checked again all the same
+            logger.error("publication %s rejected, the version served keeps serving: %s", number, error)
+            return state.facts
+    if state.number is not None:
+        logger.info("fact base publication %s served", number)
+    state.number, state.facts = number, facts
+    return facts
+
+
 def current() -> FactBase:
-    """The fact base as the file is now. An editor's save goes live at the next question: the file is
+    """The fact base residents get: with FACT_BASE=published the editor's newest publication
+    (published()), once there is one; else the file.
+
+    The file as it is now. An editor's save goes live at the next question: the file is
     read again whenever its modification time or size changes, which costs one stat() per call.
 
     An edit with problems is rejected with every problem in the log, and the last valid version keeps
@@ -97,6 +154,10 @@ def current() -> FactBase:
     when it is newer than what it holds. FactBaseError is raised only when there is no valid version
     at all."""
     global _current
+    if os.environ.get(FACT_BASE_ENV) == PUBLISHED:
+        facts = published()
+        if facts is not None:
+            return facts
     file = path()
     try:
         stat = file.stat()

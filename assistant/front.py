@@ -36,7 +36,12 @@ def page_language(body: bytes) -> Optional[str]:
         return None
 
 
-def app(upstream: str, web: Path = WEB):
+# Not passed on between the resident's connection and the editor's: each hop has its own.
+HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "content-length",
+              "proxy-authorization", "proxy-authenticate"}
+
+
+def app(upstream: str, web: Path = WEB, editor: Optional[str] = None):
     import aiohttp
     from aiohttp import web as aioweb
 
@@ -61,6 +66,23 @@ def app(upstream: str, web: Path = WEB):
             return aioweb.json_response({"error": "unavailable", "message": say("no_answer", lang)}, status=503,
                                         headers={"Retry-After": str(RETRY_AFTER)})
 
+    async def to_editor(request):
+        """The fact base editor (editor/, Django) under /editor/, on this origin: its cookies, CSRF
+        token and security headers pass as they are, and its redirects are the browser's to follow."""
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
+        try:
+            async with request.app[session_key].request(request.method, editor + request.path_qs, headers=headers,
+                                                        data=await request.read(), allow_redirects=False) as answer:
+                passed = [(k, v) for k, v in answer.headers.items()
+                          if k.lower() not in HOP_BY_HOP and k.lower() != "content-encoding"]
+                response = aioweb.Response(status=answer.status, body=await answer.read())
+                for key, value in passed:
+                    response.headers.add(key, value)
+                return response
+        except (aiohttp.ClientConnectionError, asyncio.TimeoutError):
+            return aioweb.Response(status=503, text="The editor is starting or stopped: try again in a moment.",
+                                   headers={"Retry-After": str(RETRY_AFTER)})
+
     async def open_session(application):
         timeout = aiohttp.ClientTimeout(total=UPSTREAM_TIMEOUT)
         # A connection per turn: one kept alive may be one a restarted server no longer has.
@@ -73,6 +95,8 @@ def app(upstream: str, web: Path = WEB):
     application.router.add_get("/", page)
     application.router.add_get("/index.html", page)
     application.router.add_post("/webhooks/rest/{path:.*}", proxy)
+    if editor:
+        application.router.add_route("*", "/editor/{path:.*}", to_editor)
     application.router.add_static("/", web)
     return application
 
@@ -81,7 +105,8 @@ def main() -> None:
     from aiohttp import web as aioweb
 
     upstream = f"http://127.0.0.1:{os.environ.get('RASA_PORT', '5005')}"
-    aioweb.run_app(app(upstream), host="127.0.0.1", port=int(os.environ.get("WEB_PORT", "8000")), print=None,
+    editor = f"http://127.0.0.1:{os.environ.get('EDITOR_PORT', '8001')}"
+    aioweb.run_app(app(upstream, editor=editor), host="127.0.0.1", port=int(os.environ.get("WEB_PORT", "8000")), print=None,
                    access_log=None)
 
 

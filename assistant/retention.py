@@ -15,12 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from assistant import feedback, records, unanswered
+from assistant import feedback, publications, records, unanswered
 
 RETENTION_ENV = "RETENTION_DAYS"
 DEFAULT_DAYS = 30
-TRACKER_STORE_ENV = "TRACKER_STORE_URL"
-DEFAULT_TRACKER_STORE = "sqlite:///" + str(Path(__file__).resolve().parent.parent / "var" / "tracker.db")
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +46,7 @@ def sweep(days: Optional[float] = None, now: Optional[datetime.datetime] = None,
     and ratings."""
     now = now or datetime.datetime.now(datetime.timezone.utc)
     cutoff = now - datetime.timedelta(days=retention_days() if days is None else days)
-    url = tracker_store_url or os.environ.get(TRACKER_STORE_ENV) or DEFAULT_TRACKER_STORE
+    url = tracker_store_url or publications.database_url()
     swept = Swept(prune_tracker_store(url, cutoff), prune_log(unanswered_log or unanswered.path(), cutoff),
                   prune_log(feedback_log or feedback.path(), cutoff))
     logger.info("retention sweep: %d conversations, %d unanswered entries and %d ratings older than %s deleted",

@@ -64,6 +64,8 @@ class Cluster:
             "ACTION_PORT": str(ports.actions),
             "WEB_PORT": str(ports.front),  # the Rasa servers' CORS origin: the page comes from the front port
             "RUN_DIR": str(self.dir),
+            # The facts the editor publishes, in PostgreSQL: every server serves the same version.
+            "FACT_BASE": (env or os.environ).get("FACT_BASE") or "published",
         }
         self.supervisor = Supervisor(self.dir, env=self.env, cwd=ROOT)
         self.front_socket: Optional[socket.socket] = None

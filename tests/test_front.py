@@ -79,3 +79,55 @@ def test_a_connection_dropped_in_mid_turn_gets_503():
 
     status, headers, _ = through_front(dies, "POST", "/webhooks/rest/webhook", {"sender": "s", "message": "hei"})
     assert status == 503 and headers["Retry-After"].isdigit()
+
+
+def through_front_to_editor(behaviour, method, path, **request):
+    """(status, headers as a list, text, the front's port) of one request to the front's /editor/,
+    with a stand-in editor (None: no editor running)."""
+    async def scenario():
+        editor_port, front_port = free_port(), free_port()
+        runners = []
+        if behaviour:
+            editor = web.Application()
+            editor.router.add_route("*", "/editor/{path:.*}", behaviour)
+            runners.append(await serve(editor, editor_port))
+        runners.append(await serve(front.app("http://127.0.0.1:1", editor=f"http://127.0.0.1:{editor_port}"),
+                                   front_port))
+        try:
+            async with aiohttp.ClientSession() as session:
+                async with session.request(method, f"http://127.0.0.1:{front_port}{path}", allow_redirects=False,
+                                           **request) as response:
+                    return response.status, list(response.headers.items()), await response.text(), front_port
+        finally:
+            for runner in runners:
+                await runner.cleanup()
+
+    return asyncio.run(scenario())
+
+
+def test_the_editor_is_passed_on_with_its_cookies_headers_and_redirects():
+    async def editor(request):
+        seen = {"method": request.method, "path": request.path_qs, "host": request.host,
+                "cookie": request.headers.get("Cookie"), "csrf": request.headers.get("X-CSRFToken"),
+                "body": (await request.read()).decode()}
+        response = web.json_response(seen, status=302, headers={"Location": "/editor/login/",
+                                                                "Content-Security-Policy": "script-src 'self'"})
+        response.set_cookie("sessionid", "s1")
+        response.set_cookie("csrftoken", "c1")
+        return response
+
+    status, headers, text, front_port = through_front_to_editor(
+        editor, "POST", "/editor/editor/fact/1/change/?x=1", data="note=why",
+        headers={"Cookie": "csrftoken=c0", "X-CSRFToken": "c0", "Content-Type": "application/x-www-form-urlencoded"})
+    seen = json.loads(text)
+    assert status == 302 and ("Location", "/editor/login/") in headers
+    assert seen["method"] == "POST" and seen["path"] == "/editor/editor/fact/1/change/?x=1" and seen["body"] == "note=why"
+    assert seen["cookie"] == "csrftoken=c0" and seen["csrf"] == "c0"
+    assert seen["host"] == f"127.0.0.1:{front_port}"  # the resident's Host: Django checks the Origin against it
+    cookies = [value for key, value in headers if key == "Set-Cookie"]
+    assert len(cookies) == 2 and ("Content-Security-Policy", "script-src 'self'") in headers
+
+
+def test_an_editor_not_running_gets_503_with_retry_after():
+    status, headers, _, _ = through_front_to_editor(None, "GET", "/editor/")
+    assert status == 503 and dict(headers)["Retry-After"].isdigit()

@@ -52,7 +52,7 @@ def assistant(workdir: Path, question: Question) -> Running:
     """`make run`, as a resident meets it, until it answers `question`."""
     rasa, actions = free_port(), free_port()
     env = {**os.environ, "RASA_PORT": str(rasa), "ACTION_PORT": str(actions), "WEB_PORT": str(free_port()),
-           "REDIS_PORT": str(free_port()),
+           "EDITOR_PORT": str(free_port()), "REDIS_PORT": str(free_port()),
            "TRACKER_STORE_URL": f"sqlite:///{workdir / 'tracker.db'}", "RUN_DIR": str(workdir),
            "UNANSWERED_LOG": str(workdir / "unanswered.jsonl"), "FEEDBACK_LOG": str(workdir / "feedback.jsonl"),
            "RASA_API_TOKEN": "", "LOCK_STORE_URL": ""}  # its own Redis, whatever the caller's environment says

@@ -107,7 +107,7 @@ def make_run(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("make-run")
     rasa_port, web_port = free_port(), free_port()
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "ACTION_PORT": str(free_port()), "RASA_PORT": str(rasa_port),
-           "WEB_PORT": str(web_port), "REDIS_PORT": str(free_port()),
+           "WEB_PORT": str(web_port), "REDIS_PORT": str(free_port()), "EDITOR_PORT": str(free_port()),
            "TRACKER_STORE_URL": f"sqlite:///{workdir / 'tracker.db'}",
            "RUN_DIR": str(workdir / "run"),  # not there yet, as var/ in a fresh clone
            "UNANSWERED_LOG": str(workdir / "unanswered.jsonl"), "FEEDBACK_LOG": str(workdir / "feedback.jsonl"),

@@ -1,0 +1,113 @@
+"""The fact base version residents get once the editor (editor/) has published one: the newest row of
+the editor's publications, in the database the assistant already uses (the tracker store's), so
+that every server of a cluster serves the same version. A fact base is plain data here, as its YAML
+file has it, with the texts its sources' quotes are checked against."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import os
+from pathlib import Path
+from typing import Any, Dict, Mapping, Optional, Tuple
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+TRACKER_STORE_ENV = "TRACKER_STORE_URL"
+DEFAULT_DATABASE = "sqlite:///" + str(ROOT / "var" / "tracker.db")  # endpoints.yml's, from the project's folder
+TABLE = "editor_publication"
+FILE_NAME = "international_work.yml"
+
+Document = Dict[str, Any]  # the YAML's mapping: city, freshness, sources, entities, topics, facts
+Texts = Dict[str, str]  # a source's `file` -> its words
+
+logger = logging.getLogger(__name__)
+
+
+def database_url(env: Mapping[str, str] = os.environ) -> str:
+    """The database the assistant uses: $TRACKER_STORE_URL, or make run's SQLite file."""
+    return env.get(TRACKER_STORE_ENV) or DEFAULT_DATABASE
+
+
+class Unavailable(Exception):
+    """The database cannot be read now: what is served keeps serving."""
+
+
+class Publications:
+    """The editor's publications, read with SQLAlchemy (Rasa's own); connects at the first look."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self._engine = None
+
+    def _connect(self):
+        import sqlalchemy as sa
+
+        if self._engine is None:
+            self._engine = sa.create_engine(self.url, pool_pre_ping=True)
+        return self._engine.connect()
+
+    def _query(self, sql: str, **values: Any):
+        import sqlalchemy as sa
+
+        try:
+            with self._connect() as connection:
+                if not sa.inspect(connection).has_table(TABLE):
+                    return None
+                return connection.execute(sa.text(sql), values).fetchone()
+        except sa.exc.SQLAlchemyError as error:
+            raise Unavailable(str(error).splitlines()[0]) from error
+
+    def newest(self) -> Optional[int]:
+        """The newest publication's number; None where the editor has published none."""
+        row = self._query(f"SELECT max(id) FROM {TABLE}")
+        return row[0] if row else None
+
+    def fetch(self, number: int) -> Tuple[Document, Texts]:
+        import json
+
+        row = self._query(f"SELECT document, texts FROM {TABLE} WHERE id = :number", number=number)
+        if row is None:
+            raise Unavailable(f"publication {number} is gone")
+        # SQLite keeps JSON as text, PostgreSQL's driver hands it over parsed.
+        return tuple(json.loads(v) if isinstance(v, str) else v for v in row)  # type: ignore[return-value]
+
+
+def read(path: Path) -> Tuple[Document, Texts]:
+    """A fact base file and the source texts it names, as plain data (dates as ISO text)."""
+    document = _plain(yaml.safe_load(path.read_text(encoding="utf-8")))
+    texts = {}
+    for source in document.get("sources", []):
+        name = source.get("file")
+        if name and name not in texts and (path.parent / name).is_file():
+            texts[name] = (path.parent / name).read_text(encoding="utf-8")
+    return document, texts
+
+
+def write(document: Document, texts: Texts, folder: Path) -> Path:
+    """The fact base as a file in `folder`, with its source texts beside it, as facts/ has them."""
+    path = folder / FILE_NAME
+    for name, text in texts.items():
+        file = (folder / name).resolve()
+        if folder.resolve() not in file.parents:
+            raise ValueError(f"a source text outside the fact base's folder: {name}")
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(text, encoding="utf-8")
+    path.write_text(dump(document), encoding="utf-8")
+    return path
+
+
+def dump(document: Document) -> str:
+    return yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=110)
+
+
+def _plain(value: Any) -> Any:
+    """YAML's dates as ISO text, so that a record is JSON as the database keeps it."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value

@@ -1,0 +1,87 @@
+"""The editor's pages: Django's admin, with each change's note and history (django-simple-history),
+and publishing for publishers."""
+
+from django.contrib import admin, messages
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from simple_history.admin import SimpleHistoryAdmin
+
+from editor import drafts
+from editor.forms import DataForm, FactForm, SourceTextForm
+from editor.models import Entity, Fact, Publication, Setting, Source, SourceText, Topic
+
+
+class RecordAdmin(SimpleHistoryAdmin):
+    form = DataForm
+    fields = ["record_id", "data", "note"]
+    list_display = ["record_id"]
+    search_fields = ["record_id"]
+    history_list_display = ["history_change_reason"]
+
+
+@admin.register(Fact)
+class FactAdmin(RecordAdmin):
+    form = FactForm
+    list_display = ["record_id", "topic", "ended"]
+    fieldsets = [
+        (None, {"fields": ["record_id", "topic", "about", "source", "quote"]}),
+        ("Text", {"fields": ["text_fi", "text_sv", "text_en"]}),
+        ("Alternate questions", {"fields": ["questions_fi", "questions_sv", "questions_en"]}),
+        ("Ended: if it no longer holds", {"fields": ["ended_date", "ended_sureness", "ended_source", "ended_quote",
+                                                     "history_fi", "history_sv", "history_en"]}),
+        ("Why", {"fields": ["note"]}),
+    ]
+
+    @admin.display(description="topic")
+    def topic(self, fact):
+        return fact.data.get("topic")
+
+    @admin.display(description="ended", boolean=True)
+    def ended(self, fact):
+        return "ended" in fact.data
+
+
+for model in (Source, Entity, Topic):
+    admin.site.register(model, RecordAdmin)
+
+
+@admin.register(SourceText)
+class SourceTextAdmin(SimpleHistoryAdmin):
+    form = SourceTextForm
+    fields = ["name", "text", "note"]
+    history_list_display = ["history_change_reason"]
+
+admin.site.register(Setting, SimpleHistoryAdmin)
+
+
+@admin.register(Publication)
+class PublicationAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "published_by", "note"]
+    readonly_fields = ["published_by", "published_at", "note"]
+    exclude = ["document", "texts"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return [path("publish/", self.admin_site.admin_view(self.publish), name="editor_publish"), *super().get_urls()]
+
+    def publish(self, request):
+        """POST only, with its CSRF token (the admin's own protection), by a publisher."""
+        if request.method != "POST":
+            return redirect(reverse("admin:editor_publication_changelist"))
+        try:
+            publication = drafts.publish(request.user, request.POST.get("note", ""))
+        except drafts.NotPublished as refused:
+            for problem in refused.problems:
+                messages.error(request, str(problem))
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, f"Published {publication}: residents get it now.")
+        return redirect(reverse("admin:editor_publication_changelist"))

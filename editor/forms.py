@@ -1,0 +1,174 @@
+"""The editor's forms: a record's fields in fi, sv and en, checked as `make check-facts` checks the
+whole fact base, each problem beside its field, and a note saying what changed and why."""
+
+from __future__ import annotations
+
+from typing import Dict, List
+
+from django import forms
+
+from editor import content, drafts
+from editor.models import Fact, Source, SourceText, Topic
+
+LANGUAGES = ("fi", "sv", "en")
+SURENESS = [("sure", "sure"), ("month", "month"), ("likely", "likely"), ("year", "year"), ("undated", "undated")]
+
+
+def _lines(text: str) -> List[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _date(value) -> object:
+    """A year alone is a number in the YAML, as the fact base writes it."""
+    text = str(value).strip()
+    return int(text) if text.isdigit() else text
+
+
+class RecordForm(forms.ModelForm):
+    """A record's form: `fields_of` builds the record from the form, `PLACES` maps the validator's
+    field names to the form's."""
+
+    note = forms.CharField(label="Note: what changed and why", widget=forms.Textarea(attrs={"rows": 2}))
+    PLACES: Dict[str, str] = {}
+
+    class Meta:
+        fields = ["record_id"]
+
+    def record(self) -> dict:
+        return self.cleaned_data["data"]
+
+    def changed_draft(self):
+        """The draft with this form's change, and the record it is about ((section, id), or None)."""
+        record = {"id": self.cleaned_data["record_id"], **self.record()}
+        document, texts = drafts.draft()
+        section = self._meta.model.section
+        replacing = self.instance.record_id if self.instance.pk else None
+        self.instance.data = {k: v for k, v in record.items() if k != "id"}
+        return drafts.with_record(document, section, record, replacing), texts, (section, record["id"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        document, texts, mine = self.changed_draft()
+        before = set(content.problems(*drafts.draft()))
+        for problem in content.problems(document, texts):
+            if problem in before:  # not this change's: shown where it is
+                continue
+            place = self.PLACES.get(problem.field) or self.PLACES.get(problem.field.split(".")[0])
+            if (problem.section, problem.record_id) == mine and place in self.fields:
+                self.add_error(place, problem.message)
+            else:
+                self.add_error(None, str(problem))
+        return cleaned
+
+    def save(self, commit=True):
+        self.instance._change_reason = self.cleaned_data["note"]
+        return super().save(commit)
+
+
+class DataForm(RecordForm):
+    """A source's, entity's or topic's record as the YAML has it (the file's header says each field)."""
+
+    PLACES = {field: "data" for field in ("publisher", "title", "url", "date", "sureness", "kind", "file", "type",
+                                          "names", "aliases", "question", "related", "subject", "by_subject")}
+
+    class Meta(RecordForm.Meta):
+        fields = ["record_id", "data"]
+
+
+class SourceTextForm(forms.ModelForm):
+    """A source's words: a change is checked against every quote taken from them."""
+
+    note = RecordForm.base_fields["note"]
+
+    class Meta:
+        model = SourceText
+        fields = ["name", "text"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        document, texts = drafts.draft()
+        before = set(content.problems(document, texts))
+        texts = {k: v for k, v in texts.items() if k != self.instance.name}
+        texts[cleaned["name"]] = cleaned["text"]
+        for problem in content.problems(document, texts):
+            if problem not in before:
+                self.add_error("text" if problem.field.endswith("quote") else None, str(problem))
+        return cleaned
+
+    def save(self, commit=True):
+        self.instance._change_reason = self.cleaned_data["note"]
+        return super().save(commit)
+
+
+class FactForm(RecordForm):
+    topic = forms.ModelChoiceField(Topic.objects.all(), to_field_name="record_id")
+    about = forms.CharField(help_text="the entities the fact is about: their ids, comma between")
+    source = forms.ModelChoiceField(Source.objects.all(), to_field_name="record_id")
+    quote = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}),
+                            help_text="the source's own words the fact rests on, as they are in its text")
+    text_fi = forms.CharField(label="Text (fi)", widget=forms.Textarea(attrs={"rows": 3}))
+    text_sv = forms.CharField(label="Text (sv)", widget=forms.Textarea(attrs={"rows": 3}))
+    text_en = forms.CharField(label="Text (en)", widget=forms.Textarea(attrs={"rows": 3}))
+    questions_fi = forms.CharField(label="Alternate questions (fi)", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                                   help_text="one a line: questions residents ask that this fact answers")
+    questions_sv = forms.CharField(label="Alternate questions (sv)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    questions_en = forms.CharField(label="Alternate questions (en)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    ended_date = forms.CharField(label="Ended on", required=False,
+                                 help_text="if it no longer holds: 2022-03-01, 2022-03 or 2022, as sure as the source is")
+    ended_sureness = forms.ChoiceField(label="How sure the end's date is", choices=SURENESS, required=False)
+    ended_source = forms.ModelChoiceField(Source.objects.all(), to_field_name="record_id", required=False,
+                                          label="The source that says it ended")
+    ended_quote = forms.CharField(label="Its words", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    history_fi = forms.CharField(label="History (fi)", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                                 help_text="the fact retold in the past tense, with when it changed")
+    history_sv = forms.CharField(label="History (sv)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    history_en = forms.CharField(label="History (en)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    PLACES = {"topic": "topic", "about": "about", "source": "source", "quote": "quote", "text": "text_fi",
+              **{f"text.{lang}": f"text_{lang}" for lang in LANGUAGES},
+              **{f"questions.{lang}": f"questions_{lang}" for lang in LANGUAGES},
+              **{f"ended.history.{lang}": f"history_{lang}" for lang in LANGUAGES},
+              "ended.date": "ended_date", "ended.sureness": "ended_sureness", "ended.source": "ended_source",
+              "ended.quote": "ended_quote", "ended": "ended_date", "ended.history": "history_fi"}
+
+    class Meta(RecordForm.Meta):
+        model = Fact
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        data = self.instance.data or {}
+        ended = data.get("ended") or {}
+        initial = {"topic": data.get("topic"), "about": ", ".join(data.get("about", [])),
+                   "source": data.get("source"), "quote": data.get("quote", ""),
+                   "ended_date": ended.get("date", ""), "ended_sureness": ended.get("sureness", "sure"),
+                   "ended_source": ended.get("source"), "ended_quote": ended.get("quote", "")}
+        for lang in LANGUAGES:
+            initial[f"text_{lang}"] = (data.get("text") or {}).get(lang, "")
+            initial[f"questions_{lang}"] = "\n".join((data.get("questions") or {}).get(lang, []))
+            initial[f"history_{lang}"] = (ended.get("history") or {}).get(lang, "")
+        for name, value in initial.items():
+            self.initial.setdefault(name, value)
+
+    def record(self) -> dict:
+        c = self.cleaned_data
+        record = {"topic": c["topic"].record_id, "about": [a.strip() for a in c["about"].split(",") if a.strip()],
+                  "source": c["source"].record_id, "quote": " ".join(c["quote"].split()),
+                  "text": {lang: " ".join(c[f"text_{lang}"].split()) for lang in LANGUAGES}}
+        questions = {lang: _lines(c[f"questions_{lang}"]) for lang in LANGUAGES if _lines(c[f"questions_{lang}"])}
+        if questions:
+            record["questions"] = questions
+        ending = [c["ended_date"], c["ended_source"], c["ended_quote"], *(c[f"history_{lang}"] for lang in LANGUAGES)]
+        if any(ending):
+            ended = {"date": _date(c["ended_date"]), "sureness": c["ended_sureness"] or "sure",
+                     "source": c["ended_source"].record_id if c["ended_source"] else "",
+                     "quote": " ".join(c["ended_quote"].split()),
+                     "history": {lang: " ".join(c[f"history_{lang}"].split()) for lang in LANGUAGES}}
+            if ended["sureness"] == "sure":
+                del ended["sureness"]
+            record["ended"] = ended
+        return record
+

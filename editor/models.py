@@ -1,0 +1,92 @@
+"""The fact base as editors keep it: each record of facts/international_work.yml a row, as the YAML has
+it (`data`), with every change recorded (django-simple-history: who, when, the note, the values
+before); the texts quotes are checked against; and each published version, whole, which is what
+the assistant serves (editor/publishing.py)."""
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+SECTIONS = ("sources", "entities", "topics", "facts")
+
+
+class Record(models.Model):
+    record_id = models.CharField("id", max_length=80, unique=True)
+    position = models.PositiveIntegerField(default=0)  # its place in its section, as in the YAML
+    data = models.JSONField(default=dict)  # the record's fields but its id, as the YAML has them
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "record_id"]
+
+    def __str__(self) -> str:
+        return self.record_id
+
+    def as_yaml_record(self) -> dict:
+        return {"id": self.record_id, **self.data}
+
+
+class Source(Record):
+    section = "sources"
+    history = HistoricalRecords()
+
+
+class Entity(Record):
+    section = "entities"
+    history = HistoricalRecords()
+
+    class Meta(Record.Meta):
+        verbose_name_plural = "entities"
+
+
+class Topic(Record):
+    section = "topics"
+    history = HistoricalRecords()
+
+
+class Fact(Record):
+    section = "facts"
+    history = HistoricalRecords()
+
+
+MODELS = {model.section: model for model in (Source, Entity, Topic, Fact)}
+
+
+class SourceText(models.Model):
+    """A source's words, as a source's `file` names them (sources/since-2019.md): quotes must be in them."""
+
+    name = models.CharField(max_length=200, unique=True)
+    text = models.TextField()
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Setting(models.Model):
+    """The fact base's own fields: `city` and `freshness`."""
+
+    key = models.CharField(max_length=40, unique=True)
+    value = models.JSONField()
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Publication(models.Model):
+    """A version residents get: the whole fact base and its source texts, valid when published."""
+
+    document = models.JSONField()
+    texts = models.JSONField()  # name -> text
+    note = models.TextField()
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        permissions = [("publish", "Can publish the draft")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.published_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,41 @@
+"""editor/content.py without Django: the fact base file read as plain records and written back, and the
+problems `make check-facts` finds placed on their record and field."""
+
+import copy
+
+from assistant import factbase
+from assistant import publications
+from editor import content
+
+
+def test_a_fact_base_written_from_its_records_loads_as_the_file_does(tmp_path):
+    document, texts = publications.read(factbase.DEFAULT_PATH)
+    assert "sources/since-2019.md" in texts and len(document["facts"]) > 50
+    written = factbase.load(publications.write(document, texts, tmp_path))
+    original = factbase.load(factbase.DEFAULT_PATH)
+    assert written.facts.keys() == original.facts.keys()
+    assert {k: f.text for k, f in written.facts.items()} == {k: f.text for k, f in original.facts.items()}
+    assert {k: f.ended for k, f in written.facts.items()} == {k: f.ended for k, f in original.facts.items()}
+
+
+def test_problems_are_placed_on_their_record_and_field():
+    document, texts = publications.read(factbase.DEFAULT_PATH)
+    assert content.problems(document, texts) == []
+    broken = copy.deepcopy(document)
+    fact = broken["facts"][3]
+    fact["quote"] = "words the source never said"
+    del fact["text"]["sv"]
+    found = content.problems(broken, texts)
+    assert content.Problem("facts", fact["id"], "quote", found[0].message) in found
+    assert any(p.record_id == fact["id"] and p.field == "text.sv" for p in found)
+    assert all(p.section == "facts" and p.record_id == fact["id"] for p in found)
+
+
+def test_a_source_text_outside_the_folder_is_refused(tmp_path):
+    document, _ = publications.read(factbase.DEFAULT_PATH)
+    try:
+        publications.write(document, {"../../elsewhere.txt": "x"}, tmp_path / "facts")
+    except ValueError as error:
+        assert "outside" in str(error)
+    else:
+        raise AssertionError("written outside its folder")
