@@ -26,7 +26,7 @@ export TF_DETERMINISTIC_OPS := 1
 export TF_INTRA_OP_PARALLELISM_THREADS := 2
 export TF_INTER_OP_PARALLELISM_THREADS := 2
 
-.PHONY: run run-cluster test setup editor-user train validate check-facts report prune docs test-conversations test-python test-cluster baseline eval eval-determinism bench fit-weights shell clean
+.PHONY: run run-cluster test setup editor-user export-facts train validate check-facts report prune docs test-conversations test-python test-cluster baseline eval eval-determinism bench fit-weights shell clean
 
 run: $(MODEL) $(REDIS)
 	$(BIN)/python scripts/serve.py
@@ -53,9 +53,11 @@ $(MODEL): $(BIN)/.installed $(TRAINING_INPUTS)
 validate: $(BIN)/.installed
 	$(BIN)/rasa data validate --fail-on-warnings
 
-# The fact base's every problem as file:line: record: field: problem (scripts/check-facts).
+# The fact base's every problem as file:line: record: field: problem (scripts/check-facts); the
+# editor's newest publication with FACTS=published.
+FACTS :=
 check-facts: $(BIN)/.installed
-	$(BIN)/python scripts/check-facts
+	$(BIN)/python scripts/check-facts $(FACTS)
 
 # What residents asked that the assistant could not answer, alike questions grouped, most asked first;
 # all of it in var/unanswered-report.csv (scripts/report.py).
@@ -68,6 +70,11 @@ ROLE := editor
 editor-user: $(BIN)/.installed
 	DJANGO_SETTINGS_MODULE=editor.settings $(BIN)/python -m django seed_facts
 	DJANGO_SETTINGS_MODULE=editor.settings $(BIN)/python -m django editor_user "$(NAME)" --role $(ROLE)
+
+# The newest publication of the editor written back to facts/ (editor/export.py): git diff shows
+# what editors changed.
+export-facts: $(BIN)/.installed
+	DJANGO_SETTINGS_MODULE=editor.settings $(BIN)/python -m django export_facts
 
 # The widget's pictures in docs/ (README), taken anew: make test leaves tracked files alone.
 docs: $(MODEL) $(CHROMIUM)

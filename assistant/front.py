@@ -36,6 +36,14 @@ def page_language(body: bytes) -> Optional[str]:
         return None
 
 
+# What the widget's page may load and talk to: its own files and its own origin, which passes the REST
+# channel on (no inline script, no other host), and no page may frame it. nginx sends the same in the
+# cluster (scripts/cluster.py fills it into deploy/nginx.conf).
+PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+               "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+PAGE_HEADERS = {"Content-Security-Policy": PAGE_POLICY, "X-Content-Type-Options": "nosniff",
+                "Referrer-Policy": "same-origin"}
+
 # Not passed on between the resident's connection and the editor's: each hop has its own.
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "content-length",
               "proxy-authorization", "proxy-authenticate"}
@@ -90,7 +98,15 @@ def app(upstream: str, web: Path = WEB, editor: Optional[str] = None):
         yield
         await application[session_key].close()
 
-    application = aioweb.Application(client_max_size=300 * 1024)  # the REST channel refuses more itself
+    @aioweb.middleware
+    async def page_headers(request, handler):
+        response = await handler(request)
+        if not request.path.startswith("/editor/"):  # the editor sends its own (editor/settings.py)
+            response.headers.update(PAGE_HEADERS)
+        return response
+
+    application = aioweb.Application(client_max_size=300 * 1024,  # the REST channel refuses more itself
+                                     middlewares=[page_headers])
     application.cleanup_ctx.append(open_session)
     application.router.add_get("/", page)
     application.router.add_get("/index.html", page)

@@ -3,6 +3,8 @@ and publishing for publishers."""
 
 from django.contrib import admin, messages
 from django.shortcuts import redirect
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -11,17 +13,34 @@ from editor.forms import DataForm, FactForm, SourceTextForm
 from editor.models import Entity, Fact, Publication, Setting, Source, SourceText, Topic
 
 
+def _flat(value, path=""):
+    """A record's data as {"text.en": "...", "questions.fi": [...]}: what a change is shown by."""
+    if isinstance(value, dict):
+        return {k: v for key, item in value.items() for k, v in _flat(item, f"{path}.{key}" if path else key).items()}
+    return {path: value}
+
+
 class RecordAdmin(SimpleHistoryAdmin):
     form = DataForm
     fields = ["record_id", "data", "note"]
     list_display = ["record_id"]
     search_fields = ["record_id"]
-    history_list_display = ["history_change_reason"]
+    history_list_display = ["history_change_reason", "changes"]
+
+    @admin.display(description="what changed")
+    def changes(self, version):
+        """Each field this version changed, with its value before and after."""
+        before = _flat(version.prev_record.data) if version.prev_record else {}
+        after = _flat(version.data)
+        lines = [f"{key}: {before.get(key, '—')!s} → {after.get(key, '—')!s}"
+                 for key in sorted(before.keys() | after.keys()) if before.get(key) != after.get(key)]
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines)) if lines else "—"
 
 
 @admin.register(Fact)
 class FactAdmin(RecordAdmin):
     form = FactForm
+    fields = None  # its fieldsets instead
     list_display = ["record_id", "topic", "ended"]
     fieldsets = [
         (None, {"fields": ["record_id", "topic", "about", "source", "quote"]}),
@@ -56,6 +75,7 @@ admin.site.register(Setting, SimpleHistoryAdmin)
 
 @admin.register(Publication)
 class PublicationAdmin(admin.ModelAdmin):
+    change_list_template = "admin/editor/publication/change_list.html"
     list_display = ["__str__", "published_by", "note"]
     readonly_fields = ["published_by", "published_at", "note"]
     exclude = ["document", "texts"]

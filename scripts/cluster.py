@@ -7,8 +7,9 @@ is started again after a short back-off (scripts/supervisor.py):
   a folder of its own under /var/lib/helsinki-assistant/, see `Cluster.shared`);
 - one action server (5055) and two Rasa servers (5005, 5006), started by scripts/run-servers with
   TRACKER_STORE_URL and LOCK_STORE_URL pointing at the stores;
-- nginx on the front port (8080), from deploy/nginx.conf: the widget's page, and the REST channel
-  spread over the Rasa servers. The supervisor holds the port and nginx inherits it, so that a
+- the fact base editor (8001, editor/), in PostgreSQL;
+- nginx on the front port (8080), from deploy/nginx.conf: the widget's page, the REST channel
+  spread over the Rasa servers, and the editor under /editor/. The supervisor holds the port and nginx inherits it, so that a
   killed nginx costs residents a wait of about a second, not a refused connection.
 
 The stores trust connections from loopback, without passwords: this is a cluster for one machine.
@@ -34,6 +35,9 @@ import yaml
 
 from supervisor import Service, Supervisor, redis_service, run_until_signalled, url_answers
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from assistant.front import PAGE_POLICY  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 RUN_SERVERS = ROOT / "scripts" / "run-servers"
 PACKAGES = "postgresql redis-server nginx"
@@ -48,6 +52,7 @@ class Ports:
     actions: int = 5055
     postgres: int = 5432
     redis: int = 6379
+    editor: int = 8001
 
 
 class Cluster:
@@ -62,6 +67,7 @@ class Cluster:
             "TRACKER_STORE_URL": self.tracker_store_url,
             "LOCK_STORE_URL": f"redis://127.0.0.1:{ports.redis}/0",
             "ACTION_PORT": str(ports.actions),
+            "EDITOR_PORT": str(ports.editor),
             "WEB_PORT": str(ports.front),  # the Rasa servers' CORS origin: the page comes from the front port
             "RUN_DIR": str(self.dir),
             # The facts the editor publishes, in PostgreSQL: every server serves the same version.
@@ -82,6 +88,9 @@ class Cluster:
             # One after the other: the first creates the tracker store's tables.
             for index in range(len(self.ports.rasa)):
                 self.start_rasa(index)
+            # The editor, in PostgreSQL: what it publishes, every Rasa server serves.
+            self.supervisor.start(Service("editor", [str(RUN_SERVERS), "editor"],
+                                          ready=url_answers(f"http://127.0.0.1:{self.ports.editor}/editor/login/")))
             self.start_nginx()
             # What residents said is kept at most RETENTION_DAYS: a sweep now, then hourly.
             self.supervisor.start(Service("prune", [sys.executable, str(ROOT / "scripts" / "prune.py"), "--every", "3600"]))
@@ -159,7 +168,9 @@ class Cluster:
         messages = yaml.safe_load((ROOT / "assistant" / "messages.yml").read_text(encoding="utf-8"))
         words = {f"{key}_{lang}": json.dumps(text, ensure_ascii=False)
                  for key in ("busy", "no_answer") for lang, text in messages[key].items()}
-        for key, value in {"dir": data, "servers": servers, "front_port": self.ports.front, "web": web, **words}.items():
+        values = {"dir": data, "servers": servers, "front_port": self.ports.front, "web": web,
+                  "editor_port": self.ports.editor, "page_policy": PAGE_POLICY, **words}
+        for key, value in values.items():
             config = config.replace("{" + key + "}", str(value))
         (data / "nginx.conf").write_text(config)
         # The front port is the supervisor's, and nginx inherits it (nginx reads the sockets it inherits
@@ -211,14 +222,14 @@ def main() -> int:
     defaults = Ports()
     parser.add_argument("--front", type=int, default=defaults.front, help="nginx's port, the page and the REST channel")
     parser.add_argument("--rasa", type=int, nargs="+", default=defaults.rasa, help="the Rasa servers' ports")
-    for store in ("actions", "postgres", "redis"):
+    for store in ("actions", "postgres", "redis", "editor"):
         parser.add_argument(f"--{store}", type=int, default=getattr(defaults, store), help=f"the {store} port")
     args = parser.parse_args()
     missing = [tool for tool in ("redis-server", "nginx") if not shutil.which(tool)]
     if missing:
         print(f"{', '.join(missing)} not installed: apt-get install {PACKAGES}", file=sys.stderr)
         return 1
-    cluster = Cluster(args.dir, Ports(args.front, args.rasa, args.actions, args.postgres, args.redis))
+    cluster = Cluster(args.dir, Ports(args.front, args.rasa, args.actions, args.postgres, args.redis, args.editor))
 
     def start() -> None:
         cluster.start()

@@ -18,6 +18,19 @@ from supervisor import free_port  # noqa: F401 (for the test modules)
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def published_row(database: Path, document: Dict, texts: Dict) -> None:
+    """A publication as the editor's Publication model stores it in SQLite (editor/models.py): the
+    columns the assistant reads (assistant/publications.py)."""
+    import json
+    import sqlite3
+
+    from assistant.publications import TABLE
+
+    with sqlite3.connect(database) as db:
+        db.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} (id INTEGER PRIMARY KEY, document TEXT, texts TEXT)")
+        db.execute(f"INSERT INTO {TABLE} (document, texts) VALUES (?, ?)", (json.dumps(document), json.dumps(texts)))
+
+
 def fact(fact_id: str, lang: str) -> str:
     """The fact's text in that language, from the fact base the assistant answers from."""
     return factbase.current().facts[fact_id].text[lang]

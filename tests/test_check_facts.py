@@ -1,5 +1,6 @@
 """`make check-facts` (scripts/check-facts): every problem located, and a failing exit status."""
 
+import os
 import re
 import shutil
 import subprocess
@@ -7,16 +8,30 @@ import sys
 
 import yaml
 
-from assistant import factbase
-from helpers import record
+from assistant import factbase, publications
+from helpers import published_row, record
 
 CHECK_FACTS = factbase.DEFAULT_PATH.parent.parent / "scripts" / "check-facts"
 LOCATED = re.compile(r"^(?P<file>/\S+\.yml):(?P<line>\d+): (?P<record>[^:]+): (?P<field>[^:]+): (?P<problem>.+)$")
 
 
-def check(path=None):
+def check(path=None, env=None):
     return subprocess.run([sys.executable, str(CHECK_FACTS), *([str(path)] if path else [])],
-                          capture_output=True, text=True, timeout=60)
+                          capture_output=True, text=True, timeout=60, env=env)
+
+
+def test_the_editors_newest_publication_is_checked_from_the_database(tmp_path):
+    """`make check-facts FACTS=published`: the version the assistant serves, not the file."""
+    env = {**os.environ, "TRACKER_STORE_URL": f"sqlite:///{tmp_path / 'tracker.db'}"}
+    assert check("published", env).returncode == 1  # nothing published
+    document, texts = publications.read(factbase.DEFAULT_PATH)
+    published_row(tmp_path / "tracker.db", document, texts)
+    run = check("published", env)
+    assert run.returncode == 0 and "publication 2" not in run.stdout and "publication 1: OK" in run.stdout
+    record(document, "facts", "echa_staff")["text"].pop("sv")
+    published_row(tmp_path / "tracker.db", document, texts)
+    run = check("published", env)
+    assert run.returncode == 1 and "fact 'echa_staff': text.sv: language is missing" in run.stdout
 
 
 def test_the_projects_fact_base_passes():

@@ -131,3 +131,12 @@ def test_the_editor_is_passed_on_with_its_cookies_headers_and_redirects():
 def test_an_editor_not_running_gets_503_with_retry_after():
     status, headers, _, _ = through_front_to_editor(None, "GET", "/editor/")
     assert status == 503 and dict(headers)["Retry-After"].isdigit()
+
+
+@pytest.mark.parametrize("path", ["/", "/widget.js", "/privacy.fi.html"])
+def test_the_page_and_its_files_allow_no_inline_script_no_other_origin_and_no_framing(path):
+    status, headers, _ = through_front(None, "GET", path)
+    policy = dict(item.split(" ", 1) for item in headers["Content-Security-Policy"].split("; "))
+    assert status == 200 and headers["X-Content-Type-Options"] == "nosniff"
+    assert policy["script-src"] == "'self'" and policy["connect-src"] == "'self'" and policy["default-src"] == "'self'"
+    assert policy["frame-ancestors"] == "'none'" and "unsafe" not in headers["Content-Security-Policy"]

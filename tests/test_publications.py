@@ -2,12 +2,10 @@
 editor's newest publication from the database, looks for a newer one at most once a second, keeps
 what it serves while the database is away, and serves the file until anything is published."""
 
-import json
-import sqlite3
-
 import pytest
 
 from assistant import factbase, publications
+from helpers import published_row
 
 
 @pytest.fixture
@@ -19,14 +17,6 @@ def database(tmp_path, monkeypatch):
     monkeypatch.setattr(factbase, "_published", None)
     monkeypatch.setattr(factbase, "_current", None)
     return path
-
-
-def publish(path, document, texts):
-    """A row as the editor's Publication model writes it (editor/models.py): the columns the assistant reads."""
-    with sqlite3.connect(path) as db:
-        db.execute(f"CREATE TABLE IF NOT EXISTS {publications.TABLE} (id INTEGER PRIMARY KEY, document TEXT, texts TEXT)")
-        db.execute(f"INSERT INTO {publications.TABLE} (document, texts) VALUES (?, ?)",
-                   (json.dumps(document), json.dumps(texts)))
 
 
 def waited(monkeypatch, seconds):
@@ -42,13 +32,13 @@ def test_the_file_is_served_until_something_is_published(database):
 
 def test_the_newest_publication_is_served_and_a_newer_one_within_a_second(database, monkeypatch):
     document, texts = publications.read(factbase.DEFAULT_PATH)
-    publish(database, document, texts)
+    published_row(database, document, texts)
     echa = next(f for f in document["facts"] if f["id"] == "echa")
     echa["text"]["en"] = "ECHA is the European Chemicals Agency, in Helsinki since 2007, as published."
-    publish(database, document, texts)
+    published_row(database, document, texts)
     assert factbase.current().facts["echa"].text["en"].endswith("as published.")
     echa["text"]["en"] = "ECHA is the European Chemicals Agency, in Helsinki since 2007, published again."
-    publish(database, document, texts)
+    published_row(database, document, texts)
     assert factbase.current().facts["echa"].text["en"].endswith("as published.")  # looked less than 1 s ago
     waited(monkeypatch, factbase.PUBLISHED_EVERY)
     assert factbase.current().facts["echa"].text["en"].endswith("published again.")
@@ -58,7 +48,7 @@ def test_while_the_database_is_away_what_is_served_keeps_serving(database, monke
     document, texts = publications.read(factbase.DEFAULT_PATH)
     echa = next(f for f in document["facts"] if f["id"] == "echa")
     echa["text"]["en"] = "ECHA is the European Chemicals Agency, in Helsinki since 2007, as published."
-    publish(database, document, texts)
+    published_row(database, document, texts)
     assert factbase.current().facts["echa"].text["en"].endswith("as published.")
     database.write_bytes(b"not a database any more")
     waited(monkeypatch, factbase.PUBLISHED_EVERY)
@@ -69,6 +59,6 @@ def test_while_the_database_is_away_what_is_served_keeps_serving(database, monke
 def test_a_named_file_is_served_whatever_is_published(database, monkeypatch, tmp_path):
     document, texts = publications.read(factbase.DEFAULT_PATH)
     next(f for f in document["facts"] if f["id"] == "echa")["text"]["en"] = "Published, not in the file."
-    publish(database, document, texts)
+    published_row(database, document, texts)
     monkeypatch.setenv(factbase.FACT_BASE_ENV, str(factbase.DEFAULT_PATH))
     assert "not in the file" not in factbase.current().facts["echa"].text["en"]

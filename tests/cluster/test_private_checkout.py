@@ -42,7 +42,8 @@ def test_the_cluster_runs_from_a_folder_only_root_can_enter(private_checkout):
     if os.geteuid() != 0:
         pytest.skip("only root can make a folder that PostgreSQL's own user cannot enter")
     assert subprocess.run(["runuser", "-u", "postgres", "--", "test", "-x", str(private_checkout)]).returncode != 0
-    ports = Ports(front=free_port(), rasa=[free_port()], actions=free_port(), postgres=free_port(), redis=free_port())
+    ports = Ports(front=free_port(), rasa=[free_port()], actions=free_port(), postgres=free_port(), redis=free_port(),
+                  editor=free_port())
     workdir = private_checkout / "var" / "cluster"
     command = [str(ROOT / ".venv" / "bin" / "python"), str(private_checkout / "scripts" / "cluster.py"),
                "--dir", str(workdir), "--front", str(ports.front), "--rasa", *map(str, ports.rasa),

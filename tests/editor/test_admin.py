@@ -82,6 +82,7 @@ def test_an_editor_ends_a_fact_with_its_source_and_sees_each_problem_beside_its_
     assert latest.history_user == editor and latest.history_change_reason == "the agreement ended"
     history = client.get(f"/editor/editor/fact/{fact.pk}/history/").content.decode()
     assert "the agreement ended" in history and editor.username in history
+    assert "ended.source: — → test_ending_2026" in history  # the diff, field by field
 
 
 def test_a_source_text_change_that_breaks_a_quote_is_refused(editor):
@@ -151,3 +152,33 @@ def test_the_editors_pages_send_a_content_security_policy_without_inline_script(
     policy = response["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy and "frame-ancestors 'none'" in policy
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_an_earlier_version_is_restored_as_a_new_version_with_its_note(editor):
+    fact = Fact.objects.get(record_id="tallinn_agreement")
+    original = fact.data["text"]["en"]
+    client = browser(editor)
+    edited = "Helsinki and Tallinn signed an updated cooperation agreement on 8 April 2022; it updates the one of 29 May 2018."
+    assert client.post(FACT_URL.format(fact.pk), form_data(fact, text_en=edited)).status_code == 302
+    assert Fact.objects.get(pk=fact.pk).data["text"]["en"] == edited
+    first = Fact.history.filter(id=fact.pk).order_by("history_date").first()  # as seeded
+    restore_url = f"/editor/editor/fact/{fact.pk}/history/{first.history_id}/"
+    page = client.get(restore_url)
+    assert page.status_code == 200 and page.context["adminform"].form.initial["text_en"] == original
+    restored = client.post(restore_url, form_data(first.instance, note="back to the source's wording"))
+    assert restored.status_code == 302, restored.context["adminform"].form.errors
+    assert Fact.objects.get(pk=fact.pk).data["text"]["en"] == original
+    notes = list(Fact.history.filter(id=fact.pk).values_list("history_change_reason", flat=True))
+    assert notes[0] == "back to the source's wording" and len(notes) == 3  # seeded, edited, restored
+
+
+def test_the_publish_form_is_shown_to_publishers_only(editor, publisher):
+    assert b'name="note"' not in browser(editor).get("/editor/editor/publication/").content
+    page = browser(publisher).get("/editor/editor/publication/").content.decode()
+    assert 'action="/editor/editor/publication/publish/"' in page and "csrfmiddlewaretoken" in page
+
+
+def test_djangos_system_checks_pass(seeded):
+    from django.core.management import call_command
+
+    call_command("check", fail_level="WARNING")

@@ -1,0 +1,56 @@
+"""The fact base editor in the cluster, behind nginx: its pages need a login and send their own
+security headers, the widget's page sends its Content-Security-Policy, and a change an editor makes
+and another publishes is what both Rasa servers answer with, within 2 s."""
+
+import re
+import time
+
+import requests
+
+from editor_browser import EditorBrowser, make_account
+from helpers import text_of
+
+PASSWORD = "kaksitoista merkkiä ainakin"
+
+
+def test_the_widgets_page_through_nginx_allows_no_inline_script_and_no_other_origin(cluster):
+    from assistant.front import PAGE_POLICY
+
+    page = requests.get(cluster.front_url + "/", timeout=10)
+    assert page.headers["Content-Security-Policy"] == PAGE_POLICY
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_editor_through_nginx_needs_a_login_and_sends_its_own_policy(cluster):
+    anonymous = requests.get(cluster.front_url + "/editor/", allow_redirects=False, timeout=10)
+    assert anonymous.status_code == 302 and anonymous.headers["Location"].startswith("/editor/login/")
+    login = requests.get(cluster.front_url + "/editor/login/", timeout=10)
+    assert login.status_code == 200 and "frame-ancestors 'none'" in login.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in login.headers["Content-Security-Policy"]
+
+
+def test_an_edit_published_by_another_is_answered_by_both_servers_within_2_seconds(cluster, sender):
+    make_account("cl-editor", PASSWORD, "editor", cluster.env)
+    make_account("cl-publisher", PASSWORD, "publisher", cluster.env)
+    editor = EditorBrowser(cluster.front_url)
+    editor.login("cl-editor", PASSWORD)
+    listing = editor.get(cluster.front_url + "/editor/editor/fact/?q=echa_staff", timeout=30).text
+    change = re.search(r'href="(/editor/editor/fact/\d+/change/)', listing).group(1)
+    edited = editor.submit(change, text_en="ECHA employs about 600 experts from across Europe, in the cluster.",
+                           note="clearer wording")
+    assert edited.status_code == 302, edited.text[:2000]
+
+    publisher = EditorBrowser(cluster.front_url)
+    publisher.login("cl-publisher", PASSWORD)
+    published = publisher.submit("/editor/editor/publication/", note="clearer wording, checked")
+    assert published.status_code == 302
+    published_at = time.monotonic()
+    for index in range(2):
+        while True:
+            asked = time.monotonic() - published_at
+            reply = text_of(cluster.ask(cluster.instance_url(index), f"{sender}-{index}", "how many people work at echa"))
+            if "in the cluster." in reply:
+                break
+            assert asked < 2, f"server {index} still answers the old text {asked:.2f} s after publishing"
+        print(f"server {index}: the published text for a question sent {asked:.2f} s after publishing, "
+              f"received {time.monotonic() - published_at:.2f} s after")
