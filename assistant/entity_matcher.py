@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import spacy
 from rapidfuzz import fuzz, process
@@ -135,17 +135,28 @@ def _norm(word: str) -> str:
     return f"|{'|'.join(b for b, _ in bases)}|" if bases else UNKNOWN + word.lower()
 
 
-_default: Optional[Tuple[FactBase, EntityMatcher]] = None
+_matchers: Dict[int, Tuple[FactBase, EntityMatcher]] = {}
+KEPT = 2  # the fact base served, and a new publication being prepared beside it
+
+
+def matcher_of(kb: FactBase) -> EntityMatcher:
+    """The matcher of this fact base's names, built at its first question, or before a new publication
+    is served (factbase.prepare_with)."""
+    kept = _matchers.get(id(kb))
+    if kept is None or kept[0] is not kb:
+        kept = _matchers[id(kb)] = (kb, EntityMatcher(kb))
+        while len(_matchers) > KEPT:
+            del _matchers[next(iter(_matchers))]
+    return kept[1]
 
 
 def default_matcher() -> EntityMatcher:
     """The matcher for the fact base as it is now (factbase.current()): built again after an edit, so
     a new city's names are found in the next question."""
-    global _default
-    kb = factbase.current()
-    if _default is None or _default[0] is not kb:
-        _default = (kb, EntityMatcher(kb))
-    return _default[1]
+    return matcher_of(factbase.current())
+
+
+factbase.prepare_with(matcher_of)
 
 
 @lru_cache(maxsize=1)

@@ -11,9 +11,10 @@ import logging
 import os
 import re
 import tempfile
+import threading
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import yaml
 
@@ -93,51 +94,78 @@ def last_valid_path(file: Path) -> Path:
     return file.with_name(f".{file.name}.last-valid")
 
 
-PUBLISHED_EVERY = 1.0  # seconds between looks for a newer publication: live within 2 s of publishing
+PUBLISHED_EVERY = 0.25  # seconds between looks for a newer publication: served within 2 s of publishing
+_prepare: List[Callable[[FactBase], None]] = []
+
+
+def prepare_with(builder: Callable[[FactBase], None]) -> None:
+    """Have `builder` run on each new publication before it is served (an index of its words, a matcher
+    of its names), so that the first question after publishing does not wait for them."""
+    _prepare.append(builder)
 
 
 class _Published:
-    """The editor's newest publication this process serves, and when it last looked for a newer one."""
+    """The editor's newest publication this process serves. A thread of this process looks for a newer
+    one every PUBLISHED_EVERY seconds, loads and prepares it, and only then serves it."""
 
     def __init__(self):
         self.pid = os.getpid()
         self.store = publications.Publications(publications.database_url())
         self.number: Optional[int] = None
         self.facts: Optional[FactBase] = None
-        self.looked = -PUBLISHED_EVERY
+        self.unavailable = False
+        self.stopped = threading.Event()
+        self.look()  # the first question gets the newest publication, not the file
+        threading.Thread(target=self.watch, name="fact-base-publications", daemon=True).start()
+
+    def watch(self) -> None:
+        while not self.stopped.wait(PUBLISHED_EVERY):
+            self.look()
+
+    def look(self) -> None:
+        try:
+            number = self.store.newest()
+            if number is None or number == self.number:
+                self._available()
+                return
+            document, texts = self.store.fetch(number)
+        except publications.Unavailable as error:
+            if not self.unavailable:  # once, not every second
+                logger.warning("the editor's publications cannot be read, the version served keeps serving: %s",
+                               error)
+            self.unavailable = True
+            return
+        self._available()
+        try:
+            facts = load_data(document, texts, f"publication {number}")
+        except (FactBaseError, ValueError) as error:  # published valid; checked again all the same
+            logger.error("publication %s rejected, the version served keeps serving: %s", number, error)
+            self.number = number
+            return
+        for builder in _prepare:
+            builder(facts)
+        if self.number is not None:
+            logger.info("fact base publication %s served", number)
+        self.number, self.facts = number, facts
+
+    def _available(self) -> None:
+        if self.unavailable:
+            logger.info("the editor's publications can be read again")
+        self.unavailable = False
 
 
 _published: Optional[_Published] = None
+_published_lock = threading.Lock()
 
 
 def published() -> Optional[FactBase]:
-    """The editor's newest publication (editor/), where there is one; looked for at most once a
-    second, at a question. While the database cannot be read, what this process has keeps serving."""
+    """The editor's newest publication (editor/), where there is one. While the database cannot be read,
+    what this process has keeps serving."""
     global _published
-    if _published is None or _published.pid != os.getpid():  # a forked Sanic worker: its own connections
-        _published = _Published()
-    state, now = _published, time.monotonic()
-    if now - state.looked < PUBLISHED_EVERY:
-        return state.facts
-    state.looked = now
-    try:
-        number = state.store.newest()
-        if number is None or number == state.number:
-            return state.facts
-        document, texts = state.store.fetch(number)
-    except publications.Unavailable as error:
-        logger.warning("the editor's publications cannot be read, the version served keeps serving: %s", error)
-        return state.facts
-    with tempfile.TemporaryDirectory(prefix="fact-base-") as folder:
-        try:
-            facts = load(publications.write(document, texts, Path(folder)))
-        except (FactBaseError, ValueError) as error:  # published valid; checked again all the same
-            logger.error("publication %s rejected, the version served keeps serving: %s", number, error)
-            return state.facts
-    if state.number is not None:
-        logger.info("fact base publication %s served", number)
-    state.number, state.facts = number, facts
-    return facts
+    with _published_lock:
+        if _published is None or _published.pid != os.getpid():  # a forked Sanic worker: its own thread
+            _published = _Published()
+    return _published.facts
 
 
 def current() -> FactBase:
@@ -211,6 +239,32 @@ def _last_valid(file: Path, newer_than: int) -> Optional[Tuple[FactBase, int]]:
         return None
     logger.info("the last valid version is taken from %s", copy)
     return facts, version
+
+
+class _NoLines(dict):
+    """The key lines of a record that has no file: every key on line 0."""
+
+    def __missing__(self, key: str) -> int:
+        return 0
+
+
+def _as_records(value: Any) -> Any:
+    """Plain data (a publication's) in the shape the validator reads from YAML, without lines."""
+    if isinstance(value, dict):
+        mapping = _Mapping({key: _as_records(item) for key, item in value.items()})
+        mapping.key_lines = _NoLines()
+        return mapping
+    if isinstance(value, list):
+        return [_as_records(item) for item in value]
+    return value
+
+
+def load_data(document: Dict[str, Any], texts: Dict[str, str], name: str = "publication") -> FactBase:
+    """Validate a fact base given as plain data with its source texts (the editor's publications);
+    raise FactBaseError naming every problem. Cheaper than writing it out as YAML and reading it."""
+    with tempfile.TemporaryDirectory(prefix="fact-base-") as folder:
+        publications.write_texts(texts, Path(folder))
+        return _Validator(Path(folder) / name).build(_as_records(document))
 
 
 def load(path: Path = DEFAULT_PATH) -> FactBase:

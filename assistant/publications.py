@@ -49,15 +49,18 @@ class Publications:
         return self._engine.connect()
 
     def _query(self, sql: str, **values: Any):
+        """The first row, or None where the editor has not made its table (SQLite says "no such table",
+        PostgreSQL "does not exist")."""
         import sqlalchemy as sa
 
         try:
             with self._connect() as connection:
-                if not sa.inspect(connection).has_table(TABLE):
-                    return None
                 return connection.execute(sa.text(sql), values).fetchone()
         except sa.exc.SQLAlchemyError as error:
-            raise Unavailable(str(error).splitlines()[0]) from error
+            first_line = str(error).splitlines()[0]
+            if "no such table" in first_line or (TABLE in first_line and "does not exist" in first_line):
+                return None
+            raise Unavailable(first_line) from error
 
     def newest(self) -> Optional[int]:
         """The newest publication's number; None where the editor has published none."""
@@ -87,15 +90,20 @@ def read(path: Path) -> Tuple[Document, Texts]:
 
 def write(document: Document, texts: Texts, folder: Path) -> Path:
     """The fact base as a file in `folder`, with its source texts beside it, as facts/ has them."""
+    write_texts(texts, folder)
     path = folder / FILE_NAME
+    path.write_text(dump(document), encoding="utf-8")
+    return path
+
+
+def write_texts(texts: Texts, folder: Path) -> None:
+    """The source texts in `folder`, each at its name (sources/since-2019.md), none outside it."""
     for name, text in texts.items():
         file = (folder / name).resolve()
         if folder.resolve() not in file.parents:
             raise ValueError(f"a source text outside the fact base's folder: {name}")
         file.parent.mkdir(parents=True, exist_ok=True)
         file.write_text(text, encoding="utf-8")
-    path.write_text(dump(document), encoding="utf-8")
-    return path
 
 
 def dump(document: Document) -> str:

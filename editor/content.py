@@ -5,14 +5,12 @@ record and field."""
 from __future__ import annotations
 
 import re
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import List, Optional
 
 from assistant import factbase
 from assistant.factbase import FactBaseError
-from assistant.publications import Document, Texts, write
+from assistant.publications import Document, Texts
 
 SETTINGS = ("city", "freshness")
 SECTIONS = ("sources", "entities", "topics", "facts")
@@ -37,11 +35,10 @@ class Problem:
 
 def problems(document: Document, texts: Texts) -> List[Problem]:
     """Every problem `make check-facts` would find in this version; none if the assistant can serve it."""
-    with tempfile.TemporaryDirectory(prefix="fact-base-") as folder:
-        try:
-            factbase.load(write(document, texts, Path(folder)))
-        except FactBaseError as error:
-            return [_problem(line) for line in error.problems]
+    try:
+        factbase.load_data(document, texts, "draft")
+    except (FactBaseError, ValueError) as error:
+        return [_problem(line) for line in getattr(error, "problems", [str(error)])]
     return []
 
 

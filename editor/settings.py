@@ -44,6 +44,7 @@ DATABASES = {"default": _database(publications.database_url())}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
+    "editor",  # first: its admin/base_site.html adds to Django's (the editor's styles)
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -52,7 +53,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "axes",
-    "editor",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -259,3 +259,22 @@ def test_invalid_yaml_names_file_and_line(tmp_path):
 def test_a_missing_file_is_refused(tmp_path):
     with pytest.raises(FactBaseError, match="cannot be read"):
         factbase.load(tmp_path / "nothing.yml")
+
+
+def test_a_fact_base_given_as_data_loads_as_its_file_does_and_is_checked_alike():
+    """factbase.load_data, which serves the editor's publications without writing them out as YAML."""
+    import copy
+
+    from assistant import publications
+
+    document, texts = publications.read(factbase.DEFAULT_PATH)
+    from_data, from_file = factbase.load_data(document, texts), factbase.load(factbase.DEFAULT_PATH)
+    assert from_data.facts == from_file.facts and from_data.entities == from_file.entities
+    assert from_data.topics == from_file.topics
+    assert {k: s.when for k, s in from_data.sources.items()} == {k: s.when for k, s in from_file.sources.items()}
+    broken = copy.deepcopy(document)
+    broken["facts"][0]["quote"] = "words the page never had"
+    with pytest.raises(factbase.FactBaseError) as error:
+        factbase.load_data(broken, texts)
+    assert [p.split(": ", 1)[1] for p in error.value.problems] == [
+        f"fact '{broken['facts'][0]['id']}': quote: not found verbatim in internationell-verksamhet_2019-12-06.txt"]

@@ -22,7 +22,7 @@ def save(tmp_path, monkeypatch):
     path = tmp_path / "facts" / factbase.DEFAULT_PATH.name
     monkeypatch.setenv(factbase.FACT_BASE_ENV, str(path))
     monkeypatch.setattr(factbase, "_current", None)
-    monkeypatch.setattr(entity_matcher, "_default", None)
+    monkeypatch.setattr(entity_matcher, "_matchers", {})
 
     def edit(change):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))

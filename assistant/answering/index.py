@@ -15,7 +15,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from assistant import finnish
+from assistant import factbase, finnish
 from assistant.answering import question_words, words
 from assistant.facts import LANGUAGES, Fact, FactBase
 
@@ -154,12 +154,19 @@ def _says_no(fact: Fact) -> bool:
 
 
 _indexes: Dict[int, FactIndex] = {}
+KEPT = 2  # the fact base served, and a new publication being prepared beside it
 
 
 def of(kb: FactBase) -> FactIndex:
-    """The index of this fact base, built at its first question; an edited base gets its own."""
+    """The index of this fact base, built at its first question, or before a new publication is served
+    (factbase.prepare_with); an edited base gets its own."""
     index = _indexes.get(id(kb))
     if index is None or index.kb is not kb:
-        _indexes.clear()
-        index = _indexes[id(kb)] = FactIndex(kb)
+        index = FactIndex(kb)
+        _indexes[id(kb)] = index
+        while len(_indexes) > KEPT:
+            del _indexes[next(iter(_indexes))]
     return index
+
+
+factbase.prepare_with(of)

@@ -1,4 +1,5 @@
-"""Starts the action server and the Rasa server (REST channel) for the end-to-end tests.
+"""Starts the action server and the Rasa server (REST channel) for the end-to-end tests (`servers`), or
+all of `make run` (`make_run`), and the browser the page tests drive (`browser`).
 
 They run on their own ports with their own SQLite tracker store, so a `make run` beside them is
 not disturbed. Needs the trained model (make train).
@@ -11,6 +12,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import sys
 import uuid
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
@@ -21,6 +23,9 @@ import requests
 import serve
 from helpers import ROOT, free_port
 from supervisor import Service, Supervisor, url_answers
+
+# The browser the widget's and the editor's tests drive: Debian's Chromium.
+CHROMIUM = Path("/usr/bin/chromium")
 
 MODEL = ROOT / "models" / "assistant.tar.gz"
 
@@ -183,3 +188,43 @@ def pytest_terminal_summary(terminalreporter):
         for text, verdict, _ in verdicts:
             if verdict != "good":
                 terminalreporter.write_line(f"    {verdict}: {text}")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.fail(f"no browser at {CHROMIUM}: install Debian's chromium (apt-get install chromium, as .ci/run does)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def make_run(tmp_path_factory):
+    """What `make run` runs (scripts/serve.py), on free ports with its own stores: its Rasa URL, its
+    process, its output, its tracker store and its front (the page's origin, assistant/front.py)."""
+    workdir = tmp_path_factory.mktemp("make-run")
+    rasa_port, web_port = free_port(), free_port()
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "ACTION_PORT": str(free_port()), "RASA_PORT": str(rasa_port),
+           "WEB_PORT": str(web_port), "REDIS_PORT": str(free_port()), "EDITOR_PORT": str(free_port()),
+           "TRACKER_STORE_URL": f"sqlite:///{workdir / 'tracker.db'}",
+           "RUN_DIR": str(workdir / "run"),  # not there yet, as var/ in a fresh clone
+           "UNANSWERED_LOG": str(workdir / "unanswered.jsonl"), "FEEDBACK_LOG": str(workdir / "feedback.jsonl"),
+           "RASA_API_TOKEN": "", "LOCK_STORE_URL": ""}
+    url = f"http://127.0.0.1:{rasa_port}"
+    outer = Supervisor(workdir, env=env, cwd=ROOT)
+    front = f"http://127.0.0.1:{web_port}"
+    rasa_up, front_up = url_answers(f"{url}/"), url_answers(f"{front}/")  # the front starts after Rasa
+    outer.start(Service("make-run", [sys.executable, str(ROOT / "scripts" / "serve.py")],
+                        ready=lambda: rasa_up() and front_up()))
+    try:
+        yield url, outer.running["make-run"].process, outer.log_of("make-run"), workdir / "tracker.db", front
+    finally:
+        outer.stop_all()

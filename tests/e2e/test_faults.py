@@ -6,7 +6,6 @@ import json
 import os
 import signal
 import sqlite3
-import sys
 import time
 from pathlib import Path
 
@@ -14,9 +13,9 @@ import pytest
 import requests
 
 from assistant.answering.render import say
-from helpers import ROOT, fact, free_port, text_of
+from helpers import fact, text_of
 from steady_load import BACK_WITHIN, SteadyLoad, wait_for
-from supervisor import Service, Supervisor, alive, descendants, server_pid, url_answers
+from supervisor import alive, descendants, server_pid
 
 POLITE_WITHIN = 5  # seconds
 
@@ -98,30 +97,6 @@ def test_while_the_tracker_store_fails_a_turn_gets_503_and_is_neither_answered_n
     assert fact("echa_staff", lang) in text_of(servers.ask(sender, follow_up))  # with its context
     texts = [e["text"] for e in servers.stored_events(sender) if e["event"] == "user"]
     assert texts == [opening, follow_up]
-
-
-@pytest.fixture(scope="module")
-def make_run(tmp_path_factory):
-    """What `make run` runs (scripts/serve.py), on free ports with its own stores: its Rasa URL, its
-    process, its output, its tracker store and its front (the page's origin, assistant/front.py)."""
-    workdir = tmp_path_factory.mktemp("make-run")
-    rasa_port, web_port = free_port(), free_port()
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "ACTION_PORT": str(free_port()), "RASA_PORT": str(rasa_port),
-           "WEB_PORT": str(web_port), "REDIS_PORT": str(free_port()), "EDITOR_PORT": str(free_port()),
-           "TRACKER_STORE_URL": f"sqlite:///{workdir / 'tracker.db'}",
-           "RUN_DIR": str(workdir / "run"),  # not there yet, as var/ in a fresh clone
-           "UNANSWERED_LOG": str(workdir / "unanswered.jsonl"), "FEEDBACK_LOG": str(workdir / "feedback.jsonl"),
-           "RASA_API_TOKEN": "", "LOCK_STORE_URL": ""}
-    url = f"http://127.0.0.1:{rasa_port}"
-    outer = Supervisor(workdir, env=env, cwd=ROOT)
-    front = f"http://127.0.0.1:{web_port}"
-    rasa_up, front_up = url_answers(f"{url}/"), url_answers(f"{front}/")  # the front starts after Rasa
-    outer.start(Service("make-run", [sys.executable, str(ROOT / "scripts" / "serve.py")],
-                        ready=lambda: rasa_up() and front_up()))
-    try:
-        yield url, outer.running["make-run"].process, outer.log_of("make-run"), workdir / "tracker.db", front
-    finally:
-        outer.stop_all()
 
 
 def asker(url, sender, timeout=30):

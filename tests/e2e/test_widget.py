@@ -11,27 +11,11 @@ import pytest
 
 from assistant import factbase
 from helpers import fact
+from pages import ask, bot_text, wcag_violations
 
-CHROMIUM = Path("/usr/bin/chromium")
 # Screenshots go here, not into docs/: `make test` leaves tracked files as they are.
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "results" / "screenshots"
 ANSWER_TIMEOUT = 30_000  # ms
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not CHROMIUM.exists():
-        pytest.fail(f"no browser at {CHROMIUM}: install Debian's chromium (apt-get install chromium, as .ci/run does)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -57,15 +41,6 @@ def page(browser, servers):
     context.close()
     assert foreign == [], f"requests to other hosts: {foreign}"
     assert dialogs == [], f"the page ran script from a message: {dialogs}"
-
-
-def ask(page, text):
-    page.get_by_role("textbox").fill(text)
-    page.locator("#send").click()
-
-
-def bot_text(page):
-    return page.locator(".message--bot").all_inner_texts()
 
 
 @pytest.mark.parametrize(
@@ -336,16 +311,7 @@ def test_each_reply_carries_its_own_language(browser, servers):
     context.close()
 
 
-WCAG_A_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 QUESTION = {"fi": "Mikä on ECHA?", "sv": "Vad är ECHA?", "en": "What is ECHA?"}
-
-
-def wcag_violations(page):
-    """axe-core's WCAG 2.1 A and AA rules over the page as it is (axe-playwright-python bundles axe)."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page, options=WCAG_A_AA)
-    return [(v["id"], [n["target"] for n in v["nodes"]]) for v in results.response["violations"]]
 
 
 @pytest.mark.parametrize("lang", ["fi", "sv", "en"])

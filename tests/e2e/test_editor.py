@@ -1,0 +1,110 @@
+"""The fact base editor under `make run`, in Chromium: an editor ends Tallinn's cooperation agreement
+with a source of its own, on the test's copy of the facts (its own database, seeded from facts/); a
+publisher publishes it; and the widget answers "is Tallinn still a partner?" with the history within
+2 s. axe-core finds no WCAG 2.1 A or AA violation on the editor's pages."""
+
+import json
+import os
+import time
+
+import pytest
+
+from assistant.answering.render import say
+from editor_browser import make_account
+from pages import ask, bot_text, wcag_violations
+
+PASSWORD = "kaksitoista merkkiä ainakin"
+ENDING_WORDS = "The cooperation agreement between Helsinki and Tallinn has ended."
+HISTORY = {"fi": "Helsingin ja Tallinnan yhteistyösopimus päättyi marraskuussa 2026.",
+           "sv": "Samarbetsavtalet mellan Helsingfors och Tallinn upphörde i november 2026.",
+           "en": "The cooperation agreement between Helsinki and Tallinn ended in November 2026."}
+
+
+@pytest.fixture(scope="module")
+def accounts(make_run):
+    url, process, output, tracker_db, front = make_run
+    env = {**os.environ, "TRACKER_STORE_URL": f"sqlite:///{tracker_db}"}
+    make_account("eeva", PASSWORD, "editor", env)
+    make_account("pekka", PASSWORD, "publisher", env)
+    return front
+
+
+def logged_in(browser, front, name, locale="en-GB"):
+    page = browser.new_context(locale=locale).new_page()
+    page.goto(f"{front}/editor/login/")
+    page.fill("#id_username", name)
+    page.fill("#id_password", PASSWORD)
+    page.press("#id_password", "Enter")
+    page.wait_for_url(f"{front}/editor/")
+    return page
+
+
+def saved(page):
+    page.click("input[name=_save]")
+    page.locator(".messagelist .success").wait_for(timeout=30_000)
+
+
+def test_an_ended_fact_published_by_another_is_what_the_widget_answers_within_2_seconds(browser, accounts):
+    front = accounts
+    editor = logged_in(browser, front, "eeva")
+    editor.goto(f"{front}/editor/editor/sourcetext/add/")
+    editor.fill("#id_name", "sources/tallinn-ending.txt")
+    editor.fill("#id_text", ENDING_WORDS)
+    editor.fill("#id_note", "the words of the source that says the agreement ended")
+    saved(editor)
+    editor.goto(f"{front}/editor/editor/source/add/")
+    editor.fill("#id_record_id", "tallinn_ending_2026")
+    editor.fill("#id_data", json.dumps({"publisher": {"fi": "Testi", "sv": "Test", "en": "Test"},
+                                        "url": "https://example.org/tallinn", "date": "2026-11-02",
+                                        "file": "sources/tallinn-ending.txt"}))
+    editor.fill("#id_note", "the source that says the agreement ended")
+    saved(editor)
+    editor.goto(f"{front}/editor/editor/fact/?q=tallinn_agreement")
+    editor.get_by_role("link", name="tallinn_agreement", exact=True).click()
+    editor.fill("#id_ended_date", "2026-11-02")
+    editor.select_option("#id_ended_source", "tallinn_ending_2026")
+    editor.fill("#id_ended_quote", ENDING_WORDS)
+    for lang, text in HISTORY.items():
+        editor.fill(f"#id_history_{lang}", text)
+    editor.fill("#id_note", "the agreement ended")
+    saved(editor)
+
+    publisher = logged_in(browser, front, "pekka")
+    publisher.goto(f"{front}/editor/editor/publication/")
+    publisher.fill("#publish-note", "checked against the source")
+    widget = browser.new_context(locale="en-GB").new_page()  # a resident on the page meanwhile
+    widget.goto(front + "/")
+    publisher.get_by_role("button", name="Publish").click()
+    publisher.locator(".messagelist .success").wait_for(timeout=30_000)
+    published_at = time.monotonic()
+
+    ask(widget, "is tallinn still a partner?")
+    widget.locator(".message--bot .message__caption").last.wait_for(timeout=30_000)
+    answered = time.monotonic() - published_at
+    reply = bot_text(widget)[-1]
+    assert HISTORY["en"].rstrip(".") in reply, reply  # the source is cited before its full stop
+    assert reply.startswith(say("lead_no_longer", "en")), reply
+    print(f"the widget showed the history {answered:.2f} s after the publication")
+    assert answered < 2, f"the widget answered with the history {answered:.2f} s after the publication"
+
+
+@pytest.mark.parametrize("locale", ["fi-FI", "sv-SE", "en-GB"])
+def test_no_wcag_a_or_aa_violation_on_the_editors_pages(browser, accounts, locale):
+    front = accounts
+    anonymous = browser.new_context(locale=locale).new_page()
+    anonymous.goto(f"{front}/editor/login/")
+    found = {"login": wcag_violations(anonymous)}
+    page = logged_in(browser, front, "pekka", locale)
+    for name, path in (("index", "/editor/"), ("facts", "/editor/editor/fact/"),
+                       ("publications", "/editor/editor/publication/"), ("sources", "/editor/editor/source/")):
+        page.goto(front + path)
+        found[name] = wcag_violations(page)
+    page.goto(f"{front}/editor/editor/fact/?q=echa_staff")
+    page.get_by_role("link", name="echa_staff", exact=True).click()
+    found["fact"] = wcag_violations(page)
+    page.click("input[name=_save]")  # without a note: the problem beside its field
+    page.locator(".errorlist").first.wait_for()
+    found["fact with a problem"] = wcag_violations(page)
+    page.goto(page.url.replace("/change/", "/history/"))
+    found["history"] = wcag_violations(page)
+    assert {state: v for state, v in found.items() if v} == {}
