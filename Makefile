@@ -10,6 +10,10 @@ CHROMIUM := /usr/bin/chromium
 # The lock store that lets several Sanic workers (make run) and several servers (make run-cluster)
 # share conversations: Debian's Redis (assistant/lock_store.py).
 REDIS := /usr/bin/redis-server
+# The editor's words in Finnish and Swedish (editor/locale/), compiled by GNU gettext's msgfmt (Debian's
+# gettext); the compiled files are not tracked.
+MSGFMT := /usr/bin/msgfmt
+EDITOR_MESSAGES := $(patsubst %.po,%.mo,$(wildcard editor/locale/*/LC_MESSAGES/django.po))
 # What the model is trained from: changing any of these retrains on the next `make run` or `make test`.
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') assistant/nlu_components.py
 
@@ -28,7 +32,7 @@ export TF_INTER_OP_PARALLELISM_THREADS := 2
 
 .PHONY: run run-cluster test setup editor-user export-facts train validate check-facts report prune docs test-conversations test-python test-cluster baseline eval eval-determinism bench fit-weights shell clean
 
-run: $(MODEL) $(REDIS)
+run: $(MODEL) $(REDIS) $(EDITOR_MESSAGES)
 	$(BIN)/python scripts/serve.py
 
 test: check-facts validate $(MODEL) test-conversations test-python test-cluster eval
@@ -44,6 +48,13 @@ $(BIN)/.installed: requirements.txt scripts/make-venv | $(VOIKKO_FI)
 $(VOIKKO_FI):
 	apt-get update
 	apt-get install -y libvoikko1 voikko-fi
+
+%.mo: %.po | $(MSGFMT)
+	$(MSGFMT) --check-format -o $@ $<
+
+$(MSGFMT):
+	apt-get update
+	apt-get install -y gettext
 
 train: $(MODEL)
 
@@ -67,7 +78,7 @@ report: $(BIN)/.installed
 # An account for the fact base editor (http://localhost:8000/editor/): make editor-user NAME=anna
 # [ROLE=publisher]; the password is asked for (editor/management/commands/editor_user.py).
 ROLE := editor
-editor-user: $(BIN)/.installed
+editor-user: $(BIN)/.installed $(EDITOR_MESSAGES)
 	DJANGO_SETTINGS_MODULE=editor.settings $(BIN)/python -m django seed_facts
 	DJANGO_SETTINGS_MODULE=editor.settings $(BIN)/python -m django editor_user "$(NAME)" --role $(ROLE)
 
@@ -92,7 +103,7 @@ test-conversations: $(MODEL)
 
 # Fact base, replies, actions, language, entity matching; then the servers over REST, with the
 # held-out score, and the chat widget in Chromium.
-test-python: $(MODEL) $(CHROMIUM) $(REDIS)
+test-python: $(MODEL) $(CHROMIUM) $(REDIS) $(EDITOR_MESSAGES)
 	$(BIN)/pytest --ignore=tests/cluster
 
 $(CHROMIUM):
@@ -105,13 +116,13 @@ $(REDIS):
 
 # The cluster: two Rasa servers sharing PostgreSQL and Redis, nginx in front on 8080 (scripts/cluster.py).
 CLUSTER_PROGRAMS := /usr/bin/pg_ctlcluster /usr/sbin/nginx
-run-cluster: $(MODEL) $(REDIS) $(CLUSTER_PROGRAMS)
+run-cluster: $(MODEL) $(REDIS) $(CLUSTER_PROGRAMS) $(EDITOR_MESSAGES)
 	$(BIN)/python scripts/cluster.py
 
 # A conversation across both servers, simultaneous messages serialised by the lock store, one server
 # stopped under load, each process killed under steady load, a burst through nginx, the cluster from
 # a folder only root can enter (tests/cluster/, docs/deploy.md).
-test-cluster: $(MODEL) $(REDIS) $(CLUSTER_PROGRAMS)
+test-cluster: $(MODEL) $(REDIS) $(CLUSTER_PROGRAMS) $(EDITOR_MESSAGES)
 	$(BIN)/pytest tests/cluster
 
 $(CLUSTER_PROGRAMS) &:

@@ -5,6 +5,8 @@ from django.contrib import admin, messages
 from django.shortcuts import redirect
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -27,7 +29,7 @@ class RecordAdmin(SimpleHistoryAdmin):
     search_fields = ["record_id"]
     history_list_display = ["history_change_reason", "changes"]
 
-    @admin.display(description="what changed")
+    @admin.display(description=_("what changed"))
     def changes(self, version):
         """Each field this version changed, with its value before and after."""
         before = _flat(version.prev_record.data) if version.prev_record else {}
@@ -44,18 +46,18 @@ class FactAdmin(RecordAdmin):
     list_display = ["record_id", "topic", "ended"]
     fieldsets = [
         (None, {"fields": ["record_id", "topic", "about", "source", "quote"]}),
-        ("Text", {"fields": ["text_fi", "text_sv", "text_en"]}),
-        ("Alternate questions", {"fields": ["questions_fi", "questions_sv", "questions_en"]}),
-        ("Ended: if it no longer holds", {"fields": ["ended_date", "ended_sureness", "ended_source", "ended_quote",
-                                                     "history_fi", "history_sv", "history_en"]}),
-        ("Why", {"fields": ["note"]}),
+        (_("Text"), {"fields": ["text_fi", "text_sv", "text_en"]}),
+        (_("Alternate questions"), {"fields": ["questions_fi", "questions_sv", "questions_en"]}),
+        (_("Ended: if it no longer holds"), {"fields": ["ended_date", "ended_sureness", "ended_source", "ended_quote",
+                                                        "history_fi", "history_sv", "history_en"]}),
+        (_("Why"), {"fields": ["note"]}),
     ]
 
-    @admin.display(description="topic")
+    @admin.display(description=_("topic"))
     def topic(self, fact):
         return fact.data.get("topic")
 
-    @admin.display(description="ended", boolean=True)
+    @admin.display(description=_("ended"), boolean=True)
     def ended(self, fact):
         return "ended" in fact.data
 
@@ -103,5 +105,6 @@ class PublicationAdmin(admin.ModelAdmin):
                 messages.error(request, str(problem))
             messages.error(request, str(refused))
         else:
-            messages.success(request, f"Published {publication}: residents get it now.")
+            messages.success(request, gettext("Published %(publication)s: residents get it now.")
+                             % {"publication": publication})
         return redirect(reverse("admin:editor_publication_changelist"))

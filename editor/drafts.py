@@ -7,6 +7,7 @@ from typing import List, Optional, Set, Tuple
 
 from django.conf import settings as django_settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from assistant import publications
 from editor import content
@@ -80,17 +81,17 @@ def publish(user, note: str) -> Publication:
     """Make the draft what residents get. Refused if it has a problem, if nothing changed, or if the
     publisher changed it themselves (four eyes) and EDITOR_SELF_PUBLISH is not set."""
     if not user.has_perm("editor.publish"):
-        raise NotPublished("only a publisher can publish")
+        raise NotPublished(_("only a publisher can publish"))
     if not note.strip():
-        raise NotPublished("a note is required: what changed and why")
+        raise NotPublished(_("a note is required: what changed and why"))
     with transaction.atomic():
         document, texts = draft()
         latest = Publication.objects.select_for_update().first()
         if latest and latest.document == document and latest.texts == texts:
-            raise NotPublished("nothing has changed since the last publication")
+            raise NotPublished(_("nothing has changed since the last publication"))
         if user.pk in authors_since_publication() and not django_settings.EDITOR_SELF_PUBLISH:
-            raise NotPublished("four eyes: another publisher must publish your own changes")
+            raise NotPublished(_("four eyes: another publisher must publish your own changes"))
         found = content.problems(document, texts)
         if found:
-            raise NotPublished("the draft has problems", found)
+            raise NotPublished(_("the draft has problems"), found)
         return Publication.objects.create(document=document, texts=texts, note=note.strip(), published_by=user)

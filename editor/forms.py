@@ -6,12 +6,20 @@ from __future__ import annotations
 from typing import Dict, List
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from editor import content, drafts
 from editor.models import Fact, Source, SourceText, Topic
 
 LANGUAGES = ("fi", "sv", "en")
-SURENESS = [("sure", "sure"), ("month", "month"), ("likely", "likely"), ("year", "year"), ("undated", "undated")]
+SURENESS = [("sure", _("sure: the day is known")), ("month", _("the month is known")), ("likely", _("likely")),
+            ("year", _("the year is known")), ("undated", _("undated"))]
+
+
+def in_language(label, lang: str):
+    """A field's label with the language its text is in: "Text (fi)"."""
+    return format_lazy("{} ({})", label, lang)
 
 
 def _lines(text: str) -> List[str]:
@@ -28,7 +36,7 @@ class RecordForm(forms.ModelForm):
     """A record's form: `fields_of` builds the record from the form, `PLACES` maps the validator's
     field names to the form's."""
 
-    note = forms.CharField(label="Note: what changed and why", widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("Note: what changed and why"), widget=forms.Textarea(attrs={"rows": 2}))
     PLACES: Dict[str, str] = {}
 
     class Meta:
@@ -105,28 +113,28 @@ class SourceTextForm(forms.ModelForm):
 
 
 class FactForm(RecordForm):
-    topic = forms.ModelChoiceField(Topic.objects.all(), to_field_name="record_id")
-    about = forms.CharField(help_text="the entities the fact is about: their ids, comma between")
-    source = forms.ModelChoiceField(Source.objects.all(), to_field_name="record_id")
-    quote = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}),
-                            help_text="the source's own words the fact rests on, as they are in its text")
-    text_fi = forms.CharField(label="Text (fi)", widget=forms.Textarea(attrs={"rows": 3}))
-    text_sv = forms.CharField(label="Text (sv)", widget=forms.Textarea(attrs={"rows": 3}))
-    text_en = forms.CharField(label="Text (en)", widget=forms.Textarea(attrs={"rows": 3}))
-    questions_fi = forms.CharField(label="Alternate questions (fi)", required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                                   help_text="one a line: questions residents ask that this fact answers")
-    questions_sv = forms.CharField(label="Alternate questions (sv)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    questions_en = forms.CharField(label="Alternate questions (en)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    ended_date = forms.CharField(label="Ended on", required=False,
-                                 help_text="if it no longer holds: 2022-03-01, 2022-03 or 2022, as sure as the source is")
-    ended_sureness = forms.ChoiceField(label="How sure the end's date is", choices=SURENESS, required=False)
+    topic = forms.ModelChoiceField(Topic.objects.all(), to_field_name="record_id", label=_("Topic"))
+    about = forms.CharField(label=_("About"), help_text=_("the entities the fact is about: their ids, comma between"))
+    source = forms.ModelChoiceField(Source.objects.all(), to_field_name="record_id", label=_("Source"))
+    quote = forms.CharField(label=_("Quote"), widget=forms.Textarea(attrs={"rows": 3}),
+                            help_text=_("the source's own words the fact rests on, as they are in its text"))
+    text_fi = forms.CharField(label=in_language(_("Text"), "fi"), widget=forms.Textarea(attrs={"rows": 3}))
+    text_sv = forms.CharField(label=in_language(_("Text"), "sv"), widget=forms.Textarea(attrs={"rows": 3}))
+    text_en = forms.CharField(label=in_language(_("Text"), "en"), widget=forms.Textarea(attrs={"rows": 3}))
+    questions_fi = forms.CharField(label=in_language(_("Alternate questions"), "fi"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                                   help_text=_("one a line: questions residents ask that this fact answers"))
+    questions_sv = forms.CharField(label=in_language(_("Alternate questions"), "sv"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    questions_en = forms.CharField(label=in_language(_("Alternate questions"), "en"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    ended_date = forms.CharField(label=_("Ended on"), required=False,
+                                 help_text=_("if it no longer holds: 2022-03-01, 2022-03 or 2022, as sure as the source is"))
+    ended_sureness = forms.ChoiceField(label=_("How sure the end's date is"), choices=SURENESS, required=False)
     ended_source = forms.ModelChoiceField(Source.objects.all(), to_field_name="record_id", required=False,
-                                          label="The source that says it ended")
-    ended_quote = forms.CharField(label="Its words", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    history_fi = forms.CharField(label="History (fi)", required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                                 help_text="the fact retold in the past tense, with when it changed")
-    history_sv = forms.CharField(label="History (sv)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    history_en = forms.CharField(label="History (en)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+                                          label=_("The source that says it ended"))
+    ended_quote = forms.CharField(label=_("Its words"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    history_fi = forms.CharField(label=in_language(_("History"), "fi"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                                 help_text=_("the fact retold in the past tense, with when it changed"))
+    history_sv = forms.CharField(label=in_language(_("History"), "sv"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    history_en = forms.CharField(label=in_language(_("History"), "en"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     PLACES = {"topic": "topic", "about": "about", "source": "source", "quote": "quote", "text": "text_fi",
               **{f"text.{lang}": f"text_{lang}" for lang in LANGUAGES},

@@ -5,6 +5,7 @@ the assistant serves (editor/publishing.py)."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 SECTIONS = ("sources", "entities", "topics", "facts")
@@ -13,7 +14,7 @@ SECTIONS = ("sources", "entities", "topics", "facts")
 class Record(models.Model):
     record_id = models.CharField("id", max_length=80, unique=True)
     position = models.PositiveIntegerField(default=0)  # its place in its section, as in the YAML
-    data = models.JSONField(default=dict)  # the record's fields but its id, as the YAML has them
+    data = models.JSONField(_("data"), default=dict)  # the record's fields but its id, as the YAML has them
 
     class Meta:
         abstract = True
@@ -30,23 +31,32 @@ class Source(Record):
     section = "sources"
     history = HistoricalRecords()
 
+    class Meta(Record.Meta):
+        verbose_name, verbose_name_plural = _("source"), _("sources")
+
 
 class Entity(Record):
     section = "entities"
     history = HistoricalRecords()
 
     class Meta(Record.Meta):
-        verbose_name_plural = "entities"
+        verbose_name, verbose_name_plural = _("entity"), _("entities")
 
 
 class Topic(Record):
     section = "topics"
     history = HistoricalRecords()
 
+    class Meta(Record.Meta):
+        verbose_name, verbose_name_plural = _("topic"), _("topics")
+
 
 class Fact(Record):
     section = "facts"
     history = HistoricalRecords()
+
+    class Meta(Record.Meta):
+        verbose_name, verbose_name_plural = _("fact"), _("facts")
 
 
 MODELS = {model.section: model for model in (Source, Entity, Topic, Fact)}
@@ -55,9 +65,12 @@ MODELS = {model.section: model for model in (Source, Entity, Topic, Fact)}
 class SourceText(models.Model):
     """A source's words, as a source's `file` names them (sources/since-2019.md): quotes must be in them."""
 
-    name = models.CharField(max_length=200, unique=True)
-    text = models.TextField()
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    text = models.TextField(_("text"))
     history = HistoricalRecords()
+
+    class Meta:
+        verbose_name, verbose_name_plural = _("source text"), _("source texts")
 
     def __str__(self) -> str:
         return self.name
@@ -87,6 +100,7 @@ class Publication(models.Model):
     class Meta:
         ordering = ["-id"]
         permissions = [("publish", "Can publish the draft")]
+        verbose_name, verbose_name_plural = _("publication"), _("publications")
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.published_at:%Y-%m-%d %H:%M}"

@@ -12,6 +12,15 @@ from editor.roles import ensure_roles
 PASSWORD = "kaksitoista merkkiä ainakin"
 
 
+@pytest.fixture(autouse=True)
+def in_english():
+    """Messages outside a request in English, as the tests read them (a browser's request chooses its own)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def seeded(db):
     ensure_roles()

@@ -178,7 +178,19 @@ def test_the_publish_form_is_shown_to_publishers_only(editor, publisher):
     assert 'action="/editor/editor/publication/publish/"' in page and "csrfmiddlewaretoken" in page
 
 
-def test_djangos_system_checks_pass(seeded):
+def test_djangos_system_checks_pass_and_the_migrations_match_the_models(seeded):
     from django.core.management import call_command
 
     call_command("check", fail_level="WARNING")
+    call_command("makemigrations", "editor", check=True, dry_run=True)  # SystemExit if a migration is missing
+
+
+@pytest.mark.parametrize("lang, note, publish", [("fi", "Huomautus: mikä muuttui ja miksi", "Julkaise luonnos"),
+                                                 ("sv", "Anteckning: vad som ändrades och varför", "Publicera utkastet"),
+                                                 ("en", "Note: what changed and why", "Publish the draft")])
+def test_the_editor_speaks_the_browsers_language(publisher, lang, note, publish):
+    client = browser(publisher)
+    fact = Fact.objects.get(record_id="echa_staff")
+    page = client.get(FACT_URL.format(fact.pk), HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+    assert note in page and f'lang="{lang}"' in page
+    assert publish in client.get("/editor/editor/publication/", HTTP_ACCEPT_LANGUAGE=lang).content.decode()
