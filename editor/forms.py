@@ -33,7 +33,7 @@ def _date(value) -> object:
 
 
 class RecordForm(forms.ModelForm):
-    """A record's form: `fields_of` builds the record from the form, `PLACES` maps the validator's
+    """A record's form: `record()` builds the record from the form, `PLACES` maps the validator's
     field names to the form's."""
 
     note = forms.CharField(label=_("Note: what changed and why"), widget=forms.Textarea(attrs={"rows": 2}))
@@ -46,7 +46,7 @@ class RecordForm(forms.ModelForm):
         return self.cleaned_data["data"]
 
     def changed_draft(self):
-        """The draft with this form's change, and the record it is about ((section, id), or None)."""
+        """The draft with this form's change, its source texts, and the record it is about (section, id)."""
         record = {"id": self.cleaned_data["record_id"], **self.record()}
         document, texts = drafts.draft()
         section = self._meta.model.section
