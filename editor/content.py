@@ -28,8 +28,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.section[:-1] if self.section != 'entities' else 'entity'} '{self.record_id}'" \
-            if self.section else "fact base"
+        kind = {section: kind for kind, section in KINDS.items()}.get(self.section)
+        where = f"{kind} '{self.record_id}'" if kind else "fact base"
         return f"{where}: {self.field}: {self.message}"
 
 

@@ -8,8 +8,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-SECTIONS = ("sources", "entities", "topics", "facts")
-
 
 class Record(models.Model):
     record_id = models.CharField("id", max_length=80, unique=True)

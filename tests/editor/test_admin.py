@@ -12,7 +12,7 @@ from django.test import Client
 
 from editor.forms import FactForm
 from editor.models import Fact, Publication, Source, SourceText
-from tests.editor.conftest import PASSWORD, browser
+from tests.editor.conftest import PASSWORD, account, browser
 
 FACT_URL = "/editor/editor/fact/{}/change/"
 PAGES = ["/editor/", "/editor/editor/fact/", "/editor/editor/source/", "/editor/editor/publication/",
@@ -111,10 +111,16 @@ def test_markup_typed_into_a_fact_shows_as_text(editor):
     assert markup not in page and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
 
 
-def test_an_editor_cannot_publish_through_the_page(editor):
-    client = browser(editor)
-    client.post("/editor/editor/publication/publish/", {"note": "please"})
+def test_an_editor_cannot_publish_through_the_page(editor, publisher):
+    """A change by a publisher, which the editor did not make (so four eyes would let them) and another
+    publisher can publish: only the editor's role refuses it."""
+    fact = Fact.objects.get(record_id="tallinn_agreement")
+    questions = form_data(fact)["questions_en"] + "\nis tallinn a friend city"
+    assert browser(publisher).post(FACT_URL.format(fact.pk), form_data(fact, questions_en=questions)).status_code == 302
+    browser(editor).post("/editor/editor/publication/publish/", {"note": "please"})
     assert Publication.objects.count() == 1
+    browser(account("paula", "publisher")).post("/editor/editor/publication/publish/", {"note": "checked"})
+    assert Publication.objects.count() == 2
 
 
 def test_a_publisher_publishes_through_the_page(editor, publisher):
