@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from assistant import factbase, unanswered
+from assistant import factbase, previews, publications, unanswered
 from assistant.answering import turn
 from assistant.answering.render import Reply, unavailable
 from assistant.answering.state import State
@@ -29,14 +29,18 @@ class ActionAnswer(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
         message = tracker.latest_message or {}
         state = State.from_slots(tracker.current_slot_values())
+        token = previews.token_of(message)
         try:
-            kb = factbase.current()
-        except FactBaseError as error:
+            preview = previews.of(token) if token else None
+            kb = preview.facts if preview and preview.facts else factbase.current()
+        except (FactBaseError, publications.Unavailable) as error:
             logger.error("cannot answer: %s", error)
             lang = turn.reply_lang(message, state)
             return _send(dispatcher, unavailable(lang), lang, [SlotSet("language", lang)])
+        if preview and preview.facts:  # the draft's names, new ones too
+            message = previews.understood_with(message, kb)
         answered = turn.answer(kb, message, state)
-        if answered.reply.unanswered:
+        if answered.reply.unanswered and preview is None:  # an editor's preview is no resident's question
             _keep_unanswered(tracker, answered.reply.unanswered, answered.lang)
         slots = answered.state.to_slots()
         return _send(dispatcher, answered.reply, answered.lang, [SlotSet(name, value) for name, value in slots.items()])

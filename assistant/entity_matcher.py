@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Dict, List, Optional, Tuple
+from typing import List, Optional
 
 import spacy
 from rapidfuzz import fuzz, process
@@ -135,19 +135,13 @@ def _norm(word: str) -> str:
     return f"|{'|'.join(b for b, _ in bases)}|" if bases else UNKNOWN + word.lower()
 
 
-_matchers: Dict[int, Tuple[FactBase, EntityMatcher]] = {}
-KEPT = 2  # the fact base served, and a new publication being prepared beside it
+_matchers = factbase.BuiltFrom(EntityMatcher)
 
 
 def matcher_of(kb: FactBase) -> EntityMatcher:
     """The matcher of this fact base's names, built at its first question, or before a new publication
     is served (factbase.prepare_with)."""
-    kept = _matchers.get(id(kb))
-    if kept is None or kept[0] is not kb:
-        kept = _matchers[id(kb)] = (kb, EntityMatcher(kb))
-        while len(_matchers) > KEPT:
-            del _matchers[next(iter(_matchers))]
-    return kept[1]
+    return _matchers(kb)
 
 
 def default_matcher() -> EntityMatcher:

@@ -13,8 +13,9 @@ import re
 import tempfile
 import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, Generic, List, Optional, Tuple, TypeVar
 
 import yaml
 
@@ -102,6 +103,36 @@ def prepare_with(builder: Callable[[FactBase], None]) -> None:
     """Have `builder` run on each new publication before it is served (an index of its words, a matcher
     of its names), so that the first question after publishing does not wait for them."""
     _prepare.append(builder)
+
+
+Built = TypeVar("Built")
+
+
+class BuiltFrom(Generic[Built]):
+    """What is built from a fact base (the index of its words, the matcher of its names), kept for the
+    few fact bases in use: the one served, a new publication prepared beside it, and an editor's
+    preview of the draft (assistant/previews.py). The least recently used goes first, so that a preview
+    never pushes out what residents are served."""
+
+    KEPT = 3
+
+    def __init__(self, build: Callable[[FactBase], Built]):
+        self.build = build
+        self._kept: "OrderedDict[int, Tuple[FactBase, Built]]" = OrderedDict()
+        self._lock = threading.Lock()  # the publications' thread prepares while questions are answered
+
+    def __call__(self, kb: FactBase) -> Built:
+        with self._lock:
+            kept = self._kept.get(id(kb))
+            if kept is not None and kept[0] is kb:
+                self._kept.move_to_end(id(kb))
+                return kept[1]
+        built = self.build(kb)  # not under the lock: the other fact bases' questions go on meanwhile
+        with self._lock:
+            self._kept[id(kb)] = (kb, built)
+            while len(self._kept) > self.KEPT:
+                self._kept.popitem(last=False)
+        return built
 
 
 class _Published:

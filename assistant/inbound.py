@@ -2,7 +2,7 @@
 
 A request is either refused with a 4xx status and a message saying what to fix, or turned into an
 `Inbound`: a sender id, the text with control characters removed and personal data masked
-(assistant/masking.py), and the metadata the assistant uses (the chosen language). Nothing else of
+(assistant/masking.py), and the metadata the assistant uses (the chosen language, an editor's preview). Nothing else of
 the request goes further, so nothing else can reach the tracker store or the logs. Plain Python:
 tested without Rasa.
 """
@@ -19,7 +19,7 @@ from typing import Any, Dict, FrozenSet, Optional, Tuple
 
 import yaml
 
-from assistant import factbase
+from assistant import factbase, previews
 from assistant.factbase import FactBaseError
 from assistant.facts import LANGUAGES
 from assistant.masking import mask_personal_data
@@ -55,10 +55,11 @@ class Inbound:
     too_long: bool = False
     page_language: Optional[str] = None  # metadata.page_language: the page's, a hint
     message_id: Optional[str] = None  # the client's id for this message, the same when it sends it again
+    preview: Optional[str] = None  # metadata.preview: an editor's preview of the draft (assistant/previews.py)
 
     @property
     def metadata(self) -> Dict[str, str]:
-        given = {"language": self.language, "page_language": self.page_language}
+        given = {"language": self.language, "page_language": self.page_language, "preview": self.preview}
         return {key: value for key, value in given.items() if value}
 
 
@@ -81,12 +82,14 @@ def read(body: bytes, content_type: str) -> Inbound:
         raise Rejected(400, "message_id", '"message_id", when it is sent, must be a string of 1 to 128 letters, '
                                           'digits, "_", ".", ":" or "-".')
 
+    preview = previews.token_of({"metadata": metadata}) if metadata else None
+
     text = allowed_payload_or_words(clean(message))
     if not text:
         raise Rejected(400, "empty", '"message" is empty.')
-    if len(text) > MAX_MESSAGE_CHARS:
-        return Inbound(sender, mask_personal_data(text[:MAX_MESSAGE_CHARS]), language, True, page_language, message_id)
-    return Inbound(sender, mask_personal_data(text), language, page_language=page_language, message_id=message_id)
+    too_long = len(text) > MAX_MESSAGE_CHARS
+    return Inbound(sender, mask_personal_data(text[:MAX_MESSAGE_CHARS]), language, too_long, page_language,
+                   message_id, preview)
 
 
 def read_sender(body: bytes, content_type: str) -> str:

@@ -18,10 +18,10 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from assistant import factbase, language, world_cities
+from assistant import factbase, language, mentions, world_cities
 from assistant.entity_matcher import Match, default_matcher
 from assistant.factbase import FactBaseError
-from assistant.facts import LANGUAGES
+from assistant.facts import LANGUAGES, FactBase
 from assistant.language import Name, detect_surely
 
 logger = logging.getLogger(__name__)
@@ -64,20 +64,8 @@ class FactEntityExtractor(_Stateless, EntityExtractorMixin):
             text = message.get(TEXT)
             if not text:
                 continue
-            names, home = _fact_base_names(text)
+            names, entities = mentions.entities_in(text, _fact_base())
             message.set(FACT_BASE_NAMES, names)  # for LanguageDetector, which needs the home city's too
-            others = [c for c in world_cities.find(text) if not any(_overlap(c, n) for n in names)]
-            entities = [
-                {
-                    "entity": m.type,
-                    "value": m.entity_id,
-                    "start": m.start,
-                    "end": m.end,
-                    "confidence_entity": 1.0,
-                }
-                for m in sorted(names + others, key=lambda m: m.start)
-                if m.entity_id != home
-            ]
             message.set(ENTITIES, self.add_extractor_name(entities), add_to_output=True)
         return messages
 
@@ -85,14 +73,14 @@ class FactEntityExtractor(_Stateless, EntityExtractorMixin):
 FACT_BASE_NAMES = "fact_base_names"  # a message's matches of the fact base's names, all of them (not output)
 
 
-def _fact_base_names(text: str) -> Tuple[List[Match], Optional[str]]:
-    """The fact base's names in the text, and the page's own city. None while the fact base cannot
-    be loaded: the message is still understood, and the actions say the facts are unavailable."""
+def _fact_base() -> Optional[FactBase]:
+    """The fact base served; None while it cannot be loaded: the message is still understood, and the
+    actions say the facts are unavailable."""
     try:
-        return default_matcher().find(text), factbase.current().city
+        return factbase.current()
     except FactBaseError as error:
         logger.error("fact base names not matched: %s", error)
-        return [], None
+        return None
 
 
 def _spelling_languages(match: Match) -> Tuple[str, ...]:
@@ -101,10 +89,6 @@ def _spelling_languages(match: Match) -> Tuple[str, ...]:
     entity = factbase.current().entities.get(match.entity_id)
     written = re.sub(r"['’]s$", "", match.text)
     return tuple(entity.languages_spelt(written)) if entity is not None else tuple(LANGUAGES)
-
-
-def _overlap(a: Match, b: Match) -> bool:
-    return a.start < b.end and b.start < a.end
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
@@ -120,7 +104,7 @@ class LanguageDetector(_Stateless):
             text = message.get(TEXT) or ""
             found = message.get(FACT_BASE_NAMES)
             if found is None:  # a pipeline without FactEntityExtractor before it
-                found = _fact_base_names(text)[0] if text else []
+                found = mentions.entities_in(text, _fact_base())[0] if text else []
             names = [Name(m.start, m.end, _spelling_languages(m)) for m in found]
             # other places as written ("Oslo"), spelt alike in all three
             names += [

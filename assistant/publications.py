@@ -1,7 +1,8 @@
 """The fact base version residents get once the editor (editor/) has published one: the newest row of
 the editor's publications, in the database the assistant already uses (the tracker store's), so
 that every server of a cluster serves the same version. A fact base is plain data here, as its YAML
-file has it, with the texts its sources' quotes are checked against."""
+file has it, with the texts its sources' quotes are checked against. Also the drafts editors preview
+(assistant/previews.py)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 TRACKER_STORE_ENV = "TRACKER_STORE_URL"
 DEFAULT_DATABASE = "sqlite:///" + str(ROOT / "var" / "tracker.db")  # endpoints.yml's, from the project's folder
 TABLE = "editor_publication"
+PREVIEWS = "editor_preview"  # an editor's preview of the draft (assistant/previews.py)
+EDITOR_SESSION = datetime.timedelta(hours=8)  # an editor's login (editor/settings.py), and their previews
 FILE_NAME = "international_work.yml"
 
 Document = Dict[str, Any]  # the YAML's mapping: city, freshness, sources, entities, topics, facts
@@ -58,7 +61,7 @@ class Publications:
                 return connection.execute(sa.text(sql), values).fetchone()
         except sa.exc.SQLAlchemyError as error:
             first_line = str(error).splitlines()[0]
-            if "no such table" in first_line or (TABLE in first_line and "does not exist" in first_line):
+            if "no such table" in first_line or ("editor_" in first_line and "does not exist" in first_line):
                 return None
             raise Unavailable(first_line) from error
 
@@ -68,13 +71,32 @@ class Publications:
         return row[0] if row else None
 
     def fetch(self, number: int) -> Tuple[Document, Texts]:
-        import json
-
         row = self._query(f"SELECT document, texts FROM {TABLE} WHERE id = :number", number=number)
         if row is None:
             raise Unavailable(f"publication {number} is gone")
-        # SQLite keeps JSON as text, PostgreSQL's driver hands it over parsed.
-        return tuple(json.loads(v) if isinstance(v, str) else v for v in row)  # type: ignore[return-value]
+        return _parsed(row)  # type: ignore[return-value]
+
+    def preview(self, token: str) -> Optional[Tuple[Optional[str], datetime.datetime]]:
+        """The digest of a preview's draft (None: it previews what residents get) and when it was last
+        asked; None for no such preview."""
+        row = self._query(f"SELECT digest, asked_at FROM {PREVIEWS} WHERE token = :token", token=token)
+        if row is None:
+            return None
+        asked = row[1] if isinstance(row[1], datetime.datetime) else datetime.datetime.fromisoformat(row[1])
+        return row[0], asked if asked.tzinfo else asked.replace(tzinfo=datetime.timezone.utc)
+
+    def preview_draft(self, token: str) -> Tuple[Document, Texts]:
+        row = self._query(f"SELECT document, texts FROM {PREVIEWS} WHERE token = :token", token=token)
+        if row is None:
+            raise Unavailable("the preview is gone")
+        return _parsed(row)  # type: ignore[return-value]
+
+
+def _parsed(row: Any) -> Tuple[Any, ...]:
+    """JSON columns as data: SQLite keeps JSON as text, PostgreSQL's driver hands it over parsed."""
+    import json
+
+    return tuple(json.loads(v) if isinstance(v, str) else v for v in row)
 
 
 def read(path: Path) -> Tuple[Document, Texts]:

@@ -2,7 +2,9 @@
 and publishing for publishers."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -10,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from editor import drafts
-from editor.forms import DataForm, FactForm, SourceTextForm
+from assistant.facts import LANGUAGES
+from editor import drafts, preview
+from editor.forms import DataForm, FactForm, PreviewForm, SourceTextForm
 from editor.models import Entity, Fact, Publication, Setting, Source, SourceText, Topic
 
 
@@ -92,7 +95,32 @@ class PublicationAdmin(admin.ModelAdmin):
         return False
 
     def get_urls(self):
-        return [path("publish/", self.admin_site.admin_view(self.publish), name="editor_publish"), *super().get_urls()]
+        return [path("publish/", self.admin_site.admin_view(self.publish), name="editor_publish"),
+                path("preview/", self.admin_site.admin_view(self.preview), name="editor_preview"),
+                *super().get_urls()]
+
+    def preview(self, request):
+        """Ask the assistant against the draft, beside what residents get (editor/preview.py): for any
+        editor. A question is a POST with its CSRF token, then the page again (so reloading it asks
+        nothing twice)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        conversation = preview.Conversation(request.session)
+        form = PreviewForm(request.POST or None, initial={"language": _language_of(request)})
+        if request.method == "POST":
+            if "new" in request.POST:
+                conversation.end()
+                return redirect(reverse("admin:editor_preview"))
+            if form.is_valid():
+                found = conversation.ask(request.user, form.cleaned_data["question"], form.cleaned_data["language"])
+                for problem in found:
+                    messages.error(request, str(problem))
+                if found:
+                    messages.error(request, gettext("The draft has problems: fix them, then ask again."))
+                return redirect(reverse("admin:editor_preview"))
+        context = {**self.admin_site.each_context(request), "title": gettext("Preview the draft"), "form": form,
+                   "turns": conversation.turns, "opts": self.model._meta}
+        return TemplateResponse(request, "admin/editor/publication/preview.html", context)
 
     def publish(self, request):
         """POST only, with its CSRF token (the admin's own protection), by a publisher."""
@@ -108,3 +136,9 @@ class PublicationAdmin(admin.ModelAdmin):
             messages.success(request, gettext("Published %(publication)s: residents get it now.")
                              % {"publication": publication})
         return redirect(reverse("admin:editor_publication_changelist"))
+
+
+def _language_of(request) -> str:
+    """The editor's own language, as the page is shown in, for the first question."""
+    lang = (request.LANGUAGE_CODE or "fi").split("-")[0]
+    return lang if lang in LANGUAGES else "fi"

@@ -9,10 +9,9 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from assistant.facts import LANGUAGES
 from editor import content, drafts
 from editor.models import Fact, Source, SourceText, Topic
-
-LANGUAGES = ("fi", "sv", "en")
 SURENESS = [("sure", _("sure: the day is known")), ("month", _("the month is known")), ("likely", _("likely")),
             ("year", _("the year is known")), ("undated", _("undated"))]
 
@@ -180,3 +179,12 @@ class FactForm(RecordForm):
             record["ended"] = ended
         return record
 
+
+
+class PreviewForm(forms.Form):
+    """A question for the preview (editor/preview.py), and the language of the reply, as a resident
+    chooses it in the widget."""
+
+    question = forms.CharField(label=_("Question"), max_length=1000)  # the REST channel's limit
+    language = forms.ChoiceField(label=_("Language of the reply"), choices=[
+        ("fi", "suomi"), ("sv", "svenska"), ("en", "English")])  # each in its own language, as pickers show them

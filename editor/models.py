@@ -1,7 +1,7 @@
 """The fact base as editors keep it: each record of facts/international_work.yml a row, as the YAML has
 it (`data`), with every change recorded (django-simple-history: who, when, the note, the values
 before); the texts quotes are checked against; and each published version, whole, which is what
-the assistant serves (editor/publishing.py)."""
+the assistant serves (assistant/publications.py); and editors' previews of the draft."""
 
 from django.conf import settings
 from django.db import models
@@ -102,3 +102,16 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.published_at:%Y-%m-%d %H:%M}"
+
+
+class Preview(models.Model):
+    """The draft as an editor last asked the assistant about it (editor/preview.py), under a token that
+    the question carries, or, with no document, what residents get, to compare with. The assistant
+    reads it (assistant/previews.py)."""
+
+    token = models.CharField(max_length=43, unique=True)
+    document = models.JSONField(null=True)
+    texts = models.JSONField(null=True)
+    digest = models.CharField(max_length=64, null=True)  # of document and texts: loaded again when it changes
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    asked_at = models.DateTimeField(auto_now=True)

@@ -94,7 +94,7 @@ STATIC_URL = "/editor/static/"
 WHITENOISE_USE_FINDERS = True
 
 # Sessions end after 8 hours, and when the browser closes.
-SESSION_COOKIE_AGE = 8 * 3600
+SESSION_COOKIE_AGE = int(publications.EDITOR_SESSION.total_seconds())
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"
@@ -123,6 +123,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+
+# The REST channel the preview asks (editor/preview.py): make run's Rasa server, nginx in the cluster.
+ASSISTANT_URL = os.environ.get("ASSISTANT_URL", "http://127.0.0.1:5005")
 
 # A publisher may publish their own draft only where this is set (a city with one editor).
 EDITOR_SELF_PUBLISH = os.environ.get("EDITOR_SELF_PUBLISH", "") == "1"

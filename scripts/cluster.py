@@ -89,7 +89,8 @@ class Cluster:
             for index in range(len(self.ports.rasa)):
                 self.start_rasa(index)
             # The editor, in PostgreSQL: what it publishes, every Rasa server serves.
-            self.supervisor.start(Service("editor", [str(RUN_SERVERS), "editor"],
+            # Its preview asks the assistant through nginx, as residents do.
+            self.supervisor.start(Service("editor", [str(RUN_SERVERS), "editor"], env={"ASSISTANT_URL": self.front_url},
                                           ready=url_answers(f"http://127.0.0.1:{self.ports.editor}/editor/login/")))
             self.start_nginx()
             # What residents said is kept at most RETENTION_DAYS: a sweep now, then hourly.

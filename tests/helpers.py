@@ -31,6 +31,25 @@ def published_row(database: Path, document: Dict, texts: Dict) -> None:
         db.execute(f"INSERT INTO {TABLE} (document, texts) VALUES (?, ?)", (json.dumps(document), json.dumps(texts)))
 
 
+def preview_row(database: Path, token: str, draft: Optional[Tuple[Dict, Dict]] = None, digest: str = "d1",
+                asked_at: str = "") -> None:
+    """An editor's preview as the editor's Preview model stores it in SQLite (editor/models.py): of the
+    draft (document, texts), or of what residents get (None); asked now, unless `asked_at` says when."""
+    import datetime
+    import json
+    import sqlite3
+
+    from assistant.publications import PREVIEWS
+
+    asked_at = asked_at or datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+    values = (token, digest, json.dumps(draft[0]), json.dumps(draft[1])) if draft else (token, None, None, None)
+    with sqlite3.connect(database) as db:
+        db.execute(f"CREATE TABLE IF NOT EXISTS {PREVIEWS} (id INTEGER PRIMARY KEY, token TEXT UNIQUE, digest TEXT, "
+                   "document TEXT, texts TEXT, asked_at TEXT)")
+        db.execute(f"INSERT INTO {PREVIEWS} (token, digest, document, texts, asked_at) VALUES (?, ?, ?, ?, ?)",
+                   (*values, asked_at))
+
+
 def fact(fact_id: str, lang: str) -> str:
     """The fact's text in that language, from the fact base the assistant answers from."""
     return factbase.current().facts[fact_id].text[lang]

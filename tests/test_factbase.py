@@ -278,3 +278,14 @@ def test_a_fact_base_given_as_data_loads_as_its_file_does_and_is_checked_alike()
         factbase.load_data(broken, texts)
     assert [p.split(": ", 1)[1] for p in error.value.problems] == [
         f"fact '{broken['facts'][0]['id']}': quote: not found verbatim in internationell-verksamhet_2019-12-06.txt"]
+
+
+def test_what_is_built_from_the_fact_base_served_stays_while_previews_and_publications_come_and_go():
+    built = []
+    cache = factbase.BuiltFrom(lambda kb: built.append(kb) or object())
+    served, *others = (object() for _ in range(4))
+    index = cache(served)
+    for other in others:  # an editor's previews, new publications
+        cache(other)
+        assert cache(served) is index  # a resident's question meanwhile
+    assert built == [served, *others]

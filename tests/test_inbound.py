@@ -73,6 +73,14 @@ def test_only_a_known_language_is_kept_from_the_metadata(lang):
     assert read(body(sender="a", message="hi", metadata=metadata), "application/json").metadata == {"language": lang}
 
 
+def test_an_editors_preview_token_is_passed_on_and_nothing_else_of_its_kind():
+    token = "T0k3n_-" + "a" * 36
+    turn = read(body(sender="a", message="hi", metadata={"preview": token}), "application/json")
+    assert turn.metadata == {"preview": token}
+    for other in (token + "a", "<b>" + token[3:], {"token": token}, 5):
+        assert read(body(sender="a", message="hi", metadata={"preview": other}), "application/json").metadata == {}
+
+
 def test_the_pages_language_is_kept_apart_from_the_residents_choice():
     turn = read(body(sender="a", message="hi", metadata={"page_language": "sv"}), "application/json")
     assert (turn.language, turn.page_language, turn.metadata) == (None, "sv", {"page_language": "sv"})

@@ -104,11 +104,11 @@ def test_language_leaves_names_out():
 
 def test_the_fact_base_names_are_matched_once_a_message(monkeypatch):
     """LanguageDetector takes FactEntityExtractor's matches; alone, it matches them itself."""
-    import assistant.nlu_components as components
+    import assistant.mentions as mentions
 
     matched = []
-    real = components.default_matcher
-    monkeypatch.setattr(components, "default_matcher", lambda: matched.append(True) or real())
+    real = mentions.matcher_of
+    monkeypatch.setattr(mentions, "matcher_of", lambda kb: matched.append(True) or real(kb))
     message = Message(data={"text": "onks helsingillä joku office brysselissä"})
     FactEntityExtractor().process([message])
     LanguageDetector().process([message])
@@ -125,7 +125,7 @@ def test_a_broken_fact_base_leaves_messages_understood(monkeypatch):
     def broken():
         raise FactBaseError(["facts.yml:3: fact 'x': text: broken"])
 
-    monkeypatch.setattr(components, "default_matcher", broken)
+    monkeypatch.setattr(components.factbase, "current", broken)
     message = Message(data={"text": "Is Oslo a partner like Tallinn?"})
     FactEntityExtractor().process([message])
     LanguageDetector().process([message])

@@ -153,20 +153,13 @@ def _says_no(fact: Fact) -> bool:
     return question_words.read(words.tokens(fact.text["en"])).negated
 
 
-_indexes: Dict[int, FactIndex] = {}
-KEPT = 2  # the fact base served, and a new publication being prepared beside it
+_indexes = factbase.BuiltFrom(FactIndex)
 
 
 def of(kb: FactBase) -> FactIndex:
     """The index of this fact base, built at its first question, or before a new publication is served
     (factbase.prepare_with); an edited base gets its own."""
-    index = _indexes.get(id(kb))
-    if index is None or index.kb is not kb:
-        index = FactIndex(kb)
-        _indexes[id(kb)] = index
-        while len(_indexes) > KEPT:
-            del _indexes[next(iter(_indexes))]
-    return index
+    return _indexes(kb)
 
 
 factbase.prepare_with(of)

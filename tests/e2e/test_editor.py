@@ -1,7 +1,8 @@
 """The fact base editor under `make run`, in Chromium: an editor ends Tallinn's cooperation agreement
 with a source of its own, on the test's copy of the facts (its own database, seeded from facts/); a
 publisher publishes it; and the widget answers "is Tallinn still a partner?" with the history (the
-time it took is printed: issue 24 asks for 2 s). axe-core finds no WCAG 2.1 A or AA violation on the editor's pages."""
+time it took is printed: issue 24 asks for 2 s). Before it is published, the editor's preview answers
+so from the draft, beside the reply residents get then. axe-core finds no WCAG 2.1 A or AA violation on the editor's pages."""
 
 import json
 import os
@@ -68,6 +69,12 @@ def test_an_ended_fact_published_by_another_is_what_the_widget_answers_within_2_
         editor.fill(f"#id_history_{lang}", text)
     editor.fill("#id_note", "the agreement ended")
     saved(editor)
+    # Before it is published: the draft's reply beside the one residents get now.
+    draft, residents = previewed(editor, front, "is tallinn still a partner?", "en")
+    assert draft.startswith(say("lead_no_longer", "en")) and HISTORY["en"].rstrip(".") in draft, draft
+    assert residents and HISTORY["en"].rstrip(".") not in residents  # not published yet
+    draft, _ = previewed(editor, front, "onko tallinna viel kumppani", "fi")  # in Finnish, with a typo
+    assert draft.startswith(say("lead_no_longer", "fi")) and HISTORY["fi"].rstrip(".") in draft, draft
 
     publisher = logged_in(browser, front, "pekka")
     publisher.goto(f"{front}/editor/editor/publication/")
@@ -96,6 +103,18 @@ def test_an_ended_fact_published_by_another_is_what_the_widget_answers_within_2_
           f"for a question sent {asked:.2f} s after it")
 
 
+def previewed(page, front, question, lang):
+    """The preview's replies to the question, from the draft and as residents get it now."""
+    page.goto(f"{front}/editor/editor/publication/preview/")
+    page.fill("#id_question", question)
+    page.select_option("#id_language", lang)
+    page.get_by_role("button", name="Ask", exact=True).click()
+    row = page.locator(".preview-replies tbody tr").last
+    row.wait_for(timeout=30_000)
+    draft, residents = (row.locator("td").nth(n).inner_text() for n in (0, 1))
+    return draft, residents
+
+
 @pytest.mark.parametrize("locale", ["fi-FI", "sv-SE", "en-GB"])
 def test_no_wcag_a_or_aa_violation_on_the_editors_pages(browser, accounts, locale):
     front = accounts
@@ -104,7 +123,8 @@ def test_no_wcag_a_or_aa_violation_on_the_editors_pages(browser, accounts, local
     found = {"login": wcag_violations(anonymous)}
     page = logged_in(browser, front, "pekka", locale)
     for name, path in (("index", "/editor/"), ("facts", "/editor/editor/fact/"),
-                       ("publications", "/editor/editor/publication/"), ("sources", "/editor/editor/source/")):
+                       ("publications", "/editor/editor/publication/"), ("sources", "/editor/editor/source/"),
+                       ("preview", "/editor/editor/publication/preview/")):
         page.goto(front + path)
         found[name] = wcag_violations(page)
     page.goto(f"{front}/editor/editor/fact/?q=echa_staff")
@@ -115,6 +135,11 @@ def test_no_wcag_a_or_aa_violation_on_the_editors_pages(browser, accounts, local
     found["fact with a problem"] = wcag_violations(page)
     page.goto(page.url.replace("/change/", "/history/"))
     found["history"] = wcag_violations(page)
+    page.goto(f"{front}/editor/editor/publication/preview/")
+    page.fill("#id_question", "mikä on echa")
+    page.press("#id_question", "Enter")
+    page.locator(".preview-replies tbody tr").first.wait_for(timeout=30_000)
+    found["preview with replies"] = wcag_violations(page)
     assert {state: v for state, v in found.items() if v} == {}
 
 
