@@ -14,7 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from assistant.facts import LANGUAGES
 from editor import drafts, preview
-from editor.forms import DataForm, FactForm, PreviewForm, SourceTextForm
+from editor.forms import DataForm, FactForm, PreviewForm, SourceTextForm, added_question
 from editor.models import Entity, Fact, Publication, Setting, Source, SourceText, Topic
 
 
@@ -55,6 +55,13 @@ class FactAdmin(RecordAdmin):
                                                         "history_fi", "history_sv", "history_en"]}),
         (_("Why"), {"fields": ["note"]}),
     ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        """The fact's form, starting with the question a link from residents' signals adds (editor/signals.py).
+        Only on GET: a POST's own data is what is saved, and what it changed is told against the record."""
+        form = super().get_form(request, obj, **kwargs)
+        question = added_question(request.GET) if request.method == "GET" else None
+        return type(form.__name__, (form,), {"added_question": question}) if question else form
 
     @admin.display(description=_("topic"))
     def topic(self, fact):

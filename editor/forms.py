@@ -3,7 +3,7 @@ whole fact base, each problem beside its field, and a note saying what changed a
 
 from __future__ import annotations
 
-from typing import Dict, List
+from typing import Dict, List, Mapping, Optional, Tuple
 
 from django import forms
 from django.utils.text import format_lazy
@@ -23,6 +23,14 @@ def in_language(label, lang: str):
 
 def _lines(text: str) -> List[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def added_question(params: Mapping[str, str]) -> Optional[Tuple[str, str]]:
+    """The (language, question) a link from residents' signals asks to add to a fact's alternate
+    questions (`add_question` and `language`): None without a question or with another language."""
+    question = " ".join(str(params.get("add_question", "")).split())  # one line: the field is one a line
+    language = params.get("language")
+    return (language, question) if question and language in LANGUAGES else None
 
 
 def _date(value) -> object:
@@ -142,6 +150,10 @@ class FactForm(RecordForm):
               "ended.date": "ended_date", "ended.sureness": "ended_sureness", "ended.source": "ended_source",
               "ended.quote": "ended_quote", "ended": "ended_date", "ended.history": "history_fi"}
 
+    # (language, question) to add to the questions shown (FactAdmin.get_form): only what the form starts
+    # with, saved with the rest when the editor writes the note and saves.
+    added_question: Optional[Tuple[str, str]] = None
+
     class Meta(RecordForm.Meta):
         model = Fact
 
@@ -159,6 +171,12 @@ class FactForm(RecordForm):
             initial[f"history_{lang}"] = (ended.get("history") or {}).get(lang, "")
         for name, value in initial.items():
             self.initial.setdefault(name, value)
+        if self.added_question:
+            language, question = self.added_question
+            questions = _lines(self.initial[f"questions_{language}"] or "")
+            if question not in questions:
+                questions.append(question)
+            self.initial[f"questions_{language}"] = "\n".join(questions)
 
     def record(self) -> dict:
         c = self.cleaned_data

@@ -124,7 +124,7 @@ def test_no_wcag_a_or_aa_violation_on_the_editors_pages(browser, accounts, local
     page = logged_in(browser, front, "pekka", locale)
     for name, path in (("index", "/editor/"), ("facts", "/editor/editor/fact/"),
                        ("publications", "/editor/editor/publication/"), ("sources", "/editor/editor/source/"),
-                       ("preview", "/editor/editor/publication/preview/")):
+                       ("preview", "/editor/editor/publication/preview/"), ("residents' signals", "/editor/signals/")):
         page.goto(front + path)
         found[name] = wcag_violations(page)
     page.goto(f"{front}/editor/editor/fact/?q=echa_staff")
