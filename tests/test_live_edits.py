@@ -22,7 +22,7 @@ def save(tmp_path, monkeypatch):
     path = tmp_path / "facts" / factbase.DEFAULT_PATH.name
     monkeypatch.setenv(factbase.FACT_BASE_ENV, str(path))
     monkeypatch.setattr(factbase, "_current", None)
-    monkeypatch.setattr(entity_matcher, "_matchers", {})
+    monkeypatch.setattr(entity_matcher, "_matchers", factbase.BuiltFrom(entity_matcher.EntityMatcher))
 
     def edit(change):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
