@@ -248,7 +248,11 @@ def _part(kb: FactBase, index: fact_index.FactIndex, q: Question, understood: Un
     if bare and q.names_nothing and state.facts and (polar or still):  # "is it still?" of what was just said
         total += w.given * np.array([f.id in state.facts for f in facts])
     if still or q.asked.ended:  # what has ended, and first what its subject was ("St Petersburg is a partner")
-        total += w.still * np.array([not f.holds for f in facts])
+        ended = np.array([not f.holds for f in facts])
+        # ... of what it names only: "is Tallinn still a partner?" is not told St Petersburg's end
+        if q.named or q.places:
+            ended &= np.array([any(e in f.about for e in q.named) for f in facts])
+        total += w.still * ended
         total += w.defining * np.array([f.id in index.defining for f in facts])
     if q.city_named:  # "is Helsinki on the executive committee?": of the city's own part in it
         total += w.city * np.array([kb.city in f.about for f in facts])

@@ -37,6 +37,22 @@ def test_still_of_an_ended_fact_opens_with_no_longer(converse, lang, turns):
     assert (answer(plan).lead, answer(plan).facts[0]) == ("no_longer", "st_petersburg_partner")
 
 
+@by_language(fi=["onks tallinna viel kumppani"], sv=["är tallinn fortfarande partner"],
+             en=["tallinn still a partner city?"])
+def test_still_of_a_partner_that_holds_is_yes_and_not_another_citys_end(converse, lang, turns):
+    ((plan, _),) = converse(turns, lang)
+    assert answer(plan).lead == "yes"
+    assert answer(plan).facts[0] in ("main_partners", "tallinn_agreement")
+    assert "st_petersburg_partner" not in answer(plan).facts
+
+
+@by_language(fi=["onko helsinki lopettanut yhteistyön tukholman kanssa"], sv=["slutade helsingfors samarbeta med stockholm"],
+             en=["did helsinki stop working with stockholm"])
+def test_has_it_ended_of_a_partner_that_holds_tells_no_other_citys_end(converse, lang, turns):
+    ((plan, _),) = converse(turns, lang)
+    assert answer(plan).lead != "yes" and not {"st_petersburg_partner", "moscow_partnership"} & set(answer(plan).facts)
+
+
 @by_language(fi=["onko helsinki-keskus vielä auki"], sv=["är helsingforscentret fortfarande öppet"],
              en=["is the helsinki centre still open"])
 def test_still_of_something_that_has_ended_is_no_longer_whichever_of_its_facts_tells_it(converse, lang, turns):

@@ -7,7 +7,9 @@ conversation new, and judged good, wrong or unhelpful (judging.judge):
 - tests/dialogues/: conversations of two to five turns, written from the facts and the sources alone
   by someone who had read neither the assistant nor its tests;
 - tests/blind/: conversations written the same way, sealed until issue 23's work was done, measured
-  once then, and a development set since.
+  once then, and a development set since;
+- tests/sealed/: likewise, half of them about whether something still holds, sealed until the "still?"
+  of a named subject was mended, measured once then (5 December 2026), and a development set since.
 
 `make test` prints the counts and every turn that was not good. Each set fails below its floor: the
 figure measured when the weights were last fitted, less one turn, and above the wrong answers measured.
@@ -30,10 +32,14 @@ FLOORS = {
     "residents": {"fi": 112, "sv": 106, "en": 113},
     "dialogues": {"fi": 52, "sv": 51, "en": 57},
     "blind": {"fi": 35, "sv": 35, "en": 30},
+    "sealed": {"fi": 34, "sv": 33, "en": 38},
 }
 # The wrong answers measured; issue 23 asks for none. The blind set's were measured once, on unseen
-# conversations, and are not yet worked on (the next selection change gets a new sealed set).
-MAX_WRONG = {("dialogues", "fi"): 1, ("dialogues", "sv"): 1, ("blind", "fi"): 3, ("blind", "sv"): 2, ("blind", "en"): 2}
+# conversations, and are not yet worked on; so were the sealed set's, on 5 December 2026, when "is
+# Tallinn still a partner?" stopped being told St Petersburg's end (the next selection change gets a
+# new sealed set).
+MAX_WRONG = {("dialogues", "fi"): 1, ("dialogues", "sv"): 1, ("blind", "fi"): 3, ("blind", "sv"): 2, ("blind", "en"): 2,
+             ("sealed", "fi"): 3, ("sealed", "sv"): 4, ("sealed", "en"): 4}
 
 
 @pytest.mark.parametrize("folder, lang", [(folder, lang) for folder in FLOORS for lang in LANGUAGES])
