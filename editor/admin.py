@@ -7,14 +7,14 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from assistant.facts import LANGUAGES
-from editor import drafts, preview
-from editor.forms import DataForm, FactForm, PreviewForm, SourceTextForm, added_question
+from editor import content, drafts, preview
+from editor.forms import DataForm, EntityForm, FactForm, PreviewForm, SourceForm, SourceTextForm, added_question
 from editor.models import Entity, Fact, Publication, Setting, Source, SourceText, Topic
 
 
@@ -31,6 +31,14 @@ class RecordAdmin(SimpleHistoryAdmin):
     list_display = ["record_id"]
     search_fields = ["record_id"]
     history_list_display = ["history_change_reason", "changes"]
+
+    def save_model(self, request, obj, form, change):
+        """Saved; and what it still lacks before it can be published (content.PENDING), said."""
+        super().save_model(request, obj, form, change)
+        for problem in content.problems(*drafts.draft()):
+            if (problem.section, problem.record_id) == (obj.section, obj.record_id):
+                messages.warning(request, gettext("Saved, but the draft cannot be published until this is mended: "
+                                                  "%(problem)s") % {"problem": problem})
 
     @admin.display(description=_("what changed"))
     def changes(self, version):
@@ -72,8 +80,48 @@ class FactAdmin(RecordAdmin):
         return "ended" in fact.data
 
 
-for model in (Source, Entity, Topic):
-    admin.site.register(model, RecordAdmin)
+@admin.register(Source)
+class SourceAdmin(RecordAdmin):
+    form = SourceForm
+    fields = None  # its fieldsets instead
+    list_display = ["record_id", "date"]
+    fieldsets = [
+        (None, {"fields": ["record_id", "kind"]}),
+        (_("Publisher"), {"fields": [f"publisher_{lang}" for lang in LANGUAGES]}),
+        (_("Title"), {"fields": [f"title_{lang}" for lang in LANGUAGES]}),
+        (_("Web address"), {"fields": ["url", *(f"url_{lang}" for lang in LANGUAGES)]}),
+        (_("Date"), {"fields": ["date", "sureness"]}),
+        (_("Text"), {"fields": ["file", "text"]}),
+        (_("Why"), {"fields": ["note"]}),
+    ]
+
+    @admin.display(description=_("date"))
+    def date(self, source):
+        return source.data.get("date")
+
+
+@admin.register(Entity)
+class EntityAdmin(RecordAdmin):
+    form = EntityForm
+    fields = None  # its fieldsets instead
+    list_display = ["record_id", "type", "name"]
+    fieldsets = [
+        (None, {"fields": ["record_id", "type"]}),
+        (_("Names"), {"fields": [f"names_{lang}" for lang in LANGUAGES]}),
+        (_("Other names"), {"fields": [f"aliases_{lang}" for lang in LANGUAGES]}),
+        (_("Why"), {"fields": ["note"]}),
+    ]
+
+    @admin.display(description=_("type"))
+    def type(self, entity):
+        return entity.data.get("type")
+
+    @admin.display(description=_("name"))
+    def name(self, entity):
+        return (entity.data.get("names") or {}).get(get_language() if get_language() in LANGUAGES else "en")
+
+
+admin.site.register(Topic, RecordAdmin)
 
 
 @admin.register(SourceText)

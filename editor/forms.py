@@ -3,15 +3,17 @@ whole fact base, each problem beside its field, and a note saying what changed a
 
 from __future__ import annotations
 
+import re
 from typing import Dict, List, Mapping, Optional, Tuple
 
 from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from assistant.facts import LANGUAGES
+from assistant.facts import ENTITY_TYPES, LANGUAGES
 from editor import content, drafts
-from editor.models import Fact, Source, SourceText, Topic
+from editor.models import Entity, Fact, Source, SourceText, Topic
+
 SURENESS = [("sure", _("sure: the day is known")), ("month", _("the month is known")), ("likely", _("likely")),
             ("year", _("the year is known")), ("undated", _("undated"))]
 
@@ -52,6 +54,17 @@ class RecordForm(forms.ModelForm):
     def record(self) -> dict:
         return self.cleaned_data["data"]
 
+    def place(self, problem: content.Problem) -> Optional[str]:
+        """The field a problem goes beside. One of a list in each language ("'Tallinn' is also a name
+        of entity 'tallinn'") goes beside the language's field that holds the words it quotes."""
+        place = self.PLACES.get(problem.field) or self.PLACES.get(problem.field.split(".")[0])
+        quoted = re.match(r"'(.+?)' is also", problem.message)
+        if place and place[-3:] in ("_fi", "_sv", "_en") and quoted:
+            holding = [f"{place[:-3]}_{lang}" for lang in LANGUAGES
+                       if quoted[1].casefold() in str(self.data.get(f"{place[:-3]}_{lang}", "")).casefold()]
+            return holding[0] if holding else place
+        return place
+
     def changed_draft(self):
         """The draft with this form's change, its source texts, and the record it is about (section, id)."""
         record = {"id": self.cleaned_data["record_id"], **self.record()}
@@ -68,9 +81,9 @@ class RecordForm(forms.ModelForm):
         document, texts, mine = self.changed_draft()
         before = set(content.problems(*drafts.draft()))
         for problem in content.problems(document, texts):
-            if problem in before:  # not this change's: shown where it is
+            if problem in before or content.pending(problem):  # not this change's, or for a later one
                 continue
-            place = self.PLACES.get(problem.field) or self.PLACES.get(problem.field.split(".")[0])
+            place = self.place(problem)
             if (problem.section, problem.record_id) == mine and place in self.fields:
                 self.add_error(place, problem.message)
             else:
@@ -83,10 +96,9 @@ class RecordForm(forms.ModelForm):
 
 
 class DataForm(RecordForm):
-    """A source's, entity's or topic's record as the YAML has it (the file's header says each field)."""
+    """A topic's record as the YAML has it (the file's header says each field)."""
 
-    PLACES = {field: "data" for field in ("publisher", "title", "url", "date", "sureness", "kind", "file", "type",
-                                          "names", "aliases", "question", "related", "subject", "by_subject")}
+    PLACES = {field: "data" for field in ("question", "related", "subject", "by_subject")}
 
     class Meta(RecordForm.Meta):
         fields = ["record_id", "data"]
@@ -117,6 +129,139 @@ class SourceTextForm(forms.ModelForm):
     def save(self, commit=True):
         self.instance._change_reason = self.cleaned_data["note"]
         return super().save(commit)
+
+
+def _per_language(form_class, name: str, label, required: bool = True, lines: bool = False, **field) -> None:
+    """Fields `name`_fi, _sv and _en on the form class, each labelled with its language (declared, so
+    that the admin's subclasses of the form have them too)."""
+    for lang in LANGUAGES:
+        widget = forms.Textarea(attrs={"rows": 3}) if lines else forms.TextInput(attrs={"size": 80})
+        form_class.declared_fields[f"{name}_{lang}"] = form_class.base_fields[f"{name}_{lang}"] = forms.CharField(
+            label=in_language(label, lang), required=required, widget=widget, **(field if lang == "fi" else {}))
+
+
+def _texts(cleaned: dict, name: str) -> Dict[str, str]:
+    """The languages' texts the form has, each on one line."""
+    return {lang: " ".join(cleaned[f"{name}_{lang}"].split()) for lang in LANGUAGES
+            if cleaned[f"{name}_{lang}"].strip()}
+
+
+class SourceForm(RecordForm):
+    """A source: who published it, its title and address in the languages it has them, its date and
+    how sure that is, and its text, which its facts' quotes are checked against."""
+
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[
+        ("", _("news item (unless said otherwise)")), ("news", _("news item")), ("page", _("web page"))],
+        help_text=_("what answers call it when it has no title"))
+    url = forms.CharField(label=_("Web address"), required=False, widget=forms.TextInput(attrs={"size": 80}),
+                          help_text=_("one address for all languages, or one for each below"))
+    date = forms.CharField(label=_("Date"), help_text=_("2022-03-01; 2022-03 when only the month is known; "
+                                                        "2022 when only the year is"))
+    sureness = forms.ChoiceField(label=_("How sure the date is"), choices=SURENESS)
+    file = forms.ModelChoiceField(SourceText.objects.all(), to_field_name="name", required=False,
+                                  label=_("Its text"), help_text=_("the words its facts quote"))
+    text = forms.CharField(label=_("Or its text, new"), required=False, widget=forms.Textarea(attrs={"rows": 6}),
+                           help_text=_("the source's words, kept as sources/<id>.txt: its facts' quotes must be in them"))
+
+    PLACES = {"publisher": "publisher_fi", "title": "title_fi", "url": "url", "date": "date", "sureness": "sureness",
+              "kind": "kind", "file": "file", **{f"publisher.{lang}": f"publisher_{lang}" for lang in LANGUAGES},
+              **{f"title.{lang}": f"title_{lang}" for lang in LANGUAGES}}
+
+    class Meta(RecordForm.Meta):
+        model = Source
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        data = self.instance.data or {}
+        urls = data.get("url", "")
+        initial = {"kind": data.get("kind", ""), "url": urls if isinstance(urls, str) else "",
+                   "date": str(data.get("date", "")), "sureness": data.get("sureness", "sure"), "file": data.get("file")}
+        for lang in LANGUAGES:
+            initial[f"publisher_{lang}"] = (data.get("publisher") or {}).get(lang, "")
+            initial[f"title_{lang}"] = (data.get("title") or {}).get(lang, "")
+            initial[f"url_{lang}"] = urls.get(lang, "") if isinstance(urls, dict) else ""
+        for name, value in initial.items():
+            self.initial.setdefault(name, value)
+
+    def new_text_name(self) -> Optional[str]:
+        return f"sources/{self.cleaned_data['record_id']}.txt" if self.cleaned_data.get("text", "").strip() else None
+
+    def record(self) -> dict:
+        c = self.cleaned_data
+        record: dict = {"kind": c["kind"]} if c["kind"] else {}
+        record["publisher"] = {lang: " ".join(c[f"publisher_{lang}"].split()) for lang in LANGUAGES}
+        if _texts(c, "title"):
+            record["title"] = _texts(c, "title")
+        urls = {lang: c[f"url_{lang}"].strip() for lang in LANGUAGES if c[f"url_{lang}"].strip()}
+        if urls or c["url"].strip():
+            record["url"] = urls or c["url"].strip()
+        record["date"] = _date(c["date"])
+        if c["sureness"] != "sure":
+            record["sureness"] = c["sureness"]
+        file = self.new_text_name() or (c["file"].name if c["file"] else None)
+        if file:
+            record["file"] = file
+        return record
+
+    def changed_draft(self):
+        document, texts, mine = super().changed_draft()
+        if self.new_text_name():
+            texts = {**texts, self.new_text_name(): self.cleaned_data["text"]}
+        return document, texts, mine
+
+    def clean(self):
+        c = self.cleaned_data
+        if c.get("url", "").strip() and any(c.get(f"url_{lang}", "").strip() for lang in LANGUAGES):
+            self.add_error("url", _("either one address for all languages, or one for each"))
+        if c.get("file") and c.get("text", "").strip():
+            self.add_error("text", _("either choose its text, or write a new one"))
+        return super().clean()
+
+    def save(self, commit=True):
+        name = self.new_text_name()
+        if name:  # the new text, recorded with the source's note
+            text = SourceText.objects.filter(name=name).first() or SourceText(name=name)
+            text.text = self.cleaned_data["text"]
+            text._change_reason = self.cleaned_data["note"]
+            text.save()
+        return super().save(commit)
+
+
+_per_language(SourceForm, "publisher", _("Publisher"))
+_per_language(SourceForm, "title", _("Title"), required=False,
+              help_text=_("its own title, in the languages it has one; none where it is not known"))
+_per_language(SourceForm, "url", _("Web address"), required=False)
+
+
+class EntityForm(RecordForm):
+    """A city, country, network, organisation or region the facts are about: its names as answers show
+    them, and the other names residents may type."""
+
+    type = forms.ChoiceField(label=_("Type"), choices=[(t, t) for t in ENTITY_TYPES])
+    PLACES = {"type": "type", "names": "names_fi", "aliases": "aliases_fi",
+              **{f"names.{lang}": f"names_{lang}" for lang in LANGUAGES},
+              **{f"aliases.{lang}": f"aliases_{lang}" for lang in LANGUAGES}}
+
+    class Meta(RecordForm.Meta):
+        model = Entity
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        data = self.instance.data or {}
+        self.initial.setdefault("type", data.get("type"))
+        for lang in LANGUAGES:
+            self.initial.setdefault(f"names_{lang}", (data.get("names") or {}).get(lang, ""))
+            self.initial.setdefault(f"aliases_{lang}", "\n".join((data.get("aliases") or {}).get(lang, [])))
+
+    def record(self) -> dict:
+        c = self.cleaned_data
+        return {"type": c["type"], "names": {lang: " ".join(c[f"names_{lang}"].split()) for lang in LANGUAGES},
+                "aliases": {lang: _lines(c[f"aliases_{lang}"]) for lang in LANGUAGES}}
+
+
+_per_language(EntityForm, "names", _("Name"), help_text=_("as answers show it"))
+_per_language(EntityForm, "aliases", _("Other names"), required=False, lines=True,
+              help_text=_("one a line: what residents may also type; Finnish case endings are matched anyway"))
 
 
 class FactForm(RecordForm):

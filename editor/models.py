@@ -21,6 +21,12 @@ class Record(models.Model):
     def __str__(self) -> str:
         return self.record_id
 
+    def save(self, *args, **kwargs):
+        if self._state.adding and not self.position:  # a new record goes last in its section, as in the file
+            last = type(self).objects.aggregate(last=models.Max("position"))["last"]
+            self.position = 0 if last is None else last + 1
+        super().save(*args, **kwargs)
+
     def as_yaml_record(self) -> dict:
         return {"id": self.record_id, **self.data}
 

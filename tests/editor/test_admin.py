@@ -3,7 +3,6 @@ login, nothing posted without its CSRF token, a fact ended through its form with
 its field, markup shown as text, the change's author and note in its history, an editor who cannot
 publish, passwords only hashed, and logins throttled."""
 
-import json
 import logging
 
 import pytest
@@ -52,15 +51,16 @@ def test_an_editor_ends_a_fact_with_its_source_and_sees_each_problem_beside_its_
     their forms, then the fact's form."""
     client = browser(editor)
     words = "The cooperation agreement with Tallinn ended."
-    assert client.post("/editor/editor/sourcetext/add/", {"name": "sources/test-ending.txt", "text": words,
-                                                          "note": "the ending's words"}).status_code == 302
-    source = {"publisher": {"fi": "Testi", "sv": "Test", "en": "Test"}, "url": "https://example.org/ending",
-              "date": "2026-11-01", "file": "sources/test-ending.txt"}
-    refused = client.post("/editor/editor/source/add/", {"record_id": "test_ending_2026", "note": "new source",
-                                                         "data": json.dumps({**source, "date": "1 Nov"})})
-    assert "data" in refused.context["adminform"].form.errors and not Source.objects.filter(record_id="test_ending_2026")
-    assert client.post("/editor/editor/source/add/", {"record_id": "test_ending_2026", "note": "new source",
-                                                      "data": json.dumps(source)}).status_code == 302
+    source = {"record_id": "test_ending_2026", "kind": "", "publisher_fi": "Testi", "publisher_sv": "Test",
+              "publisher_en": "Test", "url": "https://example.org/ending", "date": "2026-11-01", "sureness": "sure",
+              "text": words, "note": "new source, with its words"}
+    refused = client.post("/editor/editor/source/add/", {**source, "date": "1 Nov"})
+    assert set(refused.context["adminform"].form.errors) == {"date"}  # beside its field
+    assert not Source.objects.filter(record_id="test_ending_2026") and not SourceText.objects.filter(name__contains="test")
+    assert client.post("/editor/editor/source/add/", source).status_code == 302
+    kept = SourceText.objects.get(name="sources/test_ending_2026.txt")
+    assert kept.text == words and kept.history.first().history_change_reason == "new source, with its words"
+    assert Source.objects.get(record_id="test_ending_2026").data["file"] == kept.name
     fact = Fact.objects.get(record_id="tallinn_agreement")
     client = browser(editor)
     ending = dict(ended_date="2026-11-01", ended_sureness="sure", ended_source="test_ending_2026",
