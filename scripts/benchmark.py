@@ -4,10 +4,12 @@ measured over loopback in one run (the parts are in scripts/bench/).
 1. `make run` with a throw-away tracker store: the time to its first answer; latency of answers and
    greetings, interleaved, one conversation at a time; answer throughput at 1, 10 and 50 concurrent
    conversations; the servers' peak memory; a burst of 1,000 conversations at once, answered or
-   refused with 503 past the REST channel's bound; where an answer turn's time goes, in this process.
+   refused with 503 past the REST channel's bound; where an answer turn's time goes, in this process;
+   how long after an editor's publication residents get it (scripts/bench/publishing.py).
 2. Rasa's starter bot (`rasa init --no-prompt`, trained once and kept in var/bench/starter/), started
    beside it: answer throughput at 10 concurrent conversations, the two taking turns.
-3. The cluster of `make run-cluster` (two Rasa servers behind nginx): the same, through nginx.
+3. The cluster of `make run-cluster` (two Rasa servers behind nginx): the same, through nginx, and
+   how long after a publication both servers' residents get it.
 4. A cold training (empty cache).
 
 Every phase is bounded in requests and in time. Prints the targets and writes docs/benchmarks.md with a
@@ -24,7 +26,7 @@ from typing import Dict, List, Tuple
 
 import yaml
 
-from bench import load, memory, profile, report, servers
+from bench import load, memory, profile, publishing, report, servers
 from bench.load import ROUNDS, Load, Progress, Question
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,7 +82,7 @@ def main() -> int:
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "assistant.tar.gz")
     args = parser.parse_args()
     answers, hellos = answer_questions(), greetings()
-    progress = Progress(phases=7 + len(CONCURRENCY))
+    progress = Progress(phases=9 + len(CONCURRENCY))
     results: Dict[str, float] = {}
 
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
@@ -126,6 +128,11 @@ def main() -> int:
             progress.start("where a turn's time goes")
             costs = profile.component_profile(answers, args.model, assistant.action_url, workdir)
             progress.finish(f"{costs[profile.WHOLE_TURN]:.1f} ms per answer turn in process")
+
+            progress.start("from an editor's publication to a resident's answer")
+            published = publishing.seconds_to_answer(assistant.webhook, assistant.database_url)
+            results["publication to answer, make run, slowest of 5 (s)"] = max(published)
+            progress.finish(", ".join(f"{s:.2f}" for s in published) + " s")
         finally:
             assistant.stop()
 
@@ -133,9 +140,13 @@ def main() -> int:
         cluster = servers.cluster(workdir, answers[0])
         try:
             cluster_load = load.run(cluster.webhook, 10, answers_only(answers), SIDE_BY_SIDE, progress)
+            progress.finish(f"{cluster_load.per_second():.1f} answers/s, {cluster_load.errors} errors")
+            progress.start("the cluster, from an editor's publication to a resident's answer")
+            published = publishing.seconds_to_answer(cluster.webhook, cluster.database_url)
+            results["publication to answer, cluster, slowest of 5 (s)"] = max(published)
+            progress.finish(", ".join(f"{s:.2f}" for s in published) + " s")
         finally:
             cluster.stop()
-        progress.finish(f"{cluster_load.per_second():.1f} answers/s, {cluster_load.errors} errors")
 
         progress.start("cold training")
         results["cold training (s)"], training = profile.cold_training(workdir)

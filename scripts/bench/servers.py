@@ -46,6 +46,7 @@ class Running:
     root_pid: Optional[int] = None  # the process the servers run under, for their memory
     started_in: float = 0.0  # seconds from the start to the first answer
     action_url: Optional[str] = None  # its action server's webhook
+    database_url: Optional[str] = None  # the database it reads the editor's publications from
 
 
 def assistant(workdir: Path, question: Question) -> Running:
@@ -61,7 +62,7 @@ def assistant(workdir: Path, question: Question) -> Running:
     began = time.monotonic()
     supervisor.start(Service("make-run", ["make", "--no-print-directory", "run"], ready=answers(webhook, question)))
     return Running(webhook, supervisor.stop_all, supervisor.pid("make-run"), time.monotonic() - began,
-                   f"http://127.0.0.1:{actions}/webhook")
+                   f"http://127.0.0.1:{actions}/webhook", env["TRACKER_STORE_URL"])
 
 
 def rasa_pid(running: Running) -> int:
@@ -125,4 +126,4 @@ def cluster(workdir: Path, question: Question) -> Running:
         running.stop()
         running.remove()
 
-    return Running(webhook, stop)
+    return Running(webhook, stop, database_url=running.tracker_store_url)
