@@ -161,7 +161,8 @@ class SourceForm(RecordForm):
     file = forms.ModelChoiceField(SourceText.objects.all(), to_field_name="name", required=False,
                                   label=_("Its text"), help_text=_("the words its facts quote"))
     text = forms.CharField(label=_("Or its text, new"), required=False, widget=forms.Textarea(attrs={"rows": 6}),
-                           help_text=_("the source's words, kept as sources/<id>.txt: its facts' quotes must be in them"))
+                           help_text=_("the source's words, kept as sources/<id>.txt: "
+                                       "its facts' quotes must be in them"))
 
     PLACES = {"publisher": "publisher_fi", "title": "title_fi", "url": "url", "date": "date", "sureness": "sureness",
               "kind": "kind", "file": "file", **{f"publisher.{lang}": f"publisher_{lang}" for lang in LANGUAGES},
@@ -175,7 +176,8 @@ class SourceForm(RecordForm):
         data = self.instance.data or {}
         urls = data.get("url", "")
         initial = {"kind": data.get("kind", ""), "url": urls if isinstance(urls, str) else "",
-                   "date": str(data.get("date", "")), "sureness": data.get("sureness", "sure"), "file": data.get("file")}
+                   "date": str(data.get("date", "")), "sureness": data.get("sureness", "sure"),
+                   "file": data.get("file")}
         for lang in LANGUAGES:
             initial[f"publisher_{lang}"] = (data.get("publisher") or {}).get(lang, "")
             initial[f"title_{lang}"] = (data.get("title") or {}).get(lang, "")

@@ -16,6 +16,8 @@ from assistant.facts import LANGUAGES, FactBase
 from helpers import record
 
 ROOT = Path(__file__).resolve().parent.parent
+# The browser the widget's and the editor's tests drive (tests/e2e/, tests/cluster/): Debian's Chromium.
+CHROMIUM = Path("/usr/bin/chromium")
 
 
 @pytest.fixture(params=LANGUAGES)
@@ -148,3 +150,19 @@ class FactEdits:
 @pytest.fixture
 def fact_edits() -> FactEdits:
     return FactEdits()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.fail(f"no browser at {CHROMIUM}: install Debian's chromium (apt-get install chromium, as .ci/run does)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()

@@ -1,6 +1,7 @@
 """The fact base editor in the cluster, behind nginx: its pages need a login and send their own
 security headers, the widget's page sends its Content-Security-Policy, and a change an editor makes
-and another publishes is what both Rasa servers answer with (how soon is printed)."""
+and another publishes is what both Rasa servers answer with (how soon is printed): by a browser
+without script posting the forms, and in Chromium as tests/e2e/test_editor.py does under make run."""
 
 import re
 import time
@@ -9,8 +10,8 @@ import requests
 
 from editor_browser import EditorBrowser, make_account
 from helpers import text_of
-
-PASSWORD = "kaksitoista merkkiä ainakin"
+from pages import (PASSWORD, end_tallinn_agreement, logged_in, previewed, publish, tells_the_history,
+                   widget_tells_the_history)
 
 
 def test_the_widgets_page_through_nginx_allows_no_inline_script_and_no_other_origin(cluster):
@@ -55,3 +56,26 @@ def test_an_edit_published_by_another_is_answered_by_both_servers(cluster, sende
             assert asked < 10, f"server {index} still answers the old text {asked:.2f} s after publishing"
         print(f"server {index}: the published text for a question sent {asked:.2f} s after publishing, "
               f"received {time.monotonic() - published_at:.2f} s after")
+
+
+def test_in_chromium_an_ended_fact_published_by_another_is_what_both_servers_answer(cluster, browser, sender):
+    """Issue 24's "Done when" in the cluster: Tallinn's agreement ended by an editor in Chromium, through
+    nginx, previewed, published by a publisher; the widget through nginx, and each Rasa server, answer
+    "is tallinn still a partner?" with the history."""
+    front = cluster.front_url
+    make_account("cl-eeva", PASSWORD, "editor", cluster.env)
+    make_account("cl-pekka", PASSWORD, "publisher", cluster.env)
+    editor = logged_in(browser, front, "cl-eeva")
+    end_tallinn_agreement(editor, front)
+    draft, residents = previewed(editor, front, "is tallinn still a partner?", "en")
+    assert tells_the_history(draft) and not tells_the_history(residents), (draft, residents)
+
+    publisher = logged_in(browser, front, "cl-pekka")
+    widget = browser.new_context(locale="en-GB").new_page()
+    widget.goto(front + "/")
+    published_at = publish(publisher, front, "checked against the source")
+    asked, answered = widget_tells_the_history(widget, published_at)
+    print(f"the widget through nginx showed the history {answered:.2f} s after the publication")
+    for index in range(2):
+        reply = text_of(cluster.ask(cluster.instance_url(index), f"{sender}-{index}", "is tallinn still a partner?"))
+        assert tells_the_history(reply), (index, reply)

@@ -24,9 +24,6 @@ import serve
 from helpers import ROOT, free_port
 from supervisor import Service, Supervisor, url_answers
 
-# The browser the widget's and the editor's tests drive: Debian's Chromium.
-CHROMIUM = Path("/usr/bin/chromium")
-
 MODEL = ROOT / "models" / "assistant.tar.gz"
 
 
@@ -188,22 +185,6 @@ def pytest_terminal_summary(terminalreporter):
         for text, verdict, _ in verdicts:
             if verdict != "good":
                 terminalreporter.write_line(f"    {verdict}: {text}")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not CHROMIUM.exists():
-        pytest.fail(f"no browser at {CHROMIUM}: install Debian's chromium (apt-get install chromium, as .ci/run does)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

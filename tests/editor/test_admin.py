@@ -56,7 +56,8 @@ def test_an_editor_ends_a_fact_with_its_source_and_sees_each_problem_beside_its_
               "text": words, "note": "new source, with its words"}
     refused = client.post("/editor/editor/source/add/", {**source, "date": "1 Nov"})
     assert set(refused.context["adminform"].form.errors) == {"date"}  # beside its field
-    assert not Source.objects.filter(record_id="test_ending_2026") and not SourceText.objects.filter(name__contains="test")
+    assert not Source.objects.filter(record_id="test_ending_2026")
+    assert not SourceText.objects.filter(name__contains="test")
     assert client.post("/editor/editor/source/add/", source).status_code == 302
     kept = SourceText.objects.get(name="sources/test_ending_2026.txt")
     assert kept.text == words and kept.history.first().history_change_reason == "new source, with its words"

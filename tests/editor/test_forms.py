@@ -79,6 +79,7 @@ def test_a_new_partner_city_then_a_fact_about_it_make_a_draft_that_can_be_publis
 
     fact = Fact.objects.get(record_id="main_partners")
     about = ", ".join([*fact.data["about"], "lisbon"])
-    assert browser(editor).post(f"/editor/editor/fact/{fact.pk}/change/", form_data(fact, about=about)).status_code == 302
+    changed = browser(editor).post(f"/editor/editor/fact/{fact.pk}/change/", form_data(fact, about=about))
+    assert changed.status_code == 302
     assert content.problems(*drafts.draft()) == []
     assert drafts.publish(publisher, "a new partner").document["entities"][-1]["id"] == "lisbon"

@@ -59,7 +59,8 @@ def channel(settings):
 def test_a_question_goes_to_the_draft_and_to_what_residents_get_and_both_replies_show(editor, channel):
     client = browser(editor)
     fact = Fact.objects.get(record_id="echa_staff")
-    client.post(FACT_URL.format(fact.pk), form_data(fact, text_sv="ECHA sysselsätter cirka 600 sakkunniga, i utkastet."))
+    drafted = "ECHA sysselsätter cirka 600 sakkunniga, i utkastet."
+    client.post(FACT_URL.format(fact.pk), form_data(fact, text_sv=drafted))
     response = client.post(URL, {"question": "hur många jobbar på echa", "language": "sv"})
     assert response.status_code == 302
     (path, draft), (_, residents) = channel.received
