@@ -273,9 +273,12 @@ def _last_valid(file: Path, newer_than: int) -> Optional[Tuple[FactBase, int]]:
 
 
 class _NoLines(dict):
-    """The key lines of a record that has no file: every key on line 0."""
+    """The key lines of a record that has no file: every key on line 0, however it is asked for."""
 
     def __missing__(self, key: str) -> int:
+        return 0
+
+    def get(self, key: str, default: Any = None) -> int:
         return 0
 
 

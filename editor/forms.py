@@ -85,7 +85,7 @@ class RecordForm(forms.ModelForm):
                 continue
             place = self.place(problem)
             if (problem.section, problem.record_id) == mine and place in self.fields:
-                self.add_error(place, problem.message)
+                self.add_error(place, content.said(problem.message))
             else:
                 self.add_error(None, str(problem))
         return cleaned

@@ -46,6 +46,7 @@ def publisher(seeded):
 
 
 def browser(user) -> Client:
-    client = Client()
+    """A logged-in browser that asks for English, as the tests read the pages (a request may ask otherwise)."""
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(user)
     return client

@@ -39,3 +39,27 @@ def test_a_source_text_outside_the_folder_is_refused(tmp_path):
         assert "outside" in str(error)
     else:
         raise AssertionError("written outside its folder")
+
+
+def test_every_problem_of_every_kind_of_broken_fact_base_has_its_words_in_fi_and_sv():
+    """The validator's messages, each of the kinds tests/test_factbase.py breaks the fact base in, are
+    shown in the editor's language: none is left in English."""
+    from django.utils import translation
+
+    from test_factbase import BROKEN
+
+    messages = set()
+    for change, _expected in BROKEN.values():
+        document, texts = publications.read(factbase.DEFAULT_PATH)
+        try:
+            change(document)
+        except (KeyError, TypeError, AttributeError):  # a change made for the YAML's dates, not plain data's
+            continue
+        messages |= {p.message for p in content.problems(document, texts)}
+    assert len(messages) >= 20
+    assert [m for m in messages if not any(pattern.match(m) for pattern, _ in content.MESSAGES)] == []
+    with translation.override("fi"):
+        assert content.said("unknown entity 'oslo'") == "tuntematon kohde 'oslo'"
+    with translation.override("sv"):
+        assert content.said("the number 700 is neither in the quote nor in the source's date") == \
+            "talet 700 finns varken i citatet eller i källans datum"

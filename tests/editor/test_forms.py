@@ -83,3 +83,13 @@ def test_a_new_partner_city_then_a_fact_about_it_make_a_draft_that_can_be_publis
     assert changed.status_code == 302
     assert content.problems(*drafts.draft()) == []
     assert drafts.publish(publisher, "a new partner").document["entities"][-1]["id"] == "lisbon"
+
+
+def test_a_problem_is_said_in_the_editors_language_beside_its_field(editor):
+    from tests.editor.test_admin import form_data
+
+    fact = Fact.objects.get(record_id="main_partners")
+    response = browser(editor).post(f"/editor/editor/fact/{fact.pk}/change/",
+                                    form_data(fact, about="tallinn, stockholm, berlin, oslo"),
+                                    HTTP_ACCEPT_LANGUAGE="fi")
+    assert response.context["adminform"].form.errors == {"about": ["tuntematon kohde 'oslo'"]}
