@@ -50,6 +50,48 @@ def preview_row(database: Path, token: str, draft: Optional[Tuple[Dict, Dict]] =
                    (*values, asked_at))
 
 
+LOOPBACK = "0100007F"  # 127.0.0.1, as /proc/net/tcp writes it
+
+
+def listening_sockets() -> List[Tuple[str, int, int]]:
+    """The sockets listening on this machine, from the kernel's tables: (local address as the table
+    writes it, port, inode)."""
+    found = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            address, hex_port = fields[1].split(":")
+            if fields[3] == "0A":  # LISTEN
+                found.append((address, int(hex_port, 16), int(fields[9])))
+    return found
+
+
+def socket_inodes(root_pid: int) -> set:
+    """The inodes of the sockets the process and every process under it hold."""
+    import os
+
+    children: Dict[int, List[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    inodes, pending = set(), [root_pid]
+    while pending:
+        pid = pending.pop()
+        pending += children.get(pid, [])
+        try:
+            for fd in Path(f"/proc/{pid}/fd").iterdir():
+                target = os.readlink(fd)
+                if target.startswith("socket:["):
+                    inodes.add(int(target[8:-1]))
+        except OSError:  # gone meanwhile
+            continue
+    return inodes
+
+
 def fact(fact_id: str, lang: str) -> str:
     """The fact's text in that language, from the fact base the assistant answers from."""
     return factbase.current().facts[fact_id].text[lang]

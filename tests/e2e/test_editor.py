@@ -11,6 +11,7 @@ import pytest
 
 from assistant.answering.render import say
 from editor_browser import make_account
+from helpers import LOOPBACK, listening_sockets, socket_inodes
 from pages import (HISTORY, PASSWORD, end_tallinn_agreement, logged_in, previewed, publish, tells_the_history,
                    wcag_violations, widget_tells_the_history)
 
@@ -22,6 +23,15 @@ def accounts(make_run):
     make_account("eeva", PASSWORD, "editor", env)
     make_account("pekka", PASSWORD, "publisher", env)
     return front
+
+
+def test_the_editor_and_everything_else_make_run_starts_listen_on_loopback_only(make_run):
+    url, process, *_ = make_run
+    mine = socket_inodes(process.pid)
+    listening = {(address, port) for address, port, inode in listening_sockets() if inode in mine}
+    # Redis, the action server, the Rasa server, the page's origin and the editor, at least
+    assert len({port for _, port in listening}) >= 5, listening
+    assert {address for address, _ in listening} == {LOOPBACK}, listening
 
 
 def test_an_ended_fact_published_by_another_is_what_the_widget_answers_within_2_seconds(browser, accounts):

@@ -5,6 +5,8 @@ import uuid
 import pytest
 import requests
 
+from helpers import LOOPBACK, listening_sockets
+
 API_ROUTES = ["/status", "/version", "/domain", "/conversations/someone/tracker"]
 
 
@@ -35,23 +37,10 @@ def test_the_management_api_when_enabled_needs_the_token(rasa_with_api, route):
     assert status(token=token) == 200
 
 
-def listening_addresses(port: int):
-    """The local addresses a socket listens on for the port, from the kernel's tables."""
-    found = []
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        for line in open(table).read().splitlines()[1:]:
-            local, state = line.split()[1], line.split()[3]
-            address, hex_port = local.split(":")
-            if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
-                found.append(address)
-    return found
-
-
 def test_every_server_listens_on_loopback_only(servers):
-    loopback = "0100007F"  # 127.0.0.1, as /proc/net/tcp writes it
     for name, port in [("actions", servers.action_port), ("rasa", servers.rasa_port), ("web", servers.web_port),
                        ("redis", servers.redis_port)]:
-        assert listening_addresses(port) == [loopback], name
+        assert [address for address, listening, _ in listening_sockets() if listening == port] == [LOOPBACK], name
 
 
 @pytest.mark.parametrize("origin", ["https://evil.example", "http://localhost:9999", "null"])
