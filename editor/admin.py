@@ -14,7 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from assistant.facts import LANGUAGES
 from editor import content, drafts, preview
-from editor.forms import DataForm, EntityForm, FactForm, PreviewForm, SourceForm, SourceTextForm, added_question
+from editor.forms import EntityForm, FactForm, PreviewForm, SourceForm, SourceTextForm, TopicForm, added_question
 from editor.models import Entity, Fact, Publication, Setting, Source, SourceText, Topic
 
 
@@ -26,8 +26,8 @@ def _flat(value, path=""):
 
 
 class RecordAdmin(SimpleHistoryAdmin):
-    form = DataForm
-    fields = ["record_id", "data", "note"]
+    """A record's pages: its form's fieldsets (the subclasses'), its history with what each version changed."""
+
     list_display = ["record_id"]
     search_fields = ["record_id"]
     history_list_display = ["history_change_reason", "changes"]
@@ -53,7 +53,6 @@ class RecordAdmin(SimpleHistoryAdmin):
 @admin.register(Fact)
 class FactAdmin(RecordAdmin):
     form = FactForm
-    fields = None  # its fieldsets instead
     list_display = ["record_id", "topic", "ended"]
     fieldsets = [
         (None, {"fields": ["record_id", "topic", "about", "source", "quote"]}),
@@ -83,7 +82,6 @@ class FactAdmin(RecordAdmin):
 @admin.register(Source)
 class SourceAdmin(RecordAdmin):
     form = SourceForm
-    fields = None  # its fieldsets instead
     list_display = ["record_id", "date"]
     fieldsets = [
         (None, {"fields": ["record_id", "kind"]}),
@@ -103,7 +101,6 @@ class SourceAdmin(RecordAdmin):
 @admin.register(Entity)
 class EntityAdmin(RecordAdmin):
     form = EntityForm
-    fields = None  # its fieldsets instead
     list_display = ["record_id", "type", "name"]
     fieldsets = [
         (None, {"fields": ["record_id", "type"]}),
@@ -121,7 +118,15 @@ class EntityAdmin(RecordAdmin):
         return (entity.data.get("names") or {}).get(get_language() if get_language() in LANGUAGES else "en")
 
 
-admin.site.register(Topic, RecordAdmin)
+@admin.register(Topic)
+class TopicAdmin(RecordAdmin):
+    form = TopicForm
+    fieldsets = [
+        (None, {"fields": ["record_id", "subject", "by_subject"]}),
+        (_("Suggested question"), {"fields": [f"question_{lang}" for lang in LANGUAGES]}),
+        (None, {"fields": ["related"]}),
+        (_("Why"), {"fields": ["note"]}),
+    ]
 
 
 @admin.register(SourceText)

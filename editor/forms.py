@@ -52,7 +52,8 @@ class RecordForm(forms.ModelForm):
         fields = ["record_id"]
 
     def record(self) -> dict:
-        return self.cleaned_data["data"]
+        """The record's fields but its id, as the YAML has them, from the form's."""
+        raise NotImplementedError
 
     def place(self, problem: content.Problem) -> Optional[str]:
         """The field a problem goes beside. One of a list in each language ("'Tallinn' is also a name
@@ -93,15 +94,6 @@ class RecordForm(forms.ModelForm):
     def save(self, commit=True):
         self.instance._change_reason = self.cleaned_data["note"]
         return super().save(commit)
-
-
-class DataForm(RecordForm):
-    """A topic's record as the YAML has it (the file's header says each field)."""
-
-    PLACES = {field: "data" for field in ("question", "related", "subject", "by_subject")}
-
-    class Meta(RecordForm.Meta):
-        fields = ["record_id", "data"]
 
 
 class SourceTextForm(forms.ModelForm):
@@ -266,6 +258,50 @@ _per_language(EntityForm, "aliases", _("Other names"), required=False, lines=Tru
               help_text=_("one a line: what residents may also type; Finnish case endings are matched anyway"))
 
 
+def _ids(text: str) -> List[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+class TopicForm(RecordForm):
+    """A topic: the question its button suggests in each language, the topics offered after an answer,
+    and the entity a follow-up ("how many work there?") is about. A topic asked by naming its subject
+    alone needs no intent; any other new topic needs training sentences (data/nlu/), which developers add."""
+
+    subject = forms.ModelChoiceField(Entity.objects.all(), to_field_name="record_id", required=False,
+                                     label=_("Subject"), help_text=_("what a follow-up question is about"))
+    by_subject = forms.BooleanField(label=_("Asked by naming its subject"), required=False,
+                                    help_text=_("any question that names the subject gets this topic"))
+    related = forms.CharField(label=_("Related topics"),
+                              help_text=_("the topics offered after an answer: their ids, comma between"))
+    PLACES = {"question": "question_fi", "related": "related", "subject": "subject", "by_subject": "by_subject",
+              **{f"question.{lang}": f"question_{lang}" for lang in LANGUAGES}}
+
+    class Meta(RecordForm.Meta):
+        model = Topic
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        data = self.instance.data or {}
+        initial = {"subject": data.get("subject"), "by_subject": data.get("by_subject", False),
+                   "related": ", ".join(data.get("related", []))}
+        for lang in LANGUAGES:
+            initial[f"question_{lang}"] = (data.get("question") or {}).get(lang, "")
+        for name, value in initial.items():
+            self.initial.setdefault(name, value)
+
+    def record(self) -> dict:
+        c = self.cleaned_data
+        record: dict = {"subject": c["subject"].record_id} if c["subject"] else {}  # in the file's order
+        if c["by_subject"]:
+            record["by_subject"] = True
+        record["question"] = {lang: " ".join(c[f"question_{lang}"].split()) for lang in LANGUAGES}
+        record["related"] = _ids(c["related"])
+        return record
+
+
+_per_language(TopicForm, "question", _("Suggested question"), help_text=_("the button that suggests this topic"))
+
+
 class FactForm(RecordForm):
     topic = forms.ModelChoiceField(Topic.objects.all(), to_field_name="record_id", label=_("Topic"))
     about = forms.CharField(label=_("About"), help_text=_("the entities the fact is about: their ids, comma between"))
@@ -327,7 +363,7 @@ class FactForm(RecordForm):
 
     def record(self) -> dict:
         c = self.cleaned_data
-        record = {"topic": c["topic"].record_id, "about": [a.strip() for a in c["about"].split(",") if a.strip()],
+        record = {"topic": c["topic"].record_id, "about": _ids(c["about"]),
                   "source": c["source"].record_id, "quote": " ".join(c["quote"].split()),
                   "text": {lang: " ".join(c[f"text_{lang}"].split()) for lang in LANGUAGES}}
         questions = {lang: _lines(c[f"questions_{lang}"]) for lang in LANGUAGES if _lines(c[f"questions_{lang}"])}

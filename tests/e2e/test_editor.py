@@ -63,6 +63,7 @@ def test_no_wcag_a_or_aa_violation_on_the_editors_pages(browser, accounts, local
     page = logged_in(browser, front, "pekka", locale)
     for name, path in (("index", "/editor/"), ("facts", "/editor/editor/fact/"),
                        ("a new source", "/editor/editor/source/add/"), ("a new entity", "/editor/editor/entity/add/"),
+                       ("a new topic", "/editor/editor/topic/add/"),
                        ("publications", "/editor/editor/publication/"), ("sources", "/editor/editor/source/"),
                        ("preview", "/editor/editor/publication/preview/"), ("residents' signals", "/editor/signals/")):
         page.goto(front + path)
@@ -83,8 +84,9 @@ def test_no_wcag_a_or_aa_violation_on_the_editors_pages(browser, accounts, local
     assert {state: v for state, v in found.items() if v} == {}
 
 
-def test_a_fact_is_changed_and_published_by_keyboard_alone(browser, accounts):
-    """No mouse: the editor reaches each field and the save button with Tab, the publisher likewise."""
+def test_a_fact_is_changed_previewed_and_published_by_keyboard_alone(browser, accounts):
+    """No mouse: the editor reaches each field and the save button with Tab, and asks the preview; the
+    publisher publishes likewise."""
     front = accounts
     editor = logged_in(browser, front, "eeva")  # typed, and sent with Enter
     editor.goto(f"{front}/editor/editor/fact/?q=echa_since")
@@ -98,6 +100,15 @@ def test_a_fact_is_changed_and_published_by_keyboard_alone(browser, accounts):
     tab_to(editor, "input[name=_save]")
     editor.keyboard.press("Enter")
     editor.locator(".messagelist .success").wait_for(timeout=30_000)
+    editor.goto(f"{front}/editor/editor/publication/")  # the preview, reached from the publications
+    tab_to(editor, ".preview-link a")
+    editor.keyboard.press("Enter")
+    editor.wait_for_url("**/preview/")
+    tab_to(editor, "#id_question")
+    editor.keyboard.type("since when has echa been here")
+    tab_to(editor, ".preview-ask button.default")
+    editor.keyboard.press("Enter")
+    editor.locator(".preview-replies tbody tr").first.wait_for(timeout=30_000)
 
     publisher = logged_in(browser, front, "pekka")
     publisher.goto(f"{front}/editor/editor/publication/")

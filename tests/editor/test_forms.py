@@ -1,10 +1,10 @@
-"""The source's and the entity's forms (editor/forms.py): each field of the record a field of its own,
-every record as seeded shown and saved back unchanged, and each problem beside its field."""
+"""The source's, the entity's and the topic's forms (editor/forms.py): each field of the record a field
+of its own, every record as seeded shown and saved back unchanged, and each problem beside its field."""
 
 import pytest
 
-from editor.forms import EntityForm, SourceForm
-from editor.models import Entity, Fact, Source, SourceText
+from editor.forms import EntityForm, FactForm, SourceForm, TopicForm
+from editor.models import Entity, Fact, Source, SourceText, Topic
 from tests.editor.conftest import browser
 
 
@@ -16,7 +16,8 @@ def posted(form_class, record, **changes):
     return {k: ("" if v is None else v) for k, v in data.items()}
 
 
-@pytest.mark.parametrize("form_class, model", [(SourceForm, Source), (EntityForm, Entity)])
+@pytest.mark.parametrize("form_class, model", [(SourceForm, Source), (EntityForm, Entity), (TopicForm, Topic),
+                                              (FactForm, Fact)])
 def test_every_record_is_shown_and_saved_back_unchanged(seeded, form_class, model):
     for record in model.objects.all():
         form = form_class(posted(form_class, record), instance=model.objects.get(pk=record.pk))
@@ -93,3 +94,13 @@ def test_a_problem_is_said_in_the_editors_language_beside_its_field(editor):
                                     form_data(fact, about="tallinn, stockholm, berlin, oslo"),
                                     HTTP_ACCEPT_LANGUAGE="fi")
     assert response.context["adminform"].form.errors == {"about": ["tuntematon kohde 'oslo'"]}
+
+
+def test_a_topic_offers_only_topics_there_are(editor):
+    topic = Topic.objects.get(record_id="echa")
+    response = browser(editor).post(f"/editor/editor/topic/{topic.pk}/change/",
+                                    posted(TopicForm, topic, related="eu_office, chemicals_law"))
+    assert response.context["adminform"].form.errors == {"related": ["unknown topic 'chemicals_law'"]}
+    changed = browser(editor).post(f"/editor/editor/topic/{topic.pk}/change/",
+                                   posted(TopicForm, topic, question_en="What is ECHA, the chemicals agency?"))
+    assert changed.status_code == 302 and Topic.objects.get(pk=topic.pk).data["question"]["en"].endswith("agency?")
