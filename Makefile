@@ -30,12 +30,17 @@ export TF_DETERMINISTIC_OPS := 1
 export TF_INTRA_OP_PARALLELISM_THREADS := 2
 export TF_INTER_OP_PARALLELISM_THREADS := 2
 
-.PHONY: run run-cluster test setup editor-user export-facts train validate check-facts report prune docs test-conversations test-python test-cluster baseline eval eval-determinism bench fit-weights shell clean
+.PHONY: run run-cluster test lint setup editor-user export-facts train validate check-facts report prune docs test-conversations test-python test-cluster baseline eval eval-determinism bench fit-weights shell clean
 
 run: $(MODEL) $(REDIS) $(EDITOR_MESSAGES)
 	$(BIN)/python scripts/serve.py
 
-test: check-facts validate $(MODEL) test-conversations test-python test-cluster eval
+test: lint check-facts validate $(MODEL) test-conversations test-python test-cluster eval
+
+# ruff's lint and format checks (pyproject.toml); `$(BIN)/ruff format .` formats.
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 setup: $(BIN)/.installed
 

@@ -64,8 +64,9 @@ def _keep_unanswered(tracker: Tracker, kind: str, lang: str) -> None:
     if not question_text:
         return
     try:
-        unanswered.record(kind, question_text, lang, tracker.latest_message.get("intent_ranking", []),
-                          sender=tracker.sender_id)
+        unanswered.record(
+            kind, question_text, lang, tracker.latest_message.get("intent_ranking", []), sender=tracker.sender_id
+        )
     except OSError as error:  # the resident's reply matters more than the report
         logger.warning("unanswered question not kept: %s", error)
 

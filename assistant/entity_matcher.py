@@ -96,8 +96,11 @@ class EntityMatcher:
         for token in doc:
             if token.i in taken or not token.is_alpha or len(token.text) < SWAPPED_MIN_LENGTH:
                 continue
-            entity_id = self._near_miss(token.lower_) if len(token.text) >= NEAR_MISS_MIN_LENGTH else (
-                self._swapped(token.lower_))
+            entity_id = (
+                self._near_miss(token.lower_)
+                if len(token.text) >= NEAR_MISS_MIN_LENGTH
+                else (self._swapped(token.lower_))
+            )
             if entity_id:
                 end = token.idx + len(token)
                 found.append(Match(entity_id, self._types[entity_id], token.idx, end, token.text))
@@ -128,7 +131,7 @@ class EntityMatcher:
 
 
 def _norm(word: str) -> str:
-    """"|base|base|" for a word Voikko knows; "~word" in lower case for one it does not. The token's
+    """ "|base|base|" for a word Voikko knows; "~word" in lower case for one it does not. The token's
     NORM carries this to the Matcher: a built-in attribute, which it reads far faster than an
     extension's."""
     bases = finnish.analyses(word)

@@ -37,8 +37,9 @@ def erase(tracker_store: Any, sender: str, unanswered_log: Path, feedback_log: P
     def of_it(entry: dict) -> bool:
         return entry.get("conversation") == digest
 
-    return Erased(_erase_events(tracker_store, sender), records.drop(unanswered_log, of_it),
-                  records.drop(feedback_log, of_it))
+    return Erased(
+        _erase_events(tracker_store, sender), records.drop(unanswered_log, of_it), records.drop(feedback_log, of_it)
+    )
 
 
 def _erase_events(tracker_store: Any, sender: str) -> int:

@@ -12,7 +12,6 @@ import os
 import re
 import tempfile
 import threading
-import time
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Callable, Dict, Generic, List, Optional, Tuple, TypeVar
@@ -21,8 +20,19 @@ import yaml
 
 from assistant import publications
 from assistant.facts import (
-    ENTITY_TYPES, LANGUAGES, PROBABLY, SOURCE_KINDS, SURENESS, Ending, Entity, Fact, FactBase,
-    Freshness, Source, Topic, When,
+    ENTITY_TYPES,
+    LANGUAGES,
+    PROBABLY,
+    SOURCE_KINDS,
+    SURENESS,
+    Ending,
+    Entity,
+    Fact,
+    FactBase,
+    Freshness,
+    Source,
+    Topic,
+    When,
 )
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "facts" / "international_work.yml"
@@ -162,8 +172,7 @@ class _Published:
             document, texts = self.store.fetch(number)
         except publications.Unavailable as error:
             if not self.unavailable:  # once, not every second
-                logger.warning("the editor's publications cannot be read, the version served keeps serving: %s",
-                               error)
+                logger.warning("the editor's publications cannot be read, the version served keeps serving: %s", error)
             self.unavailable = True
             return
         self._available()
@@ -378,8 +387,12 @@ class _Validator:
             self.problem(item.key_lines.get(key, line), "freshness", key, "unknown field")
         age = item.get("max_age_years", Freshness.max_age_years)
         if isinstance(age, bool) or not isinstance(age, (int, float)) or age <= 0:
-            self.problem(item.key_lines.get("max_age_years", line), "freshness", "max_age_years",
-                         "must be a number of years above 0")
+            self.problem(
+                item.key_lines.get("max_age_years", line),
+                "freshness",
+                "max_age_years",
+                "must be a number of years above 0",
+            )
             age = Freshness.max_age_years
         addresses = {}
         for key in ("website", "feedback"):
@@ -427,8 +440,16 @@ class _Validator:
         unknown: its references would only repeat them."""
         return record_id not in known and record_id not in self.declared.get(section, set())
 
-    def texts(self, item: _Mapping, name: str, kind: str, lists: bool = False, some: bool = False,
-              record: str = "", within: str = "") -> Dict[str, Any]:
+    def texts(
+        self,
+        item: _Mapping,
+        name: str,
+        kind: str,
+        lists: bool = False,
+        some: bool = False,
+        record: str = "",
+        within: str = "",
+    ) -> Dict[str, Any]:
         """A field with a value in each of fi, sv and en (with `some`, in at least one of them):
         non-empty text (or a list of texts). `within` names the field a nested mapping is."""
         value = item.get(name)
@@ -463,20 +484,29 @@ class _Validator:
         undated: the earliest year it can be) and `sureness`."""
         date, sureness = item["date"], item.get("sureness", "sure")
         if sureness not in SURENESS:
-            self.problem(item.key_lines["sureness"], record, within + "sureness",
-                         f"must be one of {', '.join(SURENESS)}")
+            self.problem(
+                item.key_lines["sureness"], record, within + "sureness", f"must be one of {', '.join(SURENESS)}"
+            )
             sureness = "sure"
         if sureness in ("year", "undated"):
             if isinstance(date, int) and not isinstance(date, bool) and 1000 < date < 10000:
                 return When(datetime.date(date, 1, 1), sureness)
-            self.problem(item.key_lines["date"], record, within + "date",
-                         f"must be a year like 2022 when {'only the year is known' if sureness == 'year' else 'undated'}")
+            self.problem(
+                item.key_lines["date"],
+                record,
+                within + "date",
+                f"must be a year like 2022 when {'only the year is known' if sureness == 'year' else 'undated'}",
+            )
             return When(datetime.date.min, sureness)
         if sureness == "month":
             if isinstance(date, str) and re.fullmatch(r"\d{4}-\d{2}", date) and 1 <= int(date[5:]) <= 12:
                 return When(datetime.date(int(date[:4]), int(date[5:]), 1), sureness)
-            self.problem(item.key_lines["date"], record, within + "date",
-                         "must be a month like 2022-08 when only the month is known")
+            self.problem(
+                item.key_lines["date"],
+                record,
+                within + "date",
+                "must be a month like 2022-08 when only the month is known",
+            )
             return When(datetime.date.min, sureness)
         if isinstance(date, str):
             try:
@@ -502,8 +532,12 @@ class _Validator:
             lang in LANGUAGES and isinstance(address, str) and re.match(r"https?://\S+$", address)
             for lang, address in urls.items()
         ):
-            self.problem(item.key_lines.get("url", item.line), record, "url",
-                         "must be a web address, or a mapping of fi, sv and en to web addresses")
+            self.problem(
+                item.key_lines.get("url", item.line),
+                record,
+                "url",
+                "must be a web address, or a mapping of fi, sv and en to web addresses",
+            )
             urls = {}
         kind = item.get("kind", "news")
         if kind not in SOURCE_KINDS:
@@ -582,23 +616,40 @@ class _Validator:
                 self.problem(line, record, within + "quote", f"not found verbatim in {source.file.name}")
         return quote
 
-    def check_numbers(self, item: _Mapping, record: str, field: str, texts: Dict[str, str], quotes: str,
-                      sources: List[Optional[Source]]) -> None:
+    def check_numbers(
+        self,
+        item: _Mapping,
+        record: str,
+        field: str,
+        texts: Dict[str, str],
+        quotes: str,
+        sources: List[Optional[Source]],
+    ) -> None:
         """A number or date in a text must be in its evidence, the quotes or the sources' dates, as far as
         they are known: nothing can be invented. A number that only a likely date gives must be told
         as likely, with the language's word for it ("probably in March 2022")."""
         dates = [s.when for s in sources if s is not None]
-        sure = set(_NUMBER.findall(quotes)) | {str(n) for when in dates if when.sureness != "likely" for n in when.numbers}
+        sure = set(_NUMBER.findall(quotes)) | {
+            str(n) for when in dates if when.sureness != "likely" for n in when.numbers
+        }
         likely = {str(n) for when in dates if when.sureness == "likely" for n in when.numbers} - sure
         for lang, sentence in texts.items():
             for number in _NUMBER.findall(sentence):
                 line = item.key_lines.get(field.split(".")[-1], item.line)
                 if number not in sure | likely:
-                    self.problem(line, record, f"{field}.{lang}",
-                                 f"the number {number} is neither in the quote nor in the source's date")
+                    self.problem(
+                        line,
+                        record,
+                        f"{field}.{lang}",
+                        f"the number {number} is neither in the quote nor in the source's date",
+                    )
                 elif number in likely and PROBABLY[lang] not in sentence.lower():
-                    self.problem(line, record, f"{field}.{lang}",
-                                 f"the number {number} comes from a likely date: say '{PROBABLY[lang]}'")
+                    self.problem(
+                        line,
+                        record,
+                        f"{field}.{lang}",
+                        f"the number {number} comes from a likely date: say '{PROBABLY[lang]}'",
+                    )
 
     ENDING_FIELDS = ({"date", "source", "quote", "history"}, {"sureness"})
 
@@ -607,8 +658,12 @@ class _Validator:
         and `history`, the fact told as history in each language."""
         raw = item["ended"]
         if not isinstance(raw, dict):
-            self.problem(item.key_lines["ended"], record, "ended",
-                         "must be a mapping of date, sureness, source, quote and history")
+            self.problem(
+                item.key_lines["ended"],
+                record,
+                "ended",
+                "must be a mapping of date, sureness, source, quote and history",
+            )
             return None
         required, optional = self.ENDING_FIELDS
         for field in sorted(required - raw.keys()):
@@ -623,11 +678,19 @@ class _Validator:
             self.problem(raw.key_lines["source"], record, "ended.source", f"unknown source '{raw['source']}'")
         if source is not None and raw["source"] != source.id:  # a source may tell a fact and its end
             if when.latest < source.when.earliest:
-                self.problem(raw.key_lines["date"], record, "ended.date",
-                             f"ends before its own source '{source.id}' ({source.when.day})")
+                self.problem(
+                    raw.key_lines["date"],
+                    record,
+                    "ended.date",
+                    f"ends before its own source '{source.id}' ({source.when.day})",
+                )
             if ending_source is not None and ending_source.when.latest < source.when.earliest:
-                self.problem(raw.key_lines["source"], record, "ended.source",
-                             f"'{ending_source.id}' is older than the fact's source '{source.id}'")
+                self.problem(
+                    raw.key_lines["source"],
+                    record,
+                    "ended.source",
+                    f"'{ending_source.id}' is older than the fact's source '{source.id}'",
+                )
         quote = self.quote(raw, record, ending_source, within="ended.")
         history = self.texts(raw, "history", "fact", record=record, within="ended.")
         self.check_numbers(raw, record, "ended.history", history, f"{item['quote']} {quote}", [source, ending_source])
@@ -658,8 +721,12 @@ class _Validator:
                 for question in questions:
                     other = owner.setdefault(_plain(question), item["id"])
                     if other != item["id"]:
-                        self.problem(item.key_lines["questions"], f"fact '{item['id']}'", "questions",
-                                     f"'{question}' is also a question of fact '{other}'")
+                        self.problem(
+                            item.key_lines["questions"],
+                            f"fact '{item['id']}'",
+                            "questions",
+                            f"'{question}' is also a question of fact '{other}'",
+                        )
 
     def check_aliases(self, items: List[_Mapping], entities: Dict[str, Entity]) -> None:
         """One spelling must mean one entity, or a resident's question would be ambiguous."""

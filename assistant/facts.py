@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 LANGUAGES = ("fi", "sv", "en")
 ENTITY_TYPES = ("city", "country", "network", "organisation", "region")
@@ -92,8 +92,7 @@ class Entity:
         """The languages in which the entity is written so ("Tallinn": sv, en, and fi as an alias;
         "Helsingfors": sv; "Tallinnan": none, an inflected form)."""
         folded = written.casefold()
-        return [lang for lang in LANGUAGES
-                if folded in (s.casefold() for s in (self.names[lang], *self.aliases[lang]))]
+        return [lang for lang in LANGUAGES if folded in (s.casefold() for s in (self.names[lang], *self.aliases[lang]))]
 
     def spellings(self) -> List[str]:
         """Every way of writing the entity, in all languages, without repeats."""

@@ -43,8 +43,15 @@ def answer_of(bot_messages: Iterable[Dict], answer_id: str) -> Optional[Dict]:
     return None
 
 
-def record(kb: FactBase, sender: str, answer_id: str, answer: Optional[Dict], helpful: bool,
-           file: Optional[Path] = None, when: Optional[datetime.datetime] = None) -> Dict:
+def record(
+    kb: FactBase,
+    sender: str,
+    answer_id: str,
+    answer: Optional[Dict],
+    helpful: bool,
+    file: Optional[Path] = None,
+    when: Optional[datetime.datetime] = None,
+) -> Dict:
     """Keep one rating of an answer the conversation holds; NotRateable otherwise."""
     file = file or path()
     if answer is None:
@@ -77,8 +84,14 @@ def helpfulness(entries: Sequence[Dict]) -> List[Dict]:
         for key in keys:
             counts[key][0 if entry["helpful"] else 1] += 1
     rows = [
-        {"kind": kind, "id": id_, "ratings": yes + no, "helpful": yes, "not_helpful": no,
-         "share_helpful": round(yes / (yes + no), 2)}
+        {
+            "kind": kind,
+            "id": id_,
+            "ratings": yes + no,
+            "helpful": yes,
+            "not_helpful": no,
+            "share_helpful": round(yes / (yes + no), 2),
+        }
         for (kind, id_), (yes, no) in counts.items()
     ]
     return sorted(rows, key=lambda r: (r["share_helpful"], -r["ratings"], r["kind"] != "topic", r["id"]))

@@ -51,8 +51,10 @@ def asks(word: str) -> bool:
 
 def is_common_noun_in(word: str, case: str) -> bool:
     """A noun or adjective in this case ("sisaolento", the inessive: "verkostoissa")."""
-    return any(a.get("SIJAMUOTO") == case and a.get("CLASS") in ("nimisana", "laatusana", "nimisana_laatusana")
-               for a in _analyse(word))
+    return any(
+        a.get("SIJAMUOTO") == case and a.get("CLASS") in ("nimisana", "laatusana", "nimisana_laatusana")
+        for a in _analyse(word)
+    )
 
 
 def is_negation(word: str) -> bool:

@@ -39,14 +39,28 @@ def page_language(body: bytes) -> Optional[str]:
 # What the widget's page may load and talk to: its own files and its own origin, which passes the REST
 # channel on (no inline script, no other host), and no page may frame it. nginx sends the same in the
 # cluster (scripts/cluster.py fills it into deploy/nginx.conf).
-PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-               "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-PAGE_HEADERS = {"Content-Security-Policy": PAGE_POLICY, "X-Content-Type-Options": "nosniff",
-                "Referrer-Policy": "same-origin"}
+PAGE_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+PAGE_HEADERS = {
+    "Content-Security-Policy": PAGE_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
 
 # Not passed on between the resident's connection and the editor's: each hop has its own.
-HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "content-length",
-              "proxy-authorization", "proxy-authenticate"}
+HOP_BY_HOP = {
+    "connection",
+    "keep-alive",
+    "transfer-encoding",
+    "te",
+    "trailer",
+    "upgrade",
+    "content-length",
+    "proxy-authorization",
+    "proxy-authenticate",
+}
 
 
 def app(upstream: str, web: Path = WEB, editor: Optional[str] = None):
@@ -71,30 +85,46 @@ def app(upstream: str, web: Path = WEB, editor: Optional[str] = None):
                 return aioweb.Response(status=answer.status, body=await answer.read(), headers=passed)
         except (aiohttp.ClientConnectionError, asyncio.TimeoutError):
             lang = reply_language(requested=page_language(body))
-            return aioweb.json_response({"error": "unavailable", "message": say("no_answer", lang)}, status=503,
-                                        headers={"Retry-After": str(RETRY_AFTER)})
+            return aioweb.json_response(
+                {"error": "unavailable", "message": say("no_answer", lang)},
+                status=503,
+                headers={"Retry-After": str(RETRY_AFTER)},
+            )
 
     async def to_editor(request):
         """The fact base editor (editor/, Django) under /editor/, on this origin: its cookies, CSRF
         token and security headers pass as they are, and its redirects are the browser's to follow."""
         headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
         try:
-            async with request.app[session_key].request(request.method, editor + request.path_qs, headers=headers,
-                                                        data=await request.read(), allow_redirects=False) as answer:
-                passed = [(k, v) for k, v in answer.headers.items()
-                          if k.lower() not in HOP_BY_HOP and k.lower() != "content-encoding"]
+            async with request.app[session_key].request(
+                request.method,
+                editor + request.path_qs,
+                headers=headers,
+                data=await request.read(),
+                allow_redirects=False,
+            ) as answer:
+                passed = [
+                    (k, v)
+                    for k, v in answer.headers.items()
+                    if k.lower() not in HOP_BY_HOP and k.lower() != "content-encoding"
+                ]
                 response = aioweb.Response(status=answer.status, body=await answer.read())
                 for key, value in passed:
                     response.headers.add(key, value)
                 return response
         except (aiohttp.ClientConnectionError, asyncio.TimeoutError):
-            return aioweb.Response(status=503, text="The editor is starting or stopped: try again in a moment.",
-                                   headers={"Retry-After": str(RETRY_AFTER)})
+            return aioweb.Response(
+                status=503,
+                text="The editor is starting or stopped: try again in a moment.",
+                headers={"Retry-After": str(RETRY_AFTER)},
+            )
 
     async def open_session(application):
         timeout = aiohttp.ClientTimeout(total=UPSTREAM_TIMEOUT)
         # A connection per turn: one kept alive may be one a restarted server no longer has.
-        application[session_key] = aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(force_close=True))
+        application[session_key] = aiohttp.ClientSession(
+            timeout=timeout, connector=aiohttp.TCPConnector(force_close=True)
+        )
         yield
         await application[session_key].close()
 
@@ -105,8 +135,10 @@ def app(upstream: str, web: Path = WEB, editor: Optional[str] = None):
             response.headers.update(PAGE_HEADERS)
         return response
 
-    application = aioweb.Application(client_max_size=300 * 1024,  # the REST channel refuses more itself
-                                     middlewares=[page_headers])
+    application = aioweb.Application(
+        client_max_size=300 * 1024,  # the REST channel refuses more itself
+        middlewares=[page_headers],
+    )
     application.cleanup_ctx.append(open_session)
     application.router.add_get("/", page)
     application.router.add_get("/index.html", page)
@@ -122,8 +154,13 @@ def main() -> None:
 
     upstream = f"http://127.0.0.1:{os.environ.get('RASA_PORT', '5005')}"
     editor = f"http://127.0.0.1:{os.environ.get('EDITOR_PORT', '8001')}"
-    aioweb.run_app(app(upstream, editor=editor), host="127.0.0.1", port=int(os.environ.get("WEB_PORT", "8000")), print=None,
-                   access_log=None)
+    aioweb.run_app(
+        app(upstream, editor=editor),
+        host="127.0.0.1",
+        port=int(os.environ.get("WEB_PORT", "8000")),
+        print=None,
+        access_log=None,
+    )
 
 
 if __name__ == "__main__":

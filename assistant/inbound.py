@@ -79,8 +79,11 @@ def read(body: bytes, content_type: str) -> Inbound:
 
     message_id = request.get("message_id")
     if message_id is not None and not (isinstance(message_id, str) and SENDER.fullmatch(message_id)):
-        raise Rejected(400, "message_id", '"message_id", when it is sent, must be a string of 1 to 128 letters, '
-                                          'digits, "_", ".", ":" or "-".')
+        raise Rejected(
+            400,
+            "message_id",
+            '"message_id", when it is sent, must be a string of 1 to 128 letters, digits, "_", ".", ":" or "-".',
+        )
 
     preview = previews.token_of({"metadata": metadata}) if metadata else None
 
@@ -88,8 +91,9 @@ def read(body: bytes, content_type: str) -> Inbound:
     if not text:
         raise Rejected(400, "empty", '"message" is empty.')
     too_long = len(text) > MAX_MESSAGE_CHARS
-    return Inbound(sender, mask_personal_data(text[:MAX_MESSAGE_CHARS]), language, too_long, page_language,
-                   message_id, preview)
+    return Inbound(
+        sender, mask_personal_data(text[:MAX_MESSAGE_CHARS]), language, too_long, page_language, message_id, preview
+    )
 
 
 def read_sender(body: bytes, content_type: str) -> str:

@@ -55,17 +55,29 @@ def _detector():
     from lingua import Language, LanguageDetectorBuilder
 
     # All models at once: loaded lazily, the first few messages each waited about 120 ms for one.
-    return LanguageDetectorBuilder.from_languages(
-        Language.FINNISH, Language.SWEDISH, Language.ENGLISH
-    ).with_preloaded_language_models().build()
+    return (
+        LanguageDetectorBuilder.from_languages(Language.FINNISH, Language.SWEDISH, Language.ENGLISH)
+        .with_preloaded_language_models()
+        .build()
+    )
 
 
 @lru_cache(maxsize=1)
 def _wide_detector():
     from lingua import Language, LanguageDetectorBuilder
 
-    languages = [Language.FINNISH, Language.SWEDISH, Language.ENGLISH, *(getattr(Language, name) for name in OTHER_LANGUAGES)]
-    return LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().with_preloaded_language_models().build()
+    languages = [
+        Language.FINNISH,
+        Language.SWEDISH,
+        Language.ENGLISH,
+        *(getattr(Language, name) for name in OTHER_LANGUAGES),
+    ]
+    return (
+        LanguageDetectorBuilder.from_languages(*languages)
+        .with_low_accuracy_mode()
+        .with_preloaded_language_models()
+        .build()
+    )
 
 
 def _is_other(text: str) -> bool:
@@ -78,8 +90,11 @@ def _is_other(text: str) -> bool:
     found = _WORD.findall(text.casefold())
     if len(found) < OTHER_MIN_WORDS:
         return False
-    unknown = [w for w in found if not finnish.analyses(w)
-               and max(wordfreq.zipf_frequency(w, lang) for lang in LANGUAGES) < OTHER_MAX_ZIPF]
+    unknown = [
+        w
+        for w in found
+        if not finnish.analyses(w) and max(wordfreq.zipf_frequency(w, lang) for lang in LANGUAGES) < OTHER_MAX_ZIPF
+    ]
     if len(unknown) * 3 < len(found):
         return False
     best = _wide_detector().compute_language_confidence_values(text)[0]

@@ -43,7 +43,9 @@ redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 """
 
 # KEYS[1] the tickets (sorted set, score: when it expires), KEYS[2] the counter; ARGV[1] the lifetime.
-_ISSUE = _NOW + """
+_ISSUE = (
+    _NOW
+    + """
 local ticket = redis.call('INCR', KEYS[2])
 local keep = math.ceil(tonumber(ARGV[1])) + 60
 redis.call('EXPIRE', KEYS[2], keep)
@@ -51,6 +53,7 @@ redis.call('ZADD', KEYS[1], now + tonumber(ARGV[1]), ticket)
 redis.call('EXPIRE', KEYS[1], keep)
 return ticket
 """
+)
 
 # KEYS[1] the tickets, KEYS[2] the counter; ARGV[1] a ticket served or given up. With the last ticket
 # the lock goes, the counter too.
@@ -62,9 +65,12 @@ end
 """
 
 # KEYS[1] the tickets. The ticket now served, or nil when none is waiting.
-_SERVING = _NOW + """
+_SERVING = (
+    _NOW
+    + """
 return redis.call('ZRANGE', KEYS[1], 0, 0)[1]
 """
+)
 
 
 class AtomicRedisLockStore(RedisLockStore):
@@ -105,8 +111,9 @@ class AtomicRedisLockStore(RedisLockStore):
         self.finish_serving(conversation_id, ticket_number)
 
     @asynccontextmanager
-    async def lock(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME,
-                   wait_time_in_seconds: float = POLL_SECONDS) -> AsyncGenerator[TicketLock, None]:
+    async def lock(
+        self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME, wait_time_in_seconds: float = POLL_SECONDS
+    ) -> AsyncGenerator[TicketLock, None]:
         ticket = self.issue_ticket(conversation_id, lock_lifetime)
         try:
             while True:

@@ -36,9 +36,7 @@ _IDENTITY_CODE = re.compile(
 _CENTURY_SIGNS = frozenset("+-ABCDEFUVWXY")
 # What phonenumbers would also read as a number: a date ("06 12 2019" is Vaasa's 06 area) or opening
 # hours ("0800-1600" is a toll-free 0800 number).
-_DATE_OR_HOURS = re.compile(
-    r"[0-3]?\d([-. ])[01]?\d\1(?:19|20)\d\d|[0-2]\d[.:]?[0-5]\d ?[-–] ?[0-2]\d[.:]?[0-5]\d"
-)
+_DATE_OR_HOURS = re.compile(r"[0-3]?\d([-. ])[01]?\d\1(?:19|20)\d\d|[0-2]\d[.:]?[0-5]\d ?[-–] ?[0-2]\d[.:]?[0-5]\d")
 # Number-like words in a row, not glued to a letter. The matcher reads a row as one number, so in
 # "soitin 040 123 4567 16 kertaa" it would find none: stretches of a row are tried one by one instead,
 # from each word that can start a number written in Finland (+, 0 and 00, or the country code 358).

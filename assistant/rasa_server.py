@@ -100,8 +100,10 @@ def keep_workers(server_settings: dict, workers: int) -> None:
                 soon = now - slot.started < STEADY
                 slot.delay = min(max(slot.delay * 2, 1.0), MOST_DELAY) if soon else 0.0
                 slot.due = now + slot.delay
-                _tell(f"worker {slot.process.pid} exited with status {slot.process.exitcode}; "
-                    f"starting a new one in {slot.delay:g} s")
+                _tell(
+                    f"worker {slot.process.pid} exited with status {slot.process.exitcode}; "
+                    f"starting a new one in {slot.delay:g} s"
+                )
             elif now >= slot.due:
                 slot.process, slot.started, slot.due = start(), now, 0.0
                 _tell(f"worker {slot.process.pid} started")

@@ -30,10 +30,10 @@ from sanic.response import HTTPResponse
 
 from assistant import action_result, erasure, factbase, feedback, inbound, nlu_components, tracker_store, unanswered
 from assistant.admission import Admission
-from assistant.inbound import Inbound, Rejected
-from assistant.tracker_store import TrackerStoreUnavailable
-from assistant.language import detect, reply_language
 from assistant.answering.render import say
+from assistant.inbound import Inbound, Rejected
+from assistant.language import detect, reply_language
+from assistant.tracker_store import TrackerStoreUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -80,8 +80,11 @@ class ResidentRestInput(RestInput):
         )
 
     def __init__(
-        self, action_timeout: float = DEFAULT_ACTION_TIMEOUT, turns_at_once: int = DEFAULT_TURNS_AT_ONCE,
-        turns_waiting: int = DEFAULT_TURNS_WAITING, retry_after: int = DEFAULT_RETRY_AFTER,
+        self,
+        action_timeout: float = DEFAULT_ACTION_TIMEOUT,
+        turns_at_once: int = DEFAULT_TURNS_AT_ONCE,
+        turns_waiting: int = DEFAULT_TURNS_WAITING,
+        retry_after: int = DEFAULT_RETRY_AFTER,
     ) -> None:
         self.turns_at_once, self.turns_waiting, self.retry_after = turns_at_once, turns_waiting, retry_after
         # Read by RemoteAction.run on every call; set once, when the server creates its channels.
@@ -144,22 +147,32 @@ class ResidentRestInput(RestInput):
                 except TrackerStoreUnavailable:
                     logger.exception("the tracker store failed: nothing erased")
                     return self._try_again("unavailable", "no_answer", "en")
-            logger.info("conversation erased on request: %d events, %d unanswered entries, %d ratings",
-                        erased.events, erased.unanswered, erased.ratings)
+            logger.info(
+                "conversation erased on request: %d events, %d unanswered entries, %d ratings",
+                erased.events,
+                erased.unanswered,
+                erased.ratings,
+            )
             if not erased.anything:
-                return response.json({"error": "unknown_conversation",
-                                      "message": "No conversation with this id is stored: nothing was erased."},
-                                     status=404)
-            return response.json({"erased": True, "events": erased.events, "unanswered": erased.unanswered,
-                                  "ratings": erased.ratings})
+                return response.json(
+                    {
+                        "error": "unknown_conversation",
+                        "message": "No conversation with this id is stored: nothing was erased.",
+                    },
+                    status=404,
+                )
+            return response.json(
+                {"erased": True, "events": erased.events, "unanswered": erased.unanswered, "ratings": erased.ratings}
+            )
 
         @webhook.route("/feedback", methods=["POST"])
         async def rate(request: Request) -> HTTPResponse:
             """Was an answer helpful? {"sender", "answer": its id, "helpful": true or false}; an answer of
             this conversation, once (assistant/feedback.py)."""
             try:
-                sender, answer_id, helpful = inbound.read_rating(request.body or b"",
-                                                                 request.headers.get("content-type", ""))
+                sender, answer_id, helpful = inbound.read_rating(
+                    request.body or b"", request.headers.get("content-type", "")
+                )
             except Rejected as rejected:
                 return response.json({"error": rejected.code, "message": rejected.message}, status=rejected.status)
             agent = request.app.ctx.agent
@@ -171,8 +184,7 @@ class ResidentRestInput(RestInput):
                     return self._try_again("unavailable", "no_answer", "en")
                 said = [e.data for e in (tracker.events if tracker else []) if isinstance(e, BotUttered)]
                 try:
-                    feedback.record(factbase.current(), sender, answer_id, feedback.answer_of(said, answer_id),
-                                    helpful)
+                    feedback.record(factbase.current(), sender, answer_id, feedback.answer_of(said, answer_id), helpful)
                 except feedback.NotRateable as refused:
                     return response.json({"error": refused.code, "message": refused.message}, status=refused.status)
             return response.json({"rated": True})
@@ -185,9 +197,7 @@ class ResidentRestInput(RestInput):
                 logger.info("request refused: %s (HTTP %s)", rejected.code, rejected.status)
                 return response.json({"error": rejected.code, "message": rejected.message}, status=rejected.status)
             if turn.too_long:
-                return response.json(
-                    [_text(turn, say("too_long", _language(turn), limit=inbound.MAX_MESSAGE_CHARS))]
-                )
+                return response.json([_text(turn, say("too_long", _language(turn), limit=inbound.MAX_MESSAGE_CHARS))])
             if admission.full:
                 return self._try_again("busy", "busy", _language(turn))
             async with admission.turn():
@@ -206,9 +216,11 @@ class ResidentRestInput(RestInput):
     def _try_again(self, code: str, message: str, lang: str) -> HTTPResponse:
         """503: nothing of the request was done, and it may be sent again as it is after Retry-After.
         A page on another origin than this server's may read that header only if told so."""
-        return response.json({"error": code, "message": say(message, lang)}, status=503,
-                             headers={"Retry-After": str(self.retry_after),
-                                      "Access-Control-Expose-Headers": "Retry-After"})
+        return response.json(
+            {"error": code, "message": say(message, lang)},
+            status=503,
+            headers={"Retry-After": str(self.retry_after), "Access-Control-Expose-Headers": "Retry-After"},
+        )
 
 
 async def _replies_to(store: Any, turn: Inbound) -> Optional[List[Dict]]:
@@ -216,12 +228,13 @@ async def _replies_to(store: Any, turn: Inbound) -> Optional[List[Dict]]:
     a message again, and the Rasa worker that had it may have stored its turn and died before replying."""
     tracker = await store.retrieve(turn.sender)
     events = list(tracker.events) if tracker else []
-    asked = next((n for n, e in enumerate(events) if isinstance(e, UserUttered) and e.message_id == turn.message_id),
-                 None)
+    asked = next(
+        (n for n, e in enumerate(events) if isinstance(e, UserUttered) and e.message_id == turn.message_id), None
+    )
     if asked is None:
         return None
     collector = CollectingOutputChannel()
-    for event in events[asked + 1:]:
+    for event in events[asked + 1 :]:
         if isinstance(event, UserUttered):
             break
         if isinstance(event, BotUttered):  # sent again as Rasa's processor sent it
@@ -231,8 +244,9 @@ async def _replies_to(store: Any, turn: Inbound) -> Optional[List[Dict]]:
 
 async def _converse(on_new_message: Callable[[UserMessage], Awaitable[Any]], turn: Inbound) -> List[Dict]:
     collector = CollectingOutputChannel()
-    message = UserMessage(turn.text, collector, turn.sender, input_channel="rest", message_id=turn.message_id,
-                          metadata=turn.metadata)
+    message = UserMessage(
+        turn.text, collector, turn.sender, input_channel="rest", message_id=turn.message_id, metadata=turn.metadata
+    )
     try:
         await on_new_message(message)
     except NOT_TAKEN:

@@ -39,18 +39,30 @@ def retention_days() -> float:
     return days
 
 
-def sweep(days: Optional[float] = None, now: Optional[datetime.datetime] = None,
-          tracker_store_url: Optional[str] = None, unanswered_log: Optional[Path] = None,
-          feedback_log: Optional[Path] = None) -> Swept:
+def sweep(
+    days: Optional[float] = None,
+    now: Optional[datetime.datetime] = None,
+    tracker_store_url: Optional[str] = None,
+    unanswered_log: Optional[Path] = None,
+    feedback_log: Optional[Path] = None,
+) -> Swept:
     """Delete every conversation whose last event is older than `days`, and older unanswered entries
     and ratings."""
     now = now or datetime.datetime.now(datetime.timezone.utc)
     cutoff = now - datetime.timedelta(days=retention_days() if days is None else days)
     url = tracker_store_url or publications.database_url()
-    swept = Swept(prune_tracker_store(url, cutoff), prune_log(unanswered_log or unanswered.path(), cutoff),
-                  prune_log(feedback_log or feedback.path(), cutoff))
-    logger.info("retention sweep: %d conversations, %d unanswered entries and %d ratings older than %s deleted",
-                swept.conversations, swept.unanswered, swept.ratings, cutoff.isoformat(timespec="seconds"))
+    swept = Swept(
+        prune_tracker_store(url, cutoff),
+        prune_log(unanswered_log or unanswered.path(), cutoff),
+        prune_log(feedback_log or feedback.path(), cutoff),
+    )
+    logger.info(
+        "retention sweep: %d conversations, %d unanswered entries and %d ratings older than %s deleted",
+        swept.conversations,
+        swept.unanswered,
+        swept.ratings,
+        cutoff.isoformat(timespec="seconds"),
+    )
     return swept
 
 

@@ -67,8 +67,9 @@ class LeanSQLTrackerStore(SQLTrackerStore):
             # may hand it to another thread, which pysqlite refuses unless told.
             url = self.engine.url
             self.engine.dispose()
-            self.engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, pool_size=1, max_overflow=4,
-                                           connect_args={"check_same_thread": False})
+            self.engine = sa.create_engine(
+                url, poolclass=sa.pool.QueuePool, pool_size=1, max_overflow=4, connect_args={"check_same_thread": False}
+            )
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         else:
             url = self.engine.url
@@ -86,22 +87,24 @@ class LeanSQLTrackerStore(SQLTrackerStore):
         """SELECT columns of the sender's events since their latest session start, as Rasa's
         _event_query picks them (all of them if no session has started)."""
         events = self.table
-        session_start = (sa.select(sa.func.max(events.c.timestamp))
-                         .where(events.c.sender_id == SENDER, events.c.type_name == SessionStarted.type_name)
-                         .scalar_subquery())
+        session_start = (
+            sa.select(sa.func.max(events.c.timestamp))
+            .where(events.c.sender_id == SENDER, events.c.type_name == SessionStarted.type_name)
+            .scalar_subquery()
+        )
         return sa.select(*columns).where(
-            events.c.sender_id == SENDER,
-            sa.or_(session_start.is_(None), events.c.timestamp >= session_start))
+            events.c.sender_id == SENDER, sa.or_(session_start.is_(None), events.c.timestamp >= session_start)
+        )
 
-    async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool
-                        ) -> Optional[DialogueStateTracker]:
+    async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
         query = self._all if fetch_events_from_all_sessions else self._latest
         with self.engine.connect() as connection:
             rows = connection.execute(query, {"sender_id": sender_id}).scalars().all()
         if not rows or not self.domain:
             return None
-        return DialogueStateTracker.from_events(sender_id, deserialise([json.loads(row) for row in rows]),
-                                                self.domain.slots)
+        return DialogueStateTracker.from_events(
+            sender_id, deserialise([json.loads(row) for row in rows]), self.domain.slots
+        )
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         await self.stream_events(tracker)
@@ -114,9 +117,14 @@ class LeanSQLTrackerStore(SQLTrackerStore):
     @staticmethod
     def _row(sender_id: Text, event: Event) -> Dict[str, Any]:
         data = event.as_dict()
-        return {"sender_id": sender_id, "type_name": event.type_name, "timestamp": data.get("timestamp"),
-                "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-                "action_name": data.get("name"), "data": json.dumps(data)}
+        return {
+            "sender_id": sender_id,
+            "type_name": event.type_name,
+            "timestamp": data.get("timestamp"),
+            "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+            "action_name": data.get("name"),
+            "data": json.dumps(data),
+        }
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:

@@ -126,8 +126,17 @@ def group(entries: Iterable[Dict]) -> List[Group]:
     return sorted(groups, key=lambda g: (-len(g.entries), g.text))
 
 
-COLUMNS = ("count", "question", "languages", "kinds", "best_intent", "mean_confidence", "first_asked",
-           "last_asked", "other_wordings")
+COLUMNS = (
+    "count",
+    "question",
+    "languages",
+    "kinds",
+    "best_intent",
+    "mean_confidence",
+    "first_asked",
+    "last_asked",
+    "other_wordings",
+)
 
 
 def write_csv(groups: Sequence[Group], file: Path) -> None:

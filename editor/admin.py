@@ -5,11 +5,11 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
-from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from assistant.facts import LANGUAGES
@@ -37,16 +37,22 @@ class RecordAdmin(SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
         for problem in content.problems(*drafts.draft()):
             if (problem.section, problem.record_id) == (obj.section, obj.record_id):
-                messages.warning(request, gettext("Saved, but the draft cannot be published until this is mended: "
-                                                  "%(problem)s") % {"problem": problem})
+                messages.warning(
+                    request,
+                    gettext("Saved, but the draft cannot be published until this is mended: %(problem)s")
+                    % {"problem": problem},
+                )
 
     @admin.display(description=_("what changed"))
     def changes(self, version):
         """Each field this version changed, with its value before and after."""
         before = _flat(version.prev_record.data) if version.prev_record else {}
         after = _flat(version.data)
-        lines = [f"{key}: {before.get(key, '—')!s} → {after.get(key, '—')!s}"
-                 for key in sorted(before.keys() | after.keys()) if before.get(key) != after.get(key)]
+        lines = [
+            f"{key}: {before.get(key, '—')!s} → {after.get(key, '—')!s}"
+            for key in sorted(before.keys() | after.keys())
+            if before.get(key) != after.get(key)
+        ]
         return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines)) if lines else "—"
 
 
@@ -58,8 +64,20 @@ class FactAdmin(RecordAdmin):
         (None, {"fields": ["record_id", "topic", "about", "source", "quote"]}),
         (_("Text"), {"fields": ["text_fi", "text_sv", "text_en"]}),
         (_("Alternate questions"), {"fields": ["questions_fi", "questions_sv", "questions_en"]}),
-        (_("Ended: if it no longer holds"), {"fields": ["ended_date", "ended_sureness", "ended_source", "ended_quote",
-                                                        "history_fi", "history_sv", "history_en"]}),
+        (
+            _("Ended: if it no longer holds"),
+            {
+                "fields": [
+                    "ended_date",
+                    "ended_sureness",
+                    "ended_source",
+                    "ended_quote",
+                    "history_fi",
+                    "history_sv",
+                    "history_en",
+                ]
+            },
+        ),
         (_("Why"), {"fields": ["note"]}),
     ]
 
@@ -135,6 +153,7 @@ class SourceTextAdmin(SimpleHistoryAdmin):
     fields = ["name", "text", "note"]
     history_list_display = ["history_change_reason"]
 
+
 admin.site.register(Setting, SimpleHistoryAdmin)
 
 
@@ -155,9 +174,11 @@ class PublicationAdmin(admin.ModelAdmin):
         return False
 
     def get_urls(self):
-        return [path("publish/", self.admin_site.admin_view(self.publish), name="editor_publish"),
-                path("preview/", self.admin_site.admin_view(self.preview), name="editor_preview"),
-                *super().get_urls()]
+        return [
+            path("publish/", self.admin_site.admin_view(self.publish), name="editor_publish"),
+            path("preview/", self.admin_site.admin_view(self.preview), name="editor_preview"),
+            *super().get_urls(),
+        ]
 
     def preview(self, request):
         """Ask the assistant against the draft, beside what residents get (editor/preview.py): for any
@@ -178,8 +199,13 @@ class PublicationAdmin(admin.ModelAdmin):
                 if found:
                     messages.error(request, gettext("The draft has problems: fix them, then ask again."))
                 return redirect(reverse("admin:editor_preview"))
-        context = {**self.admin_site.each_context(request), "title": gettext("Preview the draft"), "form": form,
-                   "turns": conversation.turns, "opts": self.model._meta}
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Preview the draft"),
+            "form": form,
+            "turns": conversation.turns,
+            "opts": self.model._meta,
+        }
         return TemplateResponse(request, "admin/editor/publication/preview.html", context)
 
     def publish(self, request):
@@ -193,8 +219,9 @@ class PublicationAdmin(admin.ModelAdmin):
                 messages.error(request, str(problem))
             messages.error(request, str(refused))
         else:
-            messages.success(request, gettext("Published %(publication)s: residents get it now.")
-                             % {"publication": publication})
+            messages.success(
+                request, gettext("Published %(publication)s: residents get it now.") % {"publication": publication}
+            )
         return redirect(reverse("admin:editor_publication_changelist"))
 
 

@@ -19,7 +19,9 @@ SECTIONS = ("sources", "entities", "topics", "facts")
 KINDS = {"source": "sources", "entity": "entities", "topic": "topics", "fact": "facts"}
 
 # "<path>:<line>: <kind> '<id>': <field>: <message>", as FactBaseError's problems read.
-_PROBLEM = re.compile(r"^.*?:\d+: (?:(?P<kind>\w+) '(?P<id>[^']*)'|(?P<other>[^:]+)): (?P<field>[^:]+): (?P<message>.*)$")
+_PROBLEM = re.compile(
+    r"^.*?:\d+: (?:(?P<kind>\w+) '(?P<id>[^']*)'|(?P<other>[^:]+)): (?P<field>[^:]+): (?P<message>.*)$"
+)
 
 
 @dataclass(frozen=True)
@@ -39,59 +41,85 @@ class Problem:
 # editor's language: the English message's pattern, and its words to translate (editor/locale/). A
 # message the list lacks is shown in English (tests/editor/test_content.py checks that none does).
 _ID = r"'(?P<id>[^']*)'"
-MESSAGES = [(re.compile(f"^{pattern}$"), words) for pattern, words in (
-    (r"required field is missing", _("required field is missing")),
-    (r"unknown field", _("unknown field")),
-    (r"unknown section", _("unknown section")),
-    (r"a record must be a mapping", _("a record must be a mapping")),
-    (r"missing or empty: a list of records is required", _("missing or empty: a list of records is required")),
-    (r"language is missing", _("language is missing")),
-    (r"must be a non-empty text", _("must be a non-empty text")),
-    (r"must be a list of non-empty texts", _("must be a list of non-empty texts")),
-    (r"must be a mapping with fi, sv and en", _("must be a mapping with fi, sv and en")),
-    (r"must be a mapping with any of fi, sv and en", _("must be a mapping with any of fi, sv and en")),
-    (r"unknown language \(use fi, sv, en\)", _("unknown language (use fi, sv, en)")),
-    (r"must be a date like 2019-12-06", _("must be a date like 2019-12-06")),
-    (r"must be a month like 2022-08 when only the month is known",
-     _("must be a month like 2022-08 when only the month is known")),
-    (r"must be a year like 2022 when only the year is known", _("must be a year like 2022 when only the year is known")),
-    (r"must be a year like 2022 when undated", _("must be a year like 2022 when undated")),
-    (r"must be one of (?P<choices>.+)", _("must be one of %(choices)s")),
-    (r"must be a web address", _("must be a web address")),
-    (r"must be a web address, or a mapping of fi, sv and en to web addresses",
-     _("must be a web address, or a mapping of fi, sv and en to web addresses")),
-    (r"must be lower_case letters, digits and _", _("must be lower_case letters, digits and _")),
-    (r"duplicate id in (?P<section>\w+)", _("duplicate id in %(section)s")),
-    (rf"unknown entity {_ID}", _("unknown entity '%(id)s'")),
-    (rf"unknown source {_ID}", _("unknown source '%(id)s'")),
-    (rf"unknown topic {_ID}", _("unknown topic '%(id)s'")),
-    (r"no such file: (?P<file>.+)", _("no such file: %(file)s")),
-    (r"not found verbatim in (?P<file>.+)", _("not found verbatim in %(file)s")),
-    (r"must be the source's words, verbatim", _("must be the source's words, verbatim")),
-    (r"the number (?P<number>\S+) is neither in the quote nor in the source's date",
-     _("the number %(number)s is neither in the quote nor in the source's date")),
-    (r"the number (?P<number>\S+) comes from a likely date: say '(?P<word>[^']*)'",
-     _("the number %(number)s comes from a likely date: say '%(word)s'")),
-    (r"'(?P<question>.+)' is also a question of fact '(?P<other>[^']*)'",
-     _("'%(question)s' is also a question of fact '%(other)s'")),
-    (r"'(?P<spelling>.+)' is also a name of entity '(?P<other>[^']*)'",
-     _("'%(spelling)s' is also a name of entity '%(other)s'")),
-    (rf"{_ID} is older than the fact's source '(?P<source>[^']*)'",
-     _("'%(id)s' is older than the fact's source '%(source)s'")),
-    (r"ends before its own source '(?P<source>[^']*)' \((?P<day>[^)]*)\)",
-     _("ends before its own source '%(source)s' (%(day)s)")),
-    (rf"must name an entity, not {_ID}", _("must name an entity, not '%(id)s'")),
-    (r"must be a list of topic ids", _("must be a list of topic ids")),
-    (r"must be a non-empty list of entity ids", _("must be a non-empty list of entity ids")),
-    (r"must be true, with a subject, or false", _("must be true, with a subject, or false")),
-    (r"must be a mapping of date, sureness, source, quote and history",
-     _("must be a mapping of date, sureness, source, quote and history")),
-    (r"must be a mapping of max_age_years, website and feedback",
-     _("must be a mapping of max_age_years, website and feedback")),
-    (r"must be a number of years above 0", _("must be a number of years above 0")),
-    (r"no fact is about this entity", _("no fact is about this entity")),
-    (r"no fact has this topic", _("no fact has this topic")),
-)]
+MESSAGES = [
+    (re.compile(f"^{pattern}$"), words)
+    for pattern, words in (
+        (r"required field is missing", _("required field is missing")),
+        (r"unknown field", _("unknown field")),
+        (r"unknown section", _("unknown section")),
+        (r"a record must be a mapping", _("a record must be a mapping")),
+        (r"missing or empty: a list of records is required", _("missing or empty: a list of records is required")),
+        (r"language is missing", _("language is missing")),
+        (r"must be a non-empty text", _("must be a non-empty text")),
+        (r"must be a list of non-empty texts", _("must be a list of non-empty texts")),
+        (r"must be a mapping with fi, sv and en", _("must be a mapping with fi, sv and en")),
+        (r"must be a mapping with any of fi, sv and en", _("must be a mapping with any of fi, sv and en")),
+        (r"unknown language \(use fi, sv, en\)", _("unknown language (use fi, sv, en)")),
+        (r"must be a date like 2019-12-06", _("must be a date like 2019-12-06")),
+        (
+            r"must be a month like 2022-08 when only the month is known",
+            _("must be a month like 2022-08 when only the month is known"),
+        ),
+        (
+            r"must be a year like 2022 when only the year is known",
+            _("must be a year like 2022 when only the year is known"),
+        ),
+        (r"must be a year like 2022 when undated", _("must be a year like 2022 when undated")),
+        (r"must be one of (?P<choices>.+)", _("must be one of %(choices)s")),
+        (r"must be a web address", _("must be a web address")),
+        (
+            r"must be a web address, or a mapping of fi, sv and en to web addresses",
+            _("must be a web address, or a mapping of fi, sv and en to web addresses"),
+        ),
+        (r"must be lower_case letters, digits and _", _("must be lower_case letters, digits and _")),
+        (r"duplicate id in (?P<section>\w+)", _("duplicate id in %(section)s")),
+        (rf"unknown entity {_ID}", _("unknown entity '%(id)s'")),
+        (rf"unknown source {_ID}", _("unknown source '%(id)s'")),
+        (rf"unknown topic {_ID}", _("unknown topic '%(id)s'")),
+        (r"no such file: (?P<file>.+)", _("no such file: %(file)s")),
+        (r"not found verbatim in (?P<file>.+)", _("not found verbatim in %(file)s")),
+        (r"must be the source's words, verbatim", _("must be the source's words, verbatim")),
+        (
+            r"the number (?P<number>\S+) is neither in the quote nor in the source's date",
+            _("the number %(number)s is neither in the quote nor in the source's date"),
+        ),
+        (
+            r"the number (?P<number>\S+) comes from a likely date: say '(?P<word>[^']*)'",
+            _("the number %(number)s comes from a likely date: say '%(word)s'"),
+        ),
+        (
+            r"'(?P<question>.+)' is also a question of fact '(?P<other>[^']*)'",
+            _("'%(question)s' is also a question of fact '%(other)s'"),
+        ),
+        (
+            r"'(?P<spelling>.+)' is also a name of entity '(?P<other>[^']*)'",
+            _("'%(spelling)s' is also a name of entity '%(other)s'"),
+        ),
+        (
+            rf"{_ID} is older than the fact's source '(?P<source>[^']*)'",
+            _("'%(id)s' is older than the fact's source '%(source)s'"),
+        ),
+        (
+            r"ends before its own source '(?P<source>[^']*)' \((?P<day>[^)]*)\)",
+            _("ends before its own source '%(source)s' (%(day)s)"),
+        ),
+        (rf"must name an entity, not {_ID}", _("must name an entity, not '%(id)s'")),
+        (r"must be a list of topic ids", _("must be a list of topic ids")),
+        (r"must be a non-empty list of entity ids", _("must be a non-empty list of entity ids")),
+        (r"must be true, with a subject, or false", _("must be true, with a subject, or false")),
+        (
+            r"must be a mapping of date, sureness, source, quote and history",
+            _("must be a mapping of date, sureness, source, quote and history"),
+        ),
+        (
+            r"must be a mapping of max_age_years, website and feedback",
+            _("must be a mapping of max_age_years, website and feedback"),
+        ),
+        (r"must be a number of years above 0", _("must be a number of years above 0")),
+        (r"no fact is about this entity", _("no fact is about this entity")),
+        (r"no fact has this topic", _("no fact has this topic")),
+    )
+]
 
 
 def said(message: str) -> str:

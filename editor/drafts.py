@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from assistant import publications
-from editor import content
 from assistant.publications import Document, Texts
+from editor import content
 from editor.content import Problem
 from editor.models import MODELS, Publication, Setting, SourceText
 

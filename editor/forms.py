@@ -14,8 +14,13 @@ from assistant.facts import ENTITY_TYPES, LANGUAGES
 from editor import content, drafts
 from editor.models import Entity, Fact, Source, SourceText, Topic
 
-SURENESS = [("sure", _("sure: the day is known")), ("month", _("the month is known")), ("likely", _("likely")),
-            ("year", _("the year is known")), ("undated", _("undated"))]
+SURENESS = [
+    ("sure", _("sure: the day is known")),
+    ("month", _("the month is known")),
+    ("likely", _("likely")),
+    ("year", _("the year is known")),
+    ("undated", _("undated")),
+]
 
 
 def in_language(label, lang: str):
@@ -61,8 +66,11 @@ class RecordForm(forms.ModelForm):
         place = self.PLACES.get(problem.field) or self.PLACES.get(problem.field.split(".")[0])
         quoted = re.match(r"'(.+?)' is also", problem.message)
         if place and place[-3:] in ("_fi", "_sv", "_en") and quoted:
-            holding = [f"{place[:-3]}_{lang}" for lang in LANGUAGES
-                       if quoted[1].casefold() in str(self.data.get(f"{place[:-3]}_{lang}", "")).casefold()]
+            holding = [
+                f"{place[:-3]}_{lang}"
+                for lang in LANGUAGES
+                if quoted[1].casefold() in str(self.data.get(f"{place[:-3]}_{lang}", "")).casefold()
+            ]
             return holding[0] if holding else place
         return place
 
@@ -129,36 +137,62 @@ def _per_language(form_class, name: str, label, required: bool = True, lines: bo
     for lang in LANGUAGES:
         widget = forms.Textarea(attrs={"rows": 3}) if lines else forms.TextInput(attrs={"size": 80})
         form_class.declared_fields[f"{name}_{lang}"] = form_class.base_fields[f"{name}_{lang}"] = forms.CharField(
-            label=in_language(label, lang), required=required, widget=widget, **(field if lang == "fi" else {}))
+            label=in_language(label, lang), required=required, widget=widget, **(field if lang == "fi" else {})
+        )
 
 
 def _texts(cleaned: dict, name: str) -> Dict[str, str]:
     """The languages' texts the form has, each on one line."""
-    return {lang: " ".join(cleaned[f"{name}_{lang}"].split()) for lang in LANGUAGES
-            if cleaned[f"{name}_{lang}"].strip()}
+    return {
+        lang: " ".join(cleaned[f"{name}_{lang}"].split()) for lang in LANGUAGES if cleaned[f"{name}_{lang}"].strip()
+    }
 
 
 class SourceForm(RecordForm):
     """A source: who published it, its title and address in the languages it has them, its date and
     how sure that is, and its text, which its facts' quotes are checked against."""
 
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[
-        ("", _("news item (unless said otherwise)")), ("news", _("news item")), ("page", _("web page"))],
-        help_text=_("what answers call it when it has no title"))
-    url = forms.CharField(label=_("Web address"), required=False, widget=forms.TextInput(attrs={"size": 80}),
-                          help_text=_("one address for all languages, or one for each below"))
-    date = forms.CharField(label=_("Date"), help_text=_("2022-03-01; 2022-03 when only the month is known; "
-                                                        "2022 when only the year is"))
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=[("", _("news item (unless said otherwise)")), ("news", _("news item")), ("page", _("web page"))],
+        help_text=_("what answers call it when it has no title"),
+    )
+    url = forms.CharField(
+        label=_("Web address"),
+        required=False,
+        widget=forms.TextInput(attrs={"size": 80}),
+        help_text=_("one address for all languages, or one for each below"),
+    )
+    date = forms.CharField(
+        label=_("Date"), help_text=_("2022-03-01; 2022-03 when only the month is known; 2022 when only the year is")
+    )
     sureness = forms.ChoiceField(label=_("How sure the date is"), choices=SURENESS)
-    file = forms.ModelChoiceField(SourceText.objects.all(), to_field_name="name", required=False,
-                                  label=_("Its text"), help_text=_("the words its facts quote"))
-    text = forms.CharField(label=_("Or its text, new"), required=False, widget=forms.Textarea(attrs={"rows": 6}),
-                           help_text=_("the source's words, kept as sources/<id>.txt: "
-                                       "its facts' quotes must be in them"))
+    file = forms.ModelChoiceField(
+        SourceText.objects.all(),
+        to_field_name="name",
+        required=False,
+        label=_("Its text"),
+        help_text=_("the words its facts quote"),
+    )
+    text = forms.CharField(
+        label=_("Or its text, new"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("the source's words, kept as sources/<id>.txt: its facts' quotes must be in them"),
+    )
 
-    PLACES = {"publisher": "publisher_fi", "title": "title_fi", "url": "url", "date": "date", "sureness": "sureness",
-              "kind": "kind", "file": "file", **{f"publisher.{lang}": f"publisher_{lang}" for lang in LANGUAGES},
-              **{f"title.{lang}": f"title_{lang}" for lang in LANGUAGES}}
+    PLACES = {
+        "publisher": "publisher_fi",
+        "title": "title_fi",
+        "url": "url",
+        "date": "date",
+        "sureness": "sureness",
+        "kind": "kind",
+        "file": "file",
+        **{f"publisher.{lang}": f"publisher_{lang}" for lang in LANGUAGES},
+        **{f"title.{lang}": f"title_{lang}" for lang in LANGUAGES},
+    }
 
     class Meta(RecordForm.Meta):
         model = Source
@@ -167,9 +201,13 @@ class SourceForm(RecordForm):
         super().__init__(*args, **kwargs)
         data = self.instance.data or {}
         urls = data.get("url", "")
-        initial = {"kind": data.get("kind", ""), "url": urls if isinstance(urls, str) else "",
-                   "date": str(data.get("date", "")), "sureness": data.get("sureness", "sure"),
-                   "file": data.get("file")}
+        initial = {
+            "kind": data.get("kind", ""),
+            "url": urls if isinstance(urls, str) else "",
+            "date": str(data.get("date", "")),
+            "sureness": data.get("sureness", "sure"),
+            "file": data.get("file"),
+        }
         for lang in LANGUAGES:
             initial[f"publisher_{lang}"] = (data.get("publisher") or {}).get(lang, "")
             initial[f"title_{lang}"] = (data.get("title") or {}).get(lang, "")
@@ -222,8 +260,13 @@ class SourceForm(RecordForm):
 
 
 _per_language(SourceForm, "publisher", _("Publisher"))
-_per_language(SourceForm, "title", _("Title"), required=False,
-              help_text=_("its own title, in the languages it has one; none where it is not known"))
+_per_language(
+    SourceForm,
+    "title",
+    _("Title"),
+    required=False,
+    help_text=_("its own title, in the languages it has one; none where it is not known"),
+)
 _per_language(SourceForm, "url", _("Web address"), required=False)
 
 
@@ -232,9 +275,13 @@ class EntityForm(RecordForm):
     them, and the other names residents may type."""
 
     type = forms.ChoiceField(label=_("Type"), choices=[(t, t) for t in ENTITY_TYPES])
-    PLACES = {"type": "type", "names": "names_fi", "aliases": "aliases_fi",
-              **{f"names.{lang}": f"names_{lang}" for lang in LANGUAGES},
-              **{f"aliases.{lang}": f"aliases_{lang}" for lang in LANGUAGES}}
+    PLACES = {
+        "type": "type",
+        "names": "names_fi",
+        "aliases": "aliases_fi",
+        **{f"names.{lang}": f"names_{lang}" for lang in LANGUAGES},
+        **{f"aliases.{lang}": f"aliases_{lang}" for lang in LANGUAGES},
+    }
 
     class Meta(RecordForm.Meta):
         model = Entity
@@ -249,13 +296,22 @@ class EntityForm(RecordForm):
 
     def record(self) -> dict:
         c = self.cleaned_data
-        return {"type": c["type"], "names": {lang: " ".join(c[f"names_{lang}"].split()) for lang in LANGUAGES},
-                "aliases": {lang: _lines(c[f"aliases_{lang}"]) for lang in LANGUAGES}}
+        return {
+            "type": c["type"],
+            "names": {lang: " ".join(c[f"names_{lang}"].split()) for lang in LANGUAGES},
+            "aliases": {lang: _lines(c[f"aliases_{lang}"]) for lang in LANGUAGES},
+        }
 
 
 _per_language(EntityForm, "names", _("Name"), help_text=_("as answers show it"))
-_per_language(EntityForm, "aliases", _("Other names"), required=False, lines=True,
-              help_text=_("one a line: what residents may also type; Finnish case endings are matched anyway"))
+_per_language(
+    EntityForm,
+    "aliases",
+    _("Other names"),
+    required=False,
+    lines=True,
+    help_text=_("one a line: what residents may also type; Finnish case endings are matched anyway"),
+)
 
 
 def _ids(text: str) -> List[str]:
@@ -267,14 +323,28 @@ class TopicForm(RecordForm):
     and the entity a follow-up ("how many work there?") is about. A topic asked by naming its subject
     alone needs no intent; any other new topic needs training sentences (data/nlu/), which developers add."""
 
-    subject = forms.ModelChoiceField(Entity.objects.all(), to_field_name="record_id", required=False,
-                                     label=_("Subject"), help_text=_("what a follow-up question is about"))
-    by_subject = forms.BooleanField(label=_("Asked by naming its subject"), required=False,
-                                    help_text=_("any question that names the subject gets this topic"))
-    related = forms.CharField(label=_("Related topics"),
-                              help_text=_("the topics offered after an answer: their ids, comma between"))
-    PLACES = {"question": "question_fi", "related": "related", "subject": "subject", "by_subject": "by_subject",
-              **{f"question.{lang}": f"question_{lang}" for lang in LANGUAGES}}
+    subject = forms.ModelChoiceField(
+        Entity.objects.all(),
+        to_field_name="record_id",
+        required=False,
+        label=_("Subject"),
+        help_text=_("what a follow-up question is about"),
+    )
+    by_subject = forms.BooleanField(
+        label=_("Asked by naming its subject"),
+        required=False,
+        help_text=_("any question that names the subject gets this topic"),
+    )
+    related = forms.CharField(
+        label=_("Related topics"), help_text=_("the topics offered after an answer: their ids, comma between")
+    )
+    PLACES = {
+        "question": "question_fi",
+        "related": "related",
+        "subject": "subject",
+        "by_subject": "by_subject",
+        **{f"question.{lang}": f"question_{lang}" for lang in LANGUAGES},
+    }
 
     class Meta(RecordForm.Meta):
         model = Topic
@@ -282,8 +352,11 @@ class TopicForm(RecordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         data = self.instance.data or {}
-        initial = {"subject": data.get("subject"), "by_subject": data.get("by_subject", False),
-                   "related": ", ".join(data.get("related", []))}
+        initial = {
+            "subject": data.get("subject"),
+            "by_subject": data.get("by_subject", False),
+            "related": ", ".join(data.get("related", [])),
+        }
         for lang in LANGUAGES:
             initial[f"question_{lang}"] = (data.get("question") or {}).get(lang, "")
         for name, value in initial.items():
@@ -306,32 +379,65 @@ class FactForm(RecordForm):
     topic = forms.ModelChoiceField(Topic.objects.all(), to_field_name="record_id", label=_("Topic"))
     about = forms.CharField(label=_("About"), help_text=_("the entities the fact is about: their ids, comma between"))
     source = forms.ModelChoiceField(Source.objects.all(), to_field_name="record_id", label=_("Source"))
-    quote = forms.CharField(label=_("Quote"), widget=forms.Textarea(attrs={"rows": 3}),
-                            help_text=_("the source's own words the fact rests on, as they are in its text"))
+    quote = forms.CharField(
+        label=_("Quote"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("the source's own words the fact rests on, as they are in its text"),
+    )
     text_fi = forms.CharField(label=in_language(_("Text"), "fi"), widget=forms.Textarea(attrs={"rows": 3}))
     text_sv = forms.CharField(label=in_language(_("Text"), "sv"), widget=forms.Textarea(attrs={"rows": 3}))
     text_en = forms.CharField(label=in_language(_("Text"), "en"), widget=forms.Textarea(attrs={"rows": 3}))
-    questions_fi = forms.CharField(label=in_language(_("Alternate questions"), "fi"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                                   help_text=_("one a line: questions residents ask that this fact answers"))
-    questions_sv = forms.CharField(label=in_language(_("Alternate questions"), "sv"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    questions_en = forms.CharField(label=in_language(_("Alternate questions"), "en"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    ended_date = forms.CharField(label=_("Ended on"), required=False,
-                                 help_text=_("if it no longer holds: 2022-03-01, 2022-03 or 2022, as sure as the source is"))
+    questions_fi = forms.CharField(
+        label=in_language(_("Alternate questions"), "fi"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("one a line: questions residents ask that this fact answers"),
+    )
+    questions_sv = forms.CharField(
+        label=in_language(_("Alternate questions"), "sv"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    questions_en = forms.CharField(
+        label=in_language(_("Alternate questions"), "en"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    ended_date = forms.CharField(
+        label=_("Ended on"),
+        required=False,
+        help_text=_("if it no longer holds: 2022-03-01, 2022-03 or 2022, as sure as the source is"),
+    )
     ended_sureness = forms.ChoiceField(label=_("How sure the end's date is"), choices=SURENESS, required=False)
-    ended_source = forms.ModelChoiceField(Source.objects.all(), to_field_name="record_id", required=False,
-                                          label=_("The source that says it ended"))
+    ended_source = forms.ModelChoiceField(
+        Source.objects.all(), to_field_name="record_id", required=False, label=_("The source that says it ended")
+    )
     ended_quote = forms.CharField(label=_("Its words"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    history_fi = forms.CharField(label=in_language(_("History"), "fi"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                                 help_text=_("the fact retold in the past tense, with when it changed"))
-    history_sv = forms.CharField(label=in_language(_("History"), "sv"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    history_en = forms.CharField(label=in_language(_("History"), "en"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    history_fi = forms.CharField(
+        label=in_language(_("History"), "fi"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("the fact retold in the past tense, with when it changed"),
+    )
+    history_sv = forms.CharField(
+        label=in_language(_("History"), "sv"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    history_en = forms.CharField(
+        label=in_language(_("History"), "en"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
-    PLACES = {"topic": "topic", "about": "about", "source": "source", "quote": "quote", "text": "text_fi",
-              **{f"text.{lang}": f"text_{lang}" for lang in LANGUAGES},
-              **{f"questions.{lang}": f"questions_{lang}" for lang in LANGUAGES},
-              **{f"ended.history.{lang}": f"history_{lang}" for lang in LANGUAGES},
-              "ended.date": "ended_date", "ended.sureness": "ended_sureness", "ended.source": "ended_source",
-              "ended.quote": "ended_quote", "ended": "ended_date", "ended.history": "history_fi"}
+    PLACES = {
+        "topic": "topic",
+        "about": "about",
+        "source": "source",
+        "quote": "quote",
+        "text": "text_fi",
+        **{f"text.{lang}": f"text_{lang}" for lang in LANGUAGES},
+        **{f"questions.{lang}": f"questions_{lang}" for lang in LANGUAGES},
+        **{f"ended.history.{lang}": f"history_{lang}" for lang in LANGUAGES},
+        "ended.date": "ended_date",
+        "ended.sureness": "ended_sureness",
+        "ended.source": "ended_source",
+        "ended.quote": "ended_quote",
+        "ended": "ended_date",
+        "ended.history": "history_fi",
+    }
 
     # (language, question) to add to the questions shown (FactAdmin.get_form): only what the form starts
     # with, saved with the rest when the editor writes the note and saves.
@@ -344,10 +450,16 @@ class FactForm(RecordForm):
         super().__init__(*args, **kwargs)
         data = self.instance.data or {}
         ended = data.get("ended") or {}
-        initial = {"topic": data.get("topic"), "about": ", ".join(data.get("about", [])),
-                   "source": data.get("source"), "quote": data.get("quote", ""),
-                   "ended_date": ended.get("date", ""), "ended_sureness": ended.get("sureness", "sure"),
-                   "ended_source": ended.get("source"), "ended_quote": ended.get("quote", "")}
+        initial = {
+            "topic": data.get("topic"),
+            "about": ", ".join(data.get("about", [])),
+            "source": data.get("source"),
+            "quote": data.get("quote", ""),
+            "ended_date": ended.get("date", ""),
+            "ended_sureness": ended.get("sureness", "sure"),
+            "ended_source": ended.get("source"),
+            "ended_quote": ended.get("quote", ""),
+        }
         for lang in LANGUAGES:
             initial[f"text_{lang}"] = (data.get("text") or {}).get(lang, "")
             initial[f"questions_{lang}"] = "\n".join((data.get("questions") or {}).get(lang, []))
@@ -363,23 +475,29 @@ class FactForm(RecordForm):
 
     def record(self) -> dict:
         c = self.cleaned_data
-        record = {"topic": c["topic"].record_id, "about": _ids(c["about"]),
-                  "source": c["source"].record_id, "quote": " ".join(c["quote"].split()),
-                  "text": {lang: " ".join(c[f"text_{lang}"].split()) for lang in LANGUAGES}}
+        record = {
+            "topic": c["topic"].record_id,
+            "about": _ids(c["about"]),
+            "source": c["source"].record_id,
+            "quote": " ".join(c["quote"].split()),
+            "text": {lang: " ".join(c[f"text_{lang}"].split()) for lang in LANGUAGES},
+        }
         questions = {lang: _lines(c[f"questions_{lang}"]) for lang in LANGUAGES if _lines(c[f"questions_{lang}"])}
         if questions:
             record["questions"] = questions
         ending = [c["ended_date"], c["ended_source"], c["ended_quote"], *(c[f"history_{lang}"] for lang in LANGUAGES)]
         if any(ending):
-            ended = {"date": _date(c["ended_date"]), "sureness": c["ended_sureness"] or "sure",
-                     "source": c["ended_source"].record_id if c["ended_source"] else "",
-                     "quote": " ".join(c["ended_quote"].split()),
-                     "history": {lang: " ".join(c[f"history_{lang}"].split()) for lang in LANGUAGES}}
+            ended = {
+                "date": _date(c["ended_date"]),
+                "sureness": c["ended_sureness"] or "sure",
+                "source": c["ended_source"].record_id if c["ended_source"] else "",
+                "quote": " ".join(c["ended_quote"].split()),
+                "history": {lang: " ".join(c[f"history_{lang}"].split()) for lang in LANGUAGES},
+            }
             if ended["sureness"] == "sure":
                 del ended["sureness"]
             record["ended"] = ended
         return record
-
 
 
 class PreviewForm(forms.Form):
@@ -387,5 +505,6 @@ class PreviewForm(forms.Form):
     chooses it in the widget."""
 
     question = forms.CharField(label=_("Question"), max_length=1000)  # the REST channel's limit
-    language = forms.ChoiceField(label=_("Language of the reply"), choices=[
-        ("fi", "suomi"), ("sv", "svenska"), ("en", "English")])  # each in its own language, as pickers show them
+    language = forms.ChoiceField(
+        label=_("Language of the reply"), choices=[("fi", "suomi"), ("sv", "svenska"), ("en", "English")]
+    )  # each in its own language, as pickers show them

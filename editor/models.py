@@ -97,8 +97,7 @@ class Publication(models.Model):
     document = models.JSONField()
     texts = models.JSONField()  # name -> text
     note = models.TextField()
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     published_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

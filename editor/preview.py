@@ -57,14 +57,18 @@ class Conversation:
         self.session = session
         kept = session.get(self.KEY)
         if kept is None:
-            kept = {"tokens": {side: secrets.token_urlsafe(32) for side in SIDES},
-                    "senders": {side: f"preview-{secrets.token_hex(16)}" for side in SIDES}, "turns": []}
+            kept = {
+                "tokens": {side: secrets.token_urlsafe(32) for side in SIDES},
+                "senders": {side: f"preview-{secrets.token_hex(16)}" for side in SIDES},
+                "turns": [],
+            }
         self.kept = kept
 
     @property
     def turns(self) -> List[Turn]:
-        return [Turn(t["question"], t["language"], Reply(**t["draft"]), Reply(**t["residents"]))
-                for t in self.kept["turns"]]
+        return [
+            Turn(t["question"], t["language"], Reply(**t["draft"]), Reply(**t["residents"])) for t in self.kept["turns"]
+        ]
 
     def ask(self, user, question: str, lang: str) -> List[Problem]:
         """Ask both sides; the draft's problems instead, where it has any (it cannot be served)."""
@@ -92,15 +96,19 @@ def keep(user, token: str, document: Optional[Dict] = None, texts: Optional[Dict
     older than an editor's login go."""
     digest = hashlib.sha256(json.dumps([document, texts], sort_keys=True).encode()).hexdigest() if document else None
     Preview.objects.filter(asked_at__lt=timezone.now() - publications.EDITOR_SESSION).delete()
-    Preview.objects.update_or_create(token=token, defaults={"document": document, "texts": texts, "digest": digest,
-                                                             "asked_by": user})
+    Preview.objects.update_or_create(
+        token=token, defaults={"document": document, "texts": texts, "digest": digest, "asked_by": user}
+    )
 
 
 def ask(sender: str, question: str, lang: str, token: str) -> Reply:
     """The assistant's reply through its REST channel, as the widget gets it."""
     body = json.dumps({"sender": sender, "message": question, "metadata": {"language": lang, "preview": token}})
-    request = urllib.request.Request(f"{settings.ASSISTANT_URL}/webhooks/rest/webhook", data=body.encode(),
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{settings.ASSISTANT_URL}/webhooks/rest/webhook",
+        data=body.encode(),
+        headers={"Content-Type": "application/json"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
             messages = json.load(response)

@@ -4,8 +4,10 @@ and changes the fact base's own settings."""
 from django.contrib.auth.models import Group, Permission
 
 RECORDS = ("source", "entity", "topic", "fact", "sourcetext")
-EDITOR = [f"{action}_{model}" for model in RECORDS for action in ("add", "change", "view")] + \
-         ["view_publication", "view_setting"]
+EDITOR = [f"{action}_{model}" for model in RECORDS for action in ("add", "change", "view")] + [
+    "view_publication",
+    "view_setting",
+]
 PUBLISHER = EDITOR + ["publish", "change_setting", "delete_source", "delete_entity", "delete_topic", "delete_fact"]
 ROLES = {"editor": EDITOR, "publisher": PUBLISHER}
 

@@ -33,8 +33,14 @@ def _database(url: str) -> dict:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":  # a relative path is the project folder's, as Rasa's is
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(ROOT / parsed.database)}
-    return {"ENGINE": "django.db.backends.postgresql", "NAME": parsed.database, "USER": parsed.username or "",
-            "PASSWORD": parsed.password or "", "HOST": parsed.host or "", "PORT": str(parsed.port or "")}
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": parsed.database,
+        "USER": parsed.username or "",
+        "PASSWORD": parsed.password or "",
+        "HOST": parsed.host or "",
+        "PORT": str(parsed.port or ""),
+    }
 
 
 SECRET_KEY = _secret_key()
@@ -71,16 +77,20 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 ROOT_URLCONF = "editor.urls"
 WSGI_APPLICATION = "editor.wsgi.application"
-TEMPLATES = [{
-    "BACKEND": "django.template.backends.django.DjangoTemplates",
-    "DIRS": [],
-    "APP_DIRS": True,
-    "OPTIONS": {"context_processors": [
-        "django.template.context_processors.request",
-        "django.contrib.auth.context_processors.auth",
-        "django.contrib.messages.context_processors.messages",
-    ]},
-}]
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
 
 # The editor in the residents' three languages; the browser's choice, or Finnish.
 LANGUAGE_CODE = "fi"
@@ -107,15 +117,17 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 
 # No inline script and no other origin (django-csp); nosniff (SecurityMiddleware); no framing.
-CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
-    "default-src": ["'self'"],
-    "script-src": ["'self'"],
-    "style-src": ["'self'"],
-    "img-src": ["'self'", "data:"],
-    "frame-ancestors": ["'none'"],
-    "form-action": ["'self'"],
-    "base-uri": ["'none'"],
-}}
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+    }
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
@@ -130,6 +142,9 @@ ASSISTANT_URL = os.environ.get("ASSISTANT_URL", "http://127.0.0.1:5005")
 # A publisher may publish their own draft only where this is set (a city with one editor).
 EDITOR_SELF_PUBLISH = os.environ.get("EDITOR_SELF_PUBLISH", "") == "1"
 
-LOGGING = {"version": 1, "disable_existing_loggers": False,
-           "handlers": {"console": {"class": "logging.StreamHandler"}},
-           "root": {"handlers": ["console"], "level": "WARNING"}}
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}

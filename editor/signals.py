@@ -50,25 +50,43 @@ def _unanswered_rows(groups: List[unanswered.Group]) -> List[Dict]:
     for number, group in enumerate(groups[:SHOWN], 1):
         row = group.row()
         language = question_language(group)
-        rows.append({"number": number, "count": row["count"], "question": row["question"],
-                     "other_wordings": group.variants, "languages": row["languages"], "language": language,
-                     "last_asked": records.time_of({"time": row["last_asked"]}),
-                     "prefill": prefill(language, row["question"]) if language else None})
+        rows.append(
+            {
+                "number": number,
+                "count": row["count"],
+                "question": row["question"],
+                "other_wordings": group.variants,
+                "languages": row["languages"],
+                "language": language,
+                "last_asked": records.time_of({"time": row["last_asked"]}),
+                "prefill": prefill(language, row["question"]) if language else None,
+            }
+        )
     return rows
 
 
 def _unhelpful_rows(rows: List[Dict]) -> List[Dict]:
     """The rows with their record's kind in words and the link to its form (none for a record the fact
     base no longer has)."""
-    pks = {kind: dict(model.objects.filter(record_id__in=[r["id"] for r in rows if r["kind"] == kind])
-                      .values_list("record_id", "pk"))
-           for kind, model in RATED.items()}
+    pks = {
+        kind: dict(
+            model.objects.filter(record_id__in=[r["id"] for r in rows if r["kind"] == kind]).values_list(
+                "record_id", "pk"
+            )
+        )
+        for kind, model in RATED.items()
+    }
     shown = []
     for row in rows:
         pk = pks[row["kind"]].get(row["id"])
-        shown.append({**row, "kind_name": RATED[row["kind"]]._meta.verbose_name,
-                      "url": reverse(f"admin:editor_{row['kind']}_change", args=[pk]) if pk else None,
-                      "percent_helpful": round(100 * row["share_helpful"])})
+        shown.append(
+            {
+                **row,
+                "kind_name": RATED[row["kind"]]._meta.verbose_name,
+                "url": reverse(f"admin:editor_{row['kind']}_change", args=[pk]) if pk else None,
+                "percent_helpful": round(100 * row["share_helpful"]),
+            }
+        )
     return shown
 
 

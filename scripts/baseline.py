@@ -5,6 +5,7 @@ checkout, named by a key of everything that changes it: the config, the NLU trai
 version of every installed package and of Python, the processor architecture, and the numeric
 settings (evaluate.SETTINGS). Any change of these trains anew; an empty --cache never keeps one.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,8 +43,21 @@ def cache_key(config: Path, nlu: Path) -> str:
 def train(config: Path, nlu: Path, out: Path) -> None:
     with tempfile.TemporaryDirectory(dir=out.parent) as work:
         subprocess.run(
-            [sys.executable, "-m", "rasa", "train", "nlu", "--nlu", str(nlu), "--config", str(config),
-             "--fixed-model-name", "baseline", "--out", work],
+            [
+                sys.executable,
+                "-m",
+                "rasa",
+                "train",
+                "nlu",
+                "--nlu",
+                str(nlu),
+                "--config",
+                str(config),
+                "--fixed-model-name",
+                "baseline",
+                "--out",
+                work,
+            ],
             check=True,
         )
         os.replace(Path(work) / "baseline.tar.gz", out)

@@ -15,6 +15,7 @@ measured over loopback in one run (the parts are in scripts/bench/).
 Every phase is bounded in requests and in time. Prints the targets and writes docs/benchmarks.md with a
 plot of latency against concurrency.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,7 +26,6 @@ from pathlib import Path
 from typing import Dict, List, Tuple
 
 import yaml
-
 from bench import load, memory, profile, publishing, report, servers
 from bench.load import ROUNDS, Load, Progress, Question
 
@@ -64,8 +64,9 @@ def answers_only(questions: List[Question]):
     return (("answer", q) for q in itertools.cycle(questions))
 
 
-def side_by_side(assistant: servers.Running, starter: servers.Running, answers: List[Question],
-                 progress: Progress) -> Tuple[Load, Load]:
+def side_by_side(
+    assistant: servers.Running, starter: servers.Running, answers: List[Question], progress: Progress
+) -> Tuple[Load, Load]:
     """This assistant and the starter bot at 10 conversations, taking turns ROUNDS times, so that a
     machine that speeds up or slows down during the run does so for both: measured one after the
     other, the same code gave 43 answers/s in one run and 62 in the next."""
@@ -96,11 +97,14 @@ def main() -> int:
             rasa_pid, action_pid = servers.rasa_pid(assistant), servers.action_server_pid(assistant)
             with memory.PeakSampler(rasa_pid) as rasa_memory, memory.PeakSampler(action_pid) as action_memory:
                 progress.start("latency, answers and greetings interleaved")
-                mixed = itertools.chain.from_iterable(zip(answers_only(answers),
-                                                          (("greeting", g) for g in itertools.cycle(hellos))))
+                mixed = itertools.chain.from_iterable(
+                    zip(answers_only(answers), (("greeting", g) for g in itertools.cycle(hellos)))
+                )
                 latency = load.run(assistant.webhook, 1, mixed, 2 * LATENCY_TURNS, progress)
                 results["answer p50 / greeting p50, one conversation"] = latency.p(50) / latency.p(50, "greeting")
-                progress.finish(f"answer p50 / greeting p50 = {results['answer p50 / greeting p50, one conversation']:.2f}")
+                progress.finish(
+                    f"answer p50 / greeting p50 = {results['answer p50 / greeting p50, one conversation']:.2f}"
+                )
 
                 loads = []
                 for concurrency, budget in CONCURRENCY.items():
@@ -110,8 +114,10 @@ def main() -> int:
             progress.start(f"a burst of {BURST} conversations at once")
             burst = load.burst(assistant.webhook, BURST)
             results["turns neither answered nor refused in a burst"] = len(burst.failed())
-            progress.finish(f"{len(burst.turns(200))} turns answered, {len(burst.turns(503))} refused, "
-                            f"{len(burst.failed())} neither")
+            progress.finish(
+                f"{len(burst.turns(200))} turns answered, {len(burst.turns(503))} refused, "
+                f"{len(burst.failed())} neither"
+            )
             results["Rasa server peak memory (MB)"] = rasa_memory.peak
             results["action server peak memory (MB)"] = action_memory.peak
             rasa_peaks = memory.peak_resident_mb(rasa_pid)
@@ -122,8 +128,10 @@ def main() -> int:
                 alongside, starter_load = side_by_side(assistant, starter, answers, progress)
             finally:
                 starter.stop()
-            progress.finish(f"{alongside.per_second():.1f} against {starter_load.per_second():.1f} answers/s, "
-                            f"{alongside.errors} and {starter_load.errors} errors")
+            progress.finish(
+                f"{alongside.per_second():.1f} against {starter_load.per_second():.1f} answers/s, "
+                f"{alongside.errors} and {starter_load.errors} errors"
+            )
 
             progress.start("where a turn's time goes")
             costs = profile.component_profile(answers, args.model, assistant.action_url, workdir)
@@ -152,14 +160,17 @@ def main() -> int:
         results["cold training (s)"], training = profile.cold_training(workdir)
         progress.finish(f"{results['cold training (s)']:.0f} s")
 
-    at_ten = next(l for l in loads if l.concurrency == 10)
+    at_ten = next(run for run in loads if run.concurrency == 10)
     results["errors at 10 conversations"] = at_ten.errors + alongside.errors
     results["answers/s at 10 conversations, this assistant / the starter bot"] = (
-        alongside.per_second() / starter_load.per_second() if starter_load.per_second() else 0.0)
+        alongside.per_second() / starter_load.per_second() if starter_load.per_second() else 0.0
+    )
     results["answer p50 at 10 conversations, this assistant / the starter bot"] = (
-        alongside.p(50) / starter_load.p(50) if starter_load.ok() and alongside.ok() else float("inf"))
-    run = report.Run(results, latency, loads, alongside, starter_load, cluster_load, costs, training, len(answers),
-                     rasa_peaks, burst)
+        alongside.p(50) / starter_load.p(50) if starter_load.ok() and alongside.ok() else float("inf")
+    )
+    run = report.Run(
+        results, latency, loads, alongside, starter_load, cluster_load, costs, training, len(answers), rasa_peaks, burst
+    )
     DOCS.mkdir(exist_ok=True)
     report.plot(loads, DOCS / "benchmark-latency.png")
     text = report.markdown(run)

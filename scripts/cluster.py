@@ -9,8 +9,8 @@ is started again after a short back-off (scripts/supervisor.py):
   TRACKER_STORE_URL and LOCK_STORE_URL pointing at the stores;
 - the fact base editor (8001, editor/), in PostgreSQL;
 - nginx on the front port (8080), from deploy/nginx.conf: the widget's page, the REST channel
-  spread over the Rasa servers, and the editor under /editor/. The supervisor holds the port and nginx inherits it, so that a
-  killed nginx costs residents a wait of about a second, not a refused connection.
+  spread over the Rasa servers, and the editor under /editor/. The supervisor holds the port and nginx
+  inherits it, so that a killed nginx costs residents a wait of about a second, not a refused connection.
 
 The stores trust connections from loopback, without passwords: this is a cluster for one machine.
 `make test-cluster` starts the same on free ports (tests/cluster/).
@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 import yaml
-
 from supervisor import Service, Supervisor, redis_service, run_until_signalled, url_answers
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -83,18 +82,31 @@ class Cluster:
         try:
             self.start_postgres()
             self.start_redis()
-            self.supervisor.start(Service("actions", [str(RUN_SERVERS), "actions"],
-                                          ready=url_answers(f"http://127.0.0.1:{self.ports.actions}/health")))
+            self.supervisor.start(
+                Service(
+                    "actions",
+                    [str(RUN_SERVERS), "actions"],
+                    ready=url_answers(f"http://127.0.0.1:{self.ports.actions}/health"),
+                )
+            )
             # One after the other: the first creates the tracker store's tables.
             for index in range(len(self.ports.rasa)):
                 self.start_rasa(index)
             # The editor, in PostgreSQL: what it publishes, every Rasa server serves.
             # Its preview asks the assistant through nginx, as residents do.
-            self.supervisor.start(Service("editor", [str(RUN_SERVERS), "editor"], env={"ASSISTANT_URL": self.front_url},
-                                          ready=url_answers(f"http://127.0.0.1:{self.ports.editor}/editor/login/")))
+            self.supervisor.start(
+                Service(
+                    "editor",
+                    [str(RUN_SERVERS), "editor"],
+                    env={"ASSISTANT_URL": self.front_url},
+                    ready=url_answers(f"http://127.0.0.1:{self.ports.editor}/editor/login/"),
+                )
+            )
             self.start_nginx()
             # What residents said is kept at most RETENTION_DAYS: a sweep now, then hourly.
-            self.supervisor.start(Service("prune", [sys.executable, str(ROOT / "scripts" / "prune.py"), "--every", "3600"]))
+            self.supervisor.start(
+                Service("prune", [sys.executable, str(ROOT / "scripts" / "prune.py"), "--every", "3600"])
+            )
         except BaseException:
             self.stop()
             raise
@@ -121,22 +133,54 @@ class Cluster:
             data.mkdir(parents=True, exist_ok=True)
             data.parent.chmod(0o755)
             self._own_by_postgres(data)
-            self._run([str(pg_bin / "initdb"), "-D", str(data), "-U", "rasa", "--auth=trust", "-E", "UTF8"], as_postgres=True)
+            self._run(
+                [str(pg_bin / "initdb"), "-D", str(data), "-U", "rasa", "--auth=trust", "-E", "UTF8"], as_postgres=True
+            )
         # SIGINT is PostgreSQL's fast shutdown.
-        self.supervisor.start(Service(
-            "postgres",
-            _as_postgres([str(pg_bin / "postgres"), "-D", str(data), "-p", str(self.ports.postgres),
-                          "-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={data}"]),
-            ready=lambda: self._call([str(pg_bin / "pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(self.ports.postgres)]),
-            stop_signal=signal.SIGINT,
-        ))
+        self.supervisor.start(
+            Service(
+                "postgres",
+                _as_postgres(
+                    [
+                        str(pg_bin / "postgres"),
+                        "-D",
+                        str(data),
+                        "-p",
+                        str(self.ports.postgres),
+                        "-c",
+                        "listen_addresses=127.0.0.1",
+                        "-c",
+                        f"unix_socket_directories={data}",
+                    ]
+                ),
+                ready=lambda: self._call(
+                    [str(pg_bin / "pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(self.ports.postgres)]
+                ),
+                stop_signal=signal.SIGINT,
+            )
+        )
         exists = subprocess.run(
-            [str(pg_bin / "psql"), "-h", "127.0.0.1", "-p", str(self.ports.postgres), "-U", "rasa", "-d", "postgres",
-             "-tAc", "SELECT 1 FROM pg_database WHERE datname = 'rasa'"],
-            capture_output=True, text=True, check=True,
+            [
+                str(pg_bin / "psql"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.ports.postgres),
+                "-U",
+                "rasa",
+                "-d",
+                "postgres",
+                "-tAc",
+                "SELECT 1 FROM pg_database WHERE datname = 'rasa'",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
         if not exists:
-            self._run([str(pg_bin / "createdb"), "-h", "127.0.0.1", "-p", str(self.ports.postgres), "-U", "rasa", "rasa"])
+            self._run(
+                [str(pg_bin / "createdb"), "-h", "127.0.0.1", "-p", str(self.ports.postgres), "-U", "rasa", "rasa"]
+            )
 
     def start_redis(self) -> None:
         data = self.dir / "redis"
@@ -146,8 +190,14 @@ class Cluster:
 
     def start_rasa(self, index: int) -> None:
         port = self.ports.rasa[index]
-        self.supervisor.start(Service(f"rasa-{port}", [str(RUN_SERVERS), "rasa"], env={"RASA_PORT": str(port)},
-                                      ready=url_answers(f"http://127.0.0.1:{port}/")))
+        self.supervisor.start(
+            Service(
+                f"rasa-{port}",
+                [str(RUN_SERVERS), "rasa"],
+                env={"RASA_PORT": str(port)},
+                ready=url_answers(f"http://127.0.0.1:{port}/"),
+            )
+        )
 
     def stop_rasa(self, index: int) -> None:
         self.supervisor.stop(f"rasa-{self.ports.rasa[index]}")
@@ -167,10 +217,20 @@ class Cluster:
             path.chmod(0o755 if path.is_dir() else 0o644)
         config = (ROOT / "deploy" / "nginx.conf").read_text()
         messages = yaml.safe_load((ROOT / "assistant" / "messages.yml").read_text(encoding="utf-8"))
-        words = {f"{key}_{lang}": json.dumps(text, ensure_ascii=False)
-                 for key in ("busy", "no_answer") for lang, text in messages[key].items()}
-        values = {"dir": data, "servers": servers, "front_port": self.ports.front, "web": web,
-                  "editor_port": self.ports.editor, "page_policy": PAGE_POLICY, **words}
+        words = {
+            f"{key}_{lang}": json.dumps(text, ensure_ascii=False)
+            for key in ("busy", "no_answer")
+            for lang, text in messages[key].items()
+        }
+        values = {
+            "dir": data,
+            "servers": servers,
+            "front_port": self.ports.front,
+            "web": web,
+            "editor_port": self.ports.editor,
+            "page_policy": PAGE_POLICY,
+            **words,
+        }
         for key, value in values.items():
             config = config.replace("{" + key + "}", str(value))
         (data / "nginx.conf").write_text(config)
@@ -180,9 +240,16 @@ class Cluster:
         if self.front_socket is None:
             self.front_socket = socket.create_server(("127.0.0.1", self.ports.front), backlog=FRONT_BACKLOG)
         fd = self.front_socket.fileno()
-        self.supervisor.start(Service("nginx", ["nginx", "-p", str(data), "-c", str(data / "nginx.conf")],
-                                      env={"NGINX": f"{fd};"}, pass_fds=(fd,), leftover_signal=signal.SIGQUIT,
-                                      ready=url_answers(self.front_url + "/")))
+        self.supervisor.start(
+            Service(
+                "nginx",
+                ["nginx", "-p", str(data), "-c", str(data / "nginx.conf")],
+                env={"NGINX": f"{fd};"},
+                pass_fds=(fd,),
+                leftover_signal=signal.SIGQUIT,
+                ready=url_answers(self.front_url + "/"),
+            )
+        )
 
     def stop(self) -> None:
         self.supervisor.stop_all()
@@ -234,8 +301,11 @@ def main() -> int:
 
     def start() -> None:
         cluster.start()
-        print(f"The assistant: {cluster.front_url}/ (REST: {cluster.front_url}/webhooks/rest/webhook). "
-              f"Ctrl-C stops it. Logs: {cluster.dir}/", flush=True)
+        print(
+            f"The assistant: {cluster.front_url}/ (REST: {cluster.front_url}/webhooks/rest/webhook). "
+            f"Ctrl-C stops it. Logs: {cluster.dir}/",
+            flush=True,
+        )
 
     return run_until_signalled(cluster.supervisor, start)
 

@@ -5,6 +5,7 @@ in its own folder under --work, scores them with `make eval`, and adds the figur
 --report (evaluation.md beside that folder's evaluation.json, which is the reference run).
 The settings not named in a run are the Makefile's.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,14 +32,23 @@ def run(name: str, overrides: dict, work: Path) -> dict:
     work.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     finished = subprocess.run(
-        ["make", "--no-print-directory", "eval", f"MODEL={work}/assistant.tar.gz",
-         f"BASELINE_MODEL={work}/baseline-default.tar.gz", "BASELINE_CACHE=", f"EVAL_OUT={work}",
-         *(f"{k}={v}" for k, v in overrides.items())],
+        [
+            "make",
+            "--no-print-directory",
+            "eval",
+            f"MODEL={work}/assistant.tar.gz",
+            f"BASELINE_MODEL={work}/baseline-default.tar.gz",
+            "BASELINE_CACHE=",
+            f"EVAL_OUT={work}",
+            *(f"{k}={v}" for k, v in overrides.items()),
+        ],
         cwd=ROOT,
     )
     result = json.loads((work / "evaluation.json").read_text(encoding="utf-8"))
-    print(f"determinism: {name}: make eval exited {finished.returncode} after {time.monotonic() - started:.0f} s",
-          flush=True)
+    print(
+        f"determinism: {name}: make eval exited {finished.returncode} after {time.monotonic() - started:.0f} s",
+        flush=True,
+    )
     return {"name": name, "result": result}
 
 
@@ -53,8 +63,11 @@ def main() -> int:
     reference = args.report / "evaluation.json"
     if reference.exists():
         evaluate.report(args.report)
-    print(evaluate.determinism_section(
-        runs, json.loads(reference.read_text(encoding="utf-8")) if reference.exists() else None))
+    print(
+        evaluate.determinism_section(
+            runs, json.loads(reference.read_text(encoding="utf-8")) if reference.exists() else None
+        )
+    )
     return 0
 
 

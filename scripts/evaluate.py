@@ -6,6 +6,7 @@ same data. The project is compared with each baseline on the same sentences by M
 Writes OUT/evaluation.json and OUT/evaluation.md (with confusion matrices), and exits 1 when the
 project's macro-F1 is below 0.95 in a language or it is significantly worse than a baseline.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,8 +43,10 @@ def load_split(lang: str):
     from rasa.shared.nlu.training_data.loading import load_data
 
     data = load_data(str(ROOT / "tests" / "nlu" / f"test_split_{lang}.yml"))
-    return [(m.get("text"), m.get("intent"), {(e["entity"], e["start"], e["end"]) for e in m.get("entities", [])})
-            for m in data.intent_examples]
+    return [
+        (m.get("text"), m.get("intent"), {(e["entity"], e["start"], e["end"]) for e in m.get("entities", [])})
+        for m in data.intent_examples
+    ]
 
 
 def rasa_predictions(model: Path, texts: List[str]) -> List[Prediction]:
@@ -57,8 +60,14 @@ def rasa_predictions(model: Path, texts: List[str]) -> List[Prediction]:
         return [await agent.parse_message(text) for text in texts]
 
     parsed = asyncio.run(parse_all())
-    return [(p["intent"]["name"], {(e["entity"], e["start"], e["end"]) for e in p.get("entities", [])},
-             p["intent"]["confidence"]) for p in parsed]
+    return [
+        (
+            p["intent"]["name"],
+            {(e["entity"], e["start"], e["end"]) for e in p.get("entities", [])},
+            p["intent"]["confidence"],
+        )
+        for p in parsed
+    ]
 
 
 def tfidf_predictions(texts: List[str]) -> List[Prediction]:
@@ -95,8 +104,10 @@ def scores(gold, predicted) -> Dict[str, float]:
 def digest(predicted: List[Prediction]) -> str:
     """A fingerprint of every prediction with its confidence to the last bit: equal fingerprints mean
     the two models computed the same numbers on every sentence."""
-    exact = [(intent, sorted(spans), None if confidence is None else float(confidence).hex())
-             for intent, spans, confidence in predicted]
+    exact = [
+        (intent, sorted(spans), None if confidence is None else float(confidence).hex())
+        for intent, spans, confidence in predicted
+    ]
     return hashlib.sha256(json.dumps(exact).encode()).hexdigest()[:12]
 
 
@@ -106,7 +117,7 @@ def mcnemar_exact(only_first: int, only_second: int) -> float:
     n = only_first + only_second
     if n == 0:
         return 1.0
-    tail = sum(comb(n, k) for k in range(min(only_first, only_second) + 1)) / 2 ** n
+    tail = sum(comb(n, k) for k in range(min(only_first, only_second) + 1)) / 2**n
     return min(1.0, 2 * tail)
 
 
@@ -143,7 +154,11 @@ def confusion_picture(lang: str, gold, predicted, path: Path) -> None:
     labels = sorted({g[1] for g in gold} | {p[0] for p in predicted})
     figure, axes = plt.subplots(figsize=(11, 10))
     ConfusionMatrixDisplay.from_predictions(
-        [g[1] for g in gold], [p[0] for p in predicted], labels=labels, ax=axes, xticks_rotation=90,
+        [g[1] for g in gold],
+        [p[0] for p in predicted],
+        labels=labels,
+        ax=axes,
+        xticks_rotation=90,
         colorbar=False,
     )
     axes.set_title(f"Intent confusion, {lang} test split (project model)")
@@ -162,13 +177,15 @@ def evaluate(model: Path, baseline_model: Path, out: Path) -> Dict:
     start = 0
     for lang in LANGUAGES:
         gold = golds[lang]
-        predicted = {name: p[start:start + len(gold)] for name, p in every.items()}
+        predicted = {name: p[start : start + len(gold)] for name, p in every.items()}
         start += len(gold)
         confusion_picture(lang, gold, predicted["project"], out / f"confusion-{lang}.png")
         languages[lang] = {
             "examples": len(gold),
-            "systems": {name: {**scores(gold, p), "digest": digest(p), "predictions": [[i, c] for i, _, c in p]}
-                        for name, p in predicted.items()},
+            "systems": {
+                name: {**scores(gold, p), "digest": digest(p), "predictions": [[i, c] for i, _, c in p]}
+                for name, p in predicted.items()
+            },
             "comparisons": {b: compare(gold, predicted["project"], predicted[b]) for b in BASELINES},
         }
     return {
@@ -182,30 +199,42 @@ def scores_table(result: Dict) -> str:
     rows = "".join(
         f"| {lang} | {name} | {r['examples']} | {s['accuracy']:.3f} | {s['macro_f1']:.3f} | "
         f"{'–' if name == 'tf-idf 1-nn' else format(s['entity_f1'], '.3f')} |\n"
-        for lang, r in result["languages"].items() for name, s in r["systems"].items()
+        for lang, r in result["languages"].items()
+        for name, s in r["systems"].items()
     )
-    return ("| language | system | examples | intent accuracy | macro-F1 | entity F1 |\n"
-            "|---|---|---|---|---|---|\n" + rows)
+    return (
+        "| language | system | examples | intent accuracy | macro-F1 | entity F1 |\n|---|---|---|---|---|---|\n" + rows
+    )
 
 
 def comparison_table(result: Dict) -> str:
     rows = "".join(
         f"| {lang} | {baseline} | {c['project_only']} | {c['baseline_only']} | {c['p']:.3g} | {c['verdict']} |\n"
-        for lang, r in result["languages"].items() for baseline, c in r["comparisons"].items()
+        for lang, r in result["languages"].items()
+        for baseline, c in r["comparisons"].items()
     )
-    return ("| language | project against | only the project right | only the baseline right | "
-            "McNemar exact p | verdict |\n|---|---|---|---|---|---|\n" + rows)
+    return (
+        "| language | project against | only the project right | only the baseline right | "
+        "McNemar exact p | verdict |\n|---|---|---|---|---|---|\n" + rows
+    )
 
 
 def drift(result: Dict, reference: Dict, name: str) -> str:
     """How far a system's predictions moved from the reference run's: "identical" to the last bit, or
     how many intents changed and the largest change of a confidence."""
-    if all(result["languages"][lang]["systems"][name]["digest"]
-           == reference["languages"][lang]["systems"][name]["digest"] for lang in LANGUAGES):
+    if all(
+        result["languages"][lang]["systems"][name]["digest"] == reference["languages"][lang]["systems"][name]["digest"]
+        for lang in LANGUAGES
+    ):
         return "identical"
-    pairs = [(mine, theirs) for lang in LANGUAGES
-             for mine, theirs in zip(result["languages"][lang]["systems"][name].get("predictions", []),
-                                     reference["languages"][lang]["systems"][name].get("predictions", []))]
+    pairs = [
+        (mine, theirs)
+        for lang in LANGUAGES
+        for mine, theirs in zip(
+            result["languages"][lang]["systems"][name].get("predictions", []),
+            reference["languages"][lang]["systems"][name].get("predictions", []),
+        )
+    ]
     if not pairs:
         return "differ"
     changed = sum(mine[0] != theirs[0] for mine, theirs in pairs)
@@ -222,20 +251,23 @@ def determinism_section(runs: List[Dict], reference: Optional[Dict]) -> str:
         return " / ".join(f"{result['languages'][lang]['systems'][name]['macro_f1']:.3f}" for lang in LANGUAGES)
 
     def settings(s):
-        return ", ".join(f"{k.replace('TF_', '').replace('_PARALLELISM_THREADS', '').lower()}={v}"
-                         for k, v in s.items())
+        return ", ".join(
+            f"{k.replace('TF_', '').replace('_PARALLELISM_THREADS', '').lower()}={v}" for k, v in s.items()
+        )
 
     lines = []
     for run in [{"name": "make eval (reference)", "result": reference}, *runs]:
         result = run["result"]
         verdicts = "; ".join(
             f"{lang}: " + ", ".join(c["verdict"] for c in result["languages"][lang]["comparisons"].values())
-            for lang in LANGUAGES)
+            for lang in LANGUAGES
+        )
         lines.append(
             f"| {run['name']} | {settings(result['settings'])} | {f1(result, 'project')} | "
             f"{f1(result, 'rasa default')} | {drift(result, reference, 'project')} | "
             f"{drift(result, reference, 'rasa default')} | {verdicts} | "
-            f"{'passed' if not result['failures'] else 'FAILED'} |\n")
+            f"{'passed' if not result['failures'] else 'FAILED'} |\n"
+        )
     return (
         "## The same verdict under other settings\n\n"
         "Written by `make eval-determinism`: both models trained from scratch and scored again under each\n"
@@ -243,7 +275,8 @@ def determinism_section(runs: List[Dict], reference: Optional[Dict]) -> str:
         "with the reference run's, to the last bit. Verdicts: against Rasa default, then against TF-IDF 1-NN.\n\n"
         "| run | settings | project macro-F1 fi / sv / en | Rasa default macro-F1 fi / sv / en | "
         "project's predictions | Rasa default's predictions | verdicts | gate |\n"
-        "|---|---|---|---|---|---|---|---|\n" + "".join(lines) + "\n")
+        "|---|---|---|---|---|---|---|---|\n" + "".join(lines) + "\n"
+    )
 
 
 def report(out: Path) -> str:
@@ -256,12 +289,16 @@ def report(out: Path) -> str:
         "# Understanding quality\n\n"
         f"Written by `make eval` on the test split in `tests/nlu/` ({' or '.join(map(str, counts))} sentences "
         "a language, never\nused for training), with the settings of the Makefile: "
-        + ", ".join(f"`{k}={v}`" for k, v in result["settings"].items()) + ".\n"
+        + ", ".join(f"`{k}={v}`" for k, v in result["settings"].items())
+        + ".\n"
         "Entity F1 counts exact spans with their type; the TF-IDF matcher finds no entities.\n\n"
         f"The gate: the project's macro-F1 must be at least {TARGET} in each language, and the project must\n"
-        "not be significantly worse than either baseline. \"Better\" or \"worse\" is McNemar's exact test on\n"
-        f"the sentences that exactly one of the two systems got right, at p < {SIGNIFICANCE}; otherwise \"on par\".\n\n"
-        + scores_table(result) + "\n" + comparison_table(result) + "\n"
+        'not be significantly worse than either baseline. "Better" or "worse" is McNemar\'s exact test on\n'
+        f'the sentences that exactly one of the two systems got right, at p < {SIGNIFICANCE}; otherwise "on par".\n\n'
+        + scores_table(result)
+        + "\n"
+        + comparison_table(result)
+        + "\n"
         + ("Gate: passed.\n" if not failures else "Gate: FAILED\n\n" + "".join(f"- {f}\n" for f in failures))
         + "\n"
     )

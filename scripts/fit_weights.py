@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import Dict, List, Tuple
 
 import yaml
+from judging import conversations, judge
 
 from assistant import factbase
 from assistant.answering import selection, turn
 from assistant.answering.state import State
 from assistant.facts import LANGUAGES
-from judging import conversations, judge
 
 ROOT = Path(__file__).resolve().parent.parent
 SETS = ("dialogues", "residents", "heldout")
@@ -89,7 +89,9 @@ def main() -> int:
             print(f"{step}: {name} = {value}: good {result[1]}, wrong {result[2]}", flush=True)
     print(f"best: good {best_score[1]}, wrong {best_score[2]}")
     if args.write:
-        header = [line for line in selection.WEIGHTS_PATH.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
+        header = [
+            line for line in selection.WEIGHTS_PATH.read_text(encoding="utf-8").splitlines() if line.startswith("#")
+        ]
         values = yaml.safe_dump({f.name: getattr(best, f.name) for f in fields(best)}, sort_keys=False)
         selection.WEIGHTS_PATH.write_text("\n".join(header) + "\n" + values, encoding="utf-8")
     return 0

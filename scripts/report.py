@@ -26,8 +26,12 @@ DEFAULT_FEEDBACK_CSV = feedback.DEFAULT_PATH.parent / "feedback-report.csv"
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--csv", type=Path, default=DEFAULT_CSV, help=f"where to write the CSV ({DEFAULT_CSV})")
-    parser.add_argument("--feedback-csv", type=Path, default=DEFAULT_FEEDBACK_CSV,
-                        help=f"where to write the helpfulness CSV ({DEFAULT_FEEDBACK_CSV})")
+    parser.add_argument(
+        "--feedback-csv",
+        type=Path,
+        default=DEFAULT_FEEDBACK_CSV,
+        help=f"where to write the helpfulness CSV ({DEFAULT_FEEDBACK_CSV})",
+    )
     parser.add_argument("--top", type=int, default=20, help="how many groups (and rows) to print (20)")
     args = parser.parse_args()
     report_unanswered(args.csv, args.top)
@@ -45,8 +49,10 @@ def report_unanswered(csv_file: Path, top: int) -> None:
     print(f"{len(entries)} unanswered questions in {len(groups)} groups ({unanswered.path()}); the most asked:")
     for group in groups[:top]:
         row = group.row()
-        print(f"{row['count']:>5}  {row['question']}  [{row['languages']}; {row['kinds']}; best intent "
-              f"{row['best_intent']} {row['mean_confidence']}]")
+        print(
+            f"{row['count']:>5}  {row['question']}  [{row['languages']}; {row['kinds']}; best intent "
+            f"{row['best_intent']} {row['mean_confidence']}]"
+        )
     print(f"All {len(groups)} groups: {csv_file}")
 
 
@@ -59,8 +65,10 @@ def report_helpfulness(csv_file: Path, top: int) -> None:
     feedback.write_csv(rows, csv_file)
     print(f"{len(ratings)} ratings of answers ({feedback.path()}); the least helpful topics and facts:")
     for row in rows[:top]:
-        print(f"{row['share_helpful']:>5.0%}  {row['kind']} {row['id']}  ({row['helpful']} helpful, "
-              f"{row['not_helpful']} not)")
+        print(
+            f"{row['share_helpful']:>5.0%}  {row['kind']} {row['id']}  ({row['helpful']} helpful, "
+            f"{row['not_helpful']} not)"
+        )
     print(f"All {len(rows)} rows: {csv_file}")
 
 

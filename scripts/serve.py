@@ -27,14 +27,18 @@ RUN_SERVERS = str(ROOT / "scripts" / "run-servers")
 
 def services(env) -> list:
     """What make run starts, in order, with the ports and settings of this environment."""
-    actions, rasa, web, editor = (env.get(k, d) for k, d in (("ACTION_PORT", "5055"), ("RASA_PORT", "5005"),
-                                                             ("WEB_PORT", "8000"), ("EDITOR_PORT", "8001")))
+    actions, rasa, web, editor = (
+        env.get(k, d)
+        for k, d in (("ACTION_PORT", "5055"), ("RASA_PORT", "5005"), ("WEB_PORT", "8000"), ("EDITOR_PORT", "8001"))
+    )
     own_redis = not env.get("LOCK_STORE_URL")
     redis_port = int(env.get("REDIS_PORT", "6380"))
     # Several Sanic workers share the turns of one Rasa server; a conversation's turns stay in order
     # through the lock store, which all of them must see: Redis (assistant/lock_store.py).
-    rasa_env = {"LOCK_STORE_URL": env.get("LOCK_STORE_URL") or f"redis://127.0.0.1:{redis_port}/0",
-                "SANIC_WORKERS": env.get("SANIC_WORKERS", "2")}
+    rasa_env = {
+        "LOCK_STORE_URL": env.get("LOCK_STORE_URL") or f"redis://127.0.0.1:{redis_port}/0",
+        "SANIC_WORKERS": env.get("SANIC_WORKERS", "2"),
+    }
     return [
         *([redis_service("redis", redis_port, ROOT / env.get("RUN_DIR", "var"))] if own_redis else []),
         Service("actions", [RUN_SERVERS, "actions"], ready=url_answers(f"http://127.0.0.1:{actions}/health")),
@@ -55,8 +59,11 @@ def main() -> int:
     def start() -> None:
         for service in services(env):
             supervisor.start(service)
-        print(f"The assistant: http://localhost:{os.environ.get('WEB_PORT', '8000')}/. Ctrl-C stops it.",
-              file=sys.stderr, flush=True)
+        print(
+            f"The assistant: http://localhost:{os.environ.get('WEB_PORT', '8000')}/. Ctrl-C stops it.",
+            file=sys.stderr,
+            flush=True,
+        )
 
     return run_until_signalled(supervisor, start)
 

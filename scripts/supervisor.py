@@ -56,8 +56,23 @@ def free_port() -> int:
 
 def redis_service(name: str, port: int, folder: Path) -> Service:
     """A Redis for locks only, on loopback: nothing is written to disk."""
-    return Service(name, ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--dir", str(folder),
-                          "--save", "", "--appendonly", "no"], ready=redis_answers(port))
+    return Service(
+        name,
+        [
+            "redis-server",
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--dir",
+            str(folder),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        ready=redis_answers(port),
+    )
 
 
 def redis_answers(port: int) -> Callable[[], bool]:
@@ -95,9 +110,14 @@ class Backoff:
 
 
 class Supervisor:
-    def __init__(self, logs: Optional[Path], env: Optional[Dict[str, str]] = None, cwd: Optional[Path] = None,
-                 say: Callable[[str], None] = lambda line: print(line, file=sys.stderr, flush=True),
-                 backoff: Backoff = Backoff()):
+    def __init__(
+        self,
+        logs: Optional[Path],
+        env: Optional[Dict[str, str]] = None,
+        cwd: Optional[Path] = None,
+        say: Callable[[str], None] = lambda line: print(line, file=sys.stderr, flush=True),
+        backoff: Backoff = Backoff(),
+    ):
         # logs: a folder for a <name>.log each, or None for the supervisor's own output (make run's terminal)
         self.logs, self.env, self.cwd, self.say = logs, dict(env or os.environ), cwd, say
         self.backoff = backoff
@@ -111,7 +131,9 @@ class Supervisor:
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             if entry.process.poll() is not None:
-                raise RuntimeError(f"{name} exited with {entry.process.returncode}: see {self.log_of(name) or 'its output'}")
+                raise RuntimeError(
+                    f"{name} exited with {entry.process.returncode}: see {self.log_of(name) or 'its output'}"
+                )
             if entry.service.ready is None or entry.service.ready():
                 return
             time.sleep(0.5)
@@ -142,8 +164,10 @@ class Supervisor:
                 entry.restart_at = now + entry.backoff
                 self.say(f"supervisor: {name} exited with status {status}; starting it again in {entry.backoff:g} s")
                 if _signal_group(entry.process.pid, entry.service.leftover_signal):  # e.g. nginx's workers
-                    self.say(f"supervisor: sent {signal.Signals(entry.service.leftover_signal).name} to what "
-                             f"was left of {name}")
+                    self.say(
+                        f"supervisor: sent {signal.Signals(entry.service.leftover_signal).name} to what "
+                        f"was left of {name}"
+                    )
             elif now >= entry.restart_at:
                 entry.process = self._spawn(entry.service)
                 entry.started, entry.restart_at = now, None
@@ -179,12 +203,20 @@ class Supervisor:
     def _spawn(self, service: Service) -> subprocess.Popen:
         env = {**self.env, **service.env}
         if self.logs is None:
-            return subprocess.Popen(service.command, cwd=self.cwd, env=env, start_new_session=True,
-                                    pass_fds=service.pass_fds)
+            return subprocess.Popen(
+                service.command, cwd=self.cwd, env=env, start_new_session=True, pass_fds=service.pass_fds
+            )
         self.logs.mkdir(parents=True, exist_ok=True)
         with open(self.log_of(service.name), "ab") as log:
-            return subprocess.Popen(service.command, cwd=self.cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                    start_new_session=True, pass_fds=service.pass_fds)
+            return subprocess.Popen(
+                service.command,
+                cwd=self.cwd,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                pass_fds=service.pass_fds,
+            )
 
 
 def _signal_group(leader: int, number: int) -> bool:

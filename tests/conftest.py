@@ -8,12 +8,12 @@ from typing import Any, Dict, List, Optional
 
 import pytest
 import yaml
+from helpers import record
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from assistant import factbase
 from assistant.facts import LANGUAGES, FactBase
-from helpers import record
 
 ROOT = Path(__file__).resolve().parent.parent
 # The browser the widget's and the editor's tests drive (tests/e2e/, tests/cluster/): Debian's Chromium.
@@ -71,8 +71,9 @@ def tracker():
             "entities": entities or [],
             "metadata": metadata or {},
             "language": detected,  # what assistant.nlu_components.LanguageDetector found
-            "intent_ranking": [{"name": name, "confidence": 0.9 if n == 0 else 0.05}
-                               for n, name in enumerate(ranking or [intent])],
+            "intent_ranking": [
+                {"name": name, "confidence": 0.9 if n == 0 else 0.05} for n, name in enumerate(ranking or [intent])
+            ],
             **(parsed or {}),  # what other NLU components add, e.g. "gap"
         }
         user_event = {"event": "user", "text": text, "parse_data": message}
@@ -99,27 +100,54 @@ class FactEdits:
 
     def add_source(self, data) -> str:
         """A newer page of the city's, cited without a copy of it."""
-        data["sources"].append({"id": self.NEW_SOURCE, "publisher": data["sources"][0]["publisher"],
-                                "title": {"fi": "Kansainvälinen toiminta", "sv": "Internationell verksamhet",
-                                          "en": "International activities"}, "date": "2026-01-15"})
+        data["sources"].append(
+            {
+                "id": self.NEW_SOURCE,
+                "publisher": data["sources"][0]["publisher"],
+                "title": {
+                    "fi": "Kansainvälinen toiminta",
+                    "sv": "Internationell verksamhet",
+                    "en": "International activities",
+                },
+                "date": "2026-01-15",
+            }
+        )
         return self.NEW_SOURCE
 
     def new_headcount(self, data) -> None:
         """ECHA's headcount from the newer page: 700 instead of 600."""
         fact = self.record(data, "facts", "echa_staff")
         fact.update(source=self.add_source(data), quote="ECHA sysselsätter cirka 700 sakkunniga.")
-        fact["text"].update(fi="ECHA työllistää noin 700 asiantuntijaa.", sv="ECHA sysselsätter cirka 700 sakkunniga.",
-                            en="ECHA employs about 700 experts.")
+        fact["text"].update(
+            fi="ECHA työllistää noin 700 asiantuntijaa.",
+            sv="ECHA sysselsätter cirka 700 sakkunniga.",
+            en="ECHA employs about 700 experts.",
+        )
 
     def new_partner(self, data) -> None:
         """Lisbon, a partner city the 2019 page does not name."""
-        data["entities"].append({"id": "lisbon", "type": "city",
-                                 "names": {"fi": "Lissabon", "sv": "Lissabon", "en": "Lisbon"},
-                                 "aliases": {"fi": ["Lisboa"], "sv": ["Lisboa"], "en": ["Lisboa"]}})
-        data["facts"].append({"id": "lisbon_partner", "topic": "partners", "about": ["lisbon"],
-                              "source": self.add_source(data), "quote": "Lissabon är en ny samarbetspartner.",
-                              "text": {"fi": "Lissabon on uusi kumppani.", "sv": "Lissabon är en ny samarbetspartner.",
-                                       "en": "Lisbon is a new partner."}})
+        data["entities"].append(
+            {
+                "id": "lisbon",
+                "type": "city",
+                "names": {"fi": "Lissabon", "sv": "Lissabon", "en": "Lisbon"},
+                "aliases": {"fi": ["Lisboa"], "sv": ["Lisboa"], "en": ["Lisboa"]},
+            }
+        )
+        data["facts"].append(
+            {
+                "id": "lisbon_partner",
+                "topic": "partners",
+                "about": ["lisbon"],
+                "source": self.add_source(data),
+                "quote": "Lissabon är en ny samarbetspartner.",
+                "text": {
+                    "fi": "Lissabon on uusi kumppani.",
+                    "sv": "Lissabon är en ny samarbetspartner.",
+                    "en": "Lisbon is a new partner.",
+                },
+            }
+        )
 
     def missing_language(self, data) -> None:
         self.record(data, "facts", "echa_staff")["text"].pop("sv")
@@ -161,8 +189,15 @@ def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()

@@ -10,15 +10,20 @@ from html.parser import HTMLParser
 from typing import Dict, List, Mapping, Tuple
 
 import requests
-
 from helpers import ROOT
 
 
 def make_account(name: str, password: str, role: str, env: Mapping[str, str]) -> None:
     """`make editor-user NAME=… ROLE=…`, the password typed twice, against the database in `env`."""
-    subprocess.run([sys.executable, "-m", "django", "editor_user", name, "--role", role], cwd=ROOT,
-                   input=f"{password}\n{password}\n", text=True, check=True, capture_output=True,
-                   env={**env, "DJANGO_SETTINGS_MODULE": "editor.settings"})
+    subprocess.run(
+        [sys.executable, "-m", "django", "editor_user", name, "--role", role],
+        cwd=ROOT,
+        input=f"{password}\n{password}\n",
+        text=True,
+        check=True,
+        capture_output=True,
+        env={**env, "DJANGO_SETTINGS_MODULE": "editor.settings"},
+    )
 
 
 class _Forms(HTMLParser):
@@ -82,8 +87,13 @@ class EditorBrowser(requests.Session):
         """The page's form as it is, with `changes`, posted as the browser would (its Origin and
         CSRF token)."""
         action, values = self.form(path)
-        return self.post(self.front + action, data={**values, **changes}, allow_redirects=False, timeout=60,
-                         headers={"Origin": self.front, "Referer": self.front + path})
+        return self.post(
+            self.front + action,
+            data={**values, **changes},
+            allow_redirects=False,
+            timeout=60,
+            headers={"Origin": self.front, "Referer": self.front + path},
+        )
 
     def login(self, name: str, password: str) -> None:
         response = self.submit("/editor/login/", username=name, password=password)

@@ -4,16 +4,16 @@ the fact base, and a turn of a conversation answered as the action answers it, w
 
 from __future__ import annotations
 
-from pathlib import Path
 import shutil
 from dataclasses import replace
+from pathlib import Path
 from typing import Callable, Dict, List, Optional, Tuple
 
 import yaml
+from supervisor import free_port  # noqa: F401 (for the test modules)
 
 from assistant import factbase
 from assistant.facts import FactBase
-from supervisor import free_port  # noqa: F401 (for the test modules)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,8 +31,9 @@ def published_row(database: Path, document: Dict, texts: Dict) -> None:
         db.execute(f"INSERT INTO {TABLE} (document, texts) VALUES (?, ?)", (json.dumps(document), json.dumps(texts)))
 
 
-def preview_row(database: Path, token: str, draft: Optional[Tuple[Dict, Dict]] = None, digest: str = "d1",
-                asked_at: str = "") -> None:
+def preview_row(
+    database: Path, token: str, draft: Optional[Tuple[Dict, Dict]] = None, digest: str = "d1", asked_at: str = ""
+) -> None:
     """An editor's preview as the editor's Preview model stores it in SQLite (editor/models.py): of the
     draft (document, texts), or of what residents get (None); asked now, unless `asked_at` says when."""
     import datetime
@@ -44,10 +45,14 @@ def preview_row(database: Path, token: str, draft: Optional[Tuple[Dict, Dict]] =
     asked_at = asked_at or datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
     values = (token, digest, json.dumps(draft[0]), json.dumps(draft[1])) if draft else (token, None, None, None)
     with sqlite3.connect(database) as db:
-        db.execute(f"CREATE TABLE IF NOT EXISTS {PREVIEWS} (id INTEGER PRIMARY KEY, token TEXT UNIQUE, digest TEXT, "
-                   "document TEXT, texts TEXT, asked_at TEXT)")
-        db.execute(f"INSERT INTO {PREVIEWS} (token, digest, document, texts, asked_at) VALUES (?, ?, ?, ?, ?)",
-                   (*values, asked_at))
+        db.execute(
+            f"CREATE TABLE IF NOT EXISTS {PREVIEWS} (id INTEGER PRIMARY KEY, token TEXT UNIQUE, digest TEXT, "
+            "document TEXT, texts TEXT, asked_at TEXT)"
+        )
+        db.execute(
+            f"INSERT INTO {PREVIEWS} (token, digest, document, texts, asked_at) VALUES (?, ?, ?, ?, ?)",
+            (*values, asked_at),
+        )
 
 
 LOOPBACK = "0100007F"  # 127.0.0.1, as /proc/net/tcp writes it
@@ -138,9 +143,13 @@ def turn(kb: FactBase, text: str, state, intent: Optional[str] = None, lang: Opt
     from assistant.answering import turn as answering
 
     message = parse(text)
-    data = {"text": text, "entities": message.get("entities") or [], "language": message.get("language"),
-            "language_sure": bool(message.get("language_sure")),
-            "intent_ranking": [{"name": intent, "confidence": 1.0}] if intent else [],
-            "metadata": {"language": lang} if lang else {}}
+    data = {
+        "text": text,
+        "entities": message.get("entities") or [],
+        "language": message.get("language"),
+        "language_sure": bool(message.get("language_sure")),
+        "intent_ranking": [{"name": intent, "confidence": 1.0}] if intent else [],
+        "metadata": {"language": lang} if lang else {},
+    }
     answered = answering.answer(kb, data, state)
     return replace(answered.plan, state=answered.state), answered.reply

@@ -8,9 +8,11 @@ from assistant.answering.render import say
 
 PASSWORD = "kaksitoista merkkiä ainakin"
 ENDING_WORDS = "The cooperation agreement between Helsinki and Tallinn has ended."
-HISTORY = {"fi": "Helsingin ja Tallinnan yhteistyösopimus päättyi marraskuussa 2026.",
-           "sv": "Samarbetsavtalet mellan Helsingfors och Tallinn upphörde i november 2026.",
-           "en": "The cooperation agreement between Helsinki and Tallinn ended in November 2026."}
+HISTORY = {
+    "fi": "Helsingin ja Tallinnan yhteistyösopimus päättyi marraskuussa 2026.",
+    "sv": "Samarbetsavtalet mellan Helsingfors och Tallinn upphörde i november 2026.",
+    "en": "The cooperation agreement between Helsinki and Tallinn ended in November 2026.",
+}
 
 WCAG_A_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Union
 
 import requests
+from helpers import fact, text_of
 
 from assistant.answering.render import say
-from helpers import fact, text_of
 
 BACK_WITHIN = 30  # seconds for full service to come back after a kill
 
@@ -51,8 +51,11 @@ class SteadyLoad:
     def __enter__(self):
         for thread in self.threads:
             thread.start()
-        wait_for(lambda: all(any(t.status == 200 for t in turns) for turns in self.turns.values()), BACK_WITHIN,
-                 "every conversation opened")
+        wait_for(
+            lambda: all(any(t.status == 200 for t in turns) for turns in self.turns.values()),
+            BACK_WITHIN,
+            "every conversation opened",
+        )
         return self
 
     def __exit__(self, *_):
@@ -69,12 +72,20 @@ class SteadyLoad:
             while time.monotonic() < given_up:
                 sent = time.monotonic()
                 try:
-                    response = requests.post(self.webhook, json={"sender": sender, "message": text,
-                                                                 "message_id": message_id,
-                                                                 "metadata": {"page_language": "fi"}}, timeout=60)
+                    response = requests.post(
+                        self.webhook,
+                        json={
+                            "sender": sender,
+                            "message": text,
+                            "message_id": message_id,
+                            "metadata": {"page_language": "fi"},
+                        },
+                        timeout=60,
+                    )
                     reply = text_of(response.json()) if response.status_code == 200 else response.text
-                    turns.append(Turn(text, response.status_code, response.headers.get("Retry-After"), reply, sent,
-                                      message_id))
+                    turns.append(
+                        Turn(text, response.status_code, response.headers.get("Retry-After"), reply, sent, message_id)
+                    )
                     if response.status_code != 503:
                         break
                 except (requests.RequestException, ValueError) as error:
@@ -85,8 +96,10 @@ class SteadyLoad:
 
     def real_answers_since(self, moment: float) -> bool:
         """Whether every conversation has had three answers with facts, all sent after `moment`."""
-        return all(sum(1 for t in turns if t.sent > moment and t.status == 200 and t.reply != say("no_answer", "fi"))
-                   >= 3 for turns in self.turns.values())
+        return all(
+            sum(1 for t in turns if t.sent > moment and t.status == 200 and t.reply != say("no_answer", "fi")) >= 3
+            for turns in self.turns.values()
+        )
 
     def after_kill(self, kill: Callable[[], None]) -> float:
         """Kill, wait until full service is back (or fail), and return when the kill was."""
@@ -96,8 +109,10 @@ class SteadyLoad:
             wait_for(lambda: self.real_answers_since(killed_at + 0.5), BACK_WITHIN + 15, "full service again")
         finally:
             for sender, turns in self.turns.items():  # shown if the test fails
-                print(sender, [(round(t.sent - killed_at, 1), t.status, t.reply[:30]) for t in turns
-                               if t.sent > killed_at - 1])
+                print(
+                    sender,
+                    [(round(t.sent - killed_at, 1), t.status, t.reply[:30]) for t in turns if t.sent > killed_at - 1],
+                )
         return killed_at
 
     def check(self, killed_at: float, stored_user_texts: Callable[[str], List[str]]) -> None:
@@ -110,11 +125,16 @@ class SteadyLoad:
         assert not failed, f"{len(failed)} of {len(turns)} turns neither answered nor refused; the first: {failed[0]}"
         assert all(t.retry_after and t.retry_after.isdigit() for t in turns if t.status == 503)
         staff, polite = fact("echa_staff", "fi"), say("no_answer", "fi")
-        out_of_context = [t for t in turns if t.status == 200 and t.text == self.FOLLOW_UP and staff not in t.reply
-                          and t.reply != polite]
+        out_of_context = [
+            t
+            for t in turns
+            if t.status == 200 and t.text == self.FOLLOW_UP and staff not in t.reply and t.reply != polite
+        ]
         assert not out_of_context, f"answered without the conversation's context: {out_of_context[0]}"
         last_failure = max((t.sent for t in turns if t.status != 200 or t.reply == polite), default=killed_at)
-        assert last_failure - killed_at < BACK_WITHIN, f"full service back {last_failure - killed_at:.0f} s after the kill"
+        assert last_failure - killed_at < BACK_WITHIN, (
+            f"full service back {last_failure - killed_at:.0f} s after the kill"
+        )
         for sender, ts in self.turns.items():
             answered = [t for t in ts if t.status == 200]
             assert stored_user_texts(sender) == [t.text for t in answered], sender

@@ -9,13 +9,13 @@ import json
 import re
 
 import pytest
+from helpers import fact
 
 from actions.actions import ActionAnswer
 from assistant import factbase
 from assistant.answering.render import messages
 from assistant.answering.state import State
 from assistant.factbase import FactBaseError
-from helpers import fact
 
 QUESTIONS = {"fi": "mikä on ECHA", "sv": "vad är ECHA", "en": "what is ECHA"}
 ECHA = [{"entity": "organisation", "value": "echa", "start": 8, "end": 12}]  # where each QUESTIONS names it
@@ -57,15 +57,22 @@ def test_the_conversation_is_read_from_the_slots(kb, lang, tracker, dispatcher, 
 
 
 def test_a_button_is_answered_by_its_payload_alone(kb, lang, tracker, dispatcher, domain):
-    turn = tracker('/ask_about{"organisation": "echa"}', "ask_about", [{"entity": "organisation", "value": "echa"}],
-                   metadata={"language": lang})
+    turn = tracker(
+        '/ask_about{"organisation": "echa"}',
+        "ask_about",
+        [{"entity": "organisation", "value": "echa"}],
+        metadata={"language": lang},
+    )
     message, _ = run(dispatcher, turn, domain)
     assert message["text"].startswith(fact("echa", lang))
 
 
 def test_the_citys_own_name_is_no_word_of_the_question(kb, lang, tracker, dispatcher, domain):
-    text = {"fi": "onko helsingillä ystävyyskaupunkeja", "sv": "har helsingfors vänskapsstäder",
-            "en": "does helsinki have twin cities"}[lang]
+    text = {
+        "fi": "onko helsingillä ystävyyskaupunkeja",
+        "sv": "har helsingfors vänskapsstäder",
+        "en": "does helsinki have twin cities",
+    }[lang]
     message, slots = run(dispatcher, tracker(text, "ask_twin_cities", detected=lang), domain)
     assert message["text"].startswith(f"{messages()['lead_no'][lang]} {fact('no_twin_cities', lang)}")
 
@@ -85,8 +92,14 @@ def test_a_sure_message_language_wins_over_the_conversations(kb, lang, tracker, 
 def test_the_conversations_language_holds_for_a_message_too_short_to_tell(kb, lang, tracker, dispatcher, domain):
     """ "ECHA?" in a Finnish conversation was answered in English (issue 23)."""
     other = "en" if lang != "en" else "sv"
-    turn = tracker("ECHA?", "ask_echa", [dict(ECHA[0], start=0, end=4)], detected=other, slots={"language": lang},
-                   parsed={"language_sure": False})
+    turn = tracker(
+        "ECHA?",
+        "ask_echa",
+        [dict(ECHA[0], start=0, end=4)],
+        detected=other,
+        slots={"language": lang},
+        parsed={"language_sure": False},
+    )
     message, slots = run(dispatcher, turn, domain)
     assert message["text"].startswith(fact("echa", lang)) and slots["language"] == lang
 
@@ -101,18 +114,26 @@ def test_another_language_gets_the_languages_spoken_in_english_and_the_conversat
 
 
 def test_a_gap_is_kept_for_the_editors_masked(lang, tracker, dispatcher, domain, unanswered_log):
-    text = {"fi": "mikä on EU-toimiston puhelinnumero 040 1234567 ja budjetti",
-            "sv": "vad är EU-byråns budget, ring 040 1234567", "en": "what is the eu office budget, call 040 1234567"}
-    turn = tracker(text[lang], "ask_eu_office", [{"entity": "organisation", "value": "eu_office",
-                                                  "start": 0, "end": 0}], detected=lang)
+    text = {
+        "fi": "mikä on EU-toimiston puhelinnumero 040 1234567 ja budjetti",
+        "sv": "vad är EU-byråns budget, ring 040 1234567",
+        "en": "what is the eu office budget, call 040 1234567",
+    }
+    turn = tracker(
+        text[lang],
+        "ask_eu_office",
+        [{"entity": "organisation", "value": "eu_office", "start": 0, "end": 0}],
+        detected=lang,
+    )
     message, _ = run(dispatcher, turn, domain)
     assert factbase.current().freshness.feedback in message["text"]
     (entry,) = [json.loads(line) for line in unanswered_log.read_text(encoding="utf-8").splitlines()]
     assert entry["kind"] == "gap" and entry["language"] == lang and "1234567" not in entry["text"]
 
 
-@pytest.mark.parametrize("intent, key", [("greet", "greet"), ("bot_challenge", "bot_challenge"),
-                                         ("ask_capabilities", "capabilities")])
+@pytest.mark.parametrize(
+    "intent, key", [("greet", "greet"), ("bot_challenge", "bot_challenge"), ("ask_capabilities", "capabilities")]
+)
 def test_small_talk(lang, tracker, dispatcher, domain, intent, key):
     text = {"greet": "hei", "bot_challenge": "are you a bot", "ask_capabilities": "what can you do"}[intent]
     message, _ = run(dispatcher, tracker(text, intent, detected=lang), domain)

@@ -7,17 +7,22 @@ import subprocess
 import sys
 
 import yaml
+from helpers import published_row, record
 
 from assistant import factbase, publications
-from helpers import published_row, record
 
 CHECK_FACTS = factbase.DEFAULT_PATH.parent.parent / "scripts" / "check-facts"
 LOCATED = re.compile(r"^(?P<file>/\S+\.yml):(?P<line>\d+): (?P<record>[^:]+): (?P<field>[^:]+): (?P<problem>.+)$")
 
 
 def check(path=None, env=None):
-    return subprocess.run([sys.executable, str(CHECK_FACTS), *([str(path)] if path else [])],
-                          capture_output=True, text=True, timeout=60, env=env)
+    return subprocess.run(
+        [sys.executable, str(CHECK_FACTS), *([str(path)] if path else [])],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
 
 
 def test_the_editors_newest_publication_is_checked_from_the_database(tmp_path):

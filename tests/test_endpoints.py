@@ -5,7 +5,6 @@ import sys
 
 import pytest
 import yaml
-
 from endpoints import BASE, BadURL, endpoints
 
 BASE_CONFIG = yaml.safe_load(BASE.read_text(encoding="utf-8"))
@@ -49,14 +48,22 @@ def test_defaults_of_the_urls():
     config = endpoints({"TRACKER_STORE_URL": "postgresql:///rasa", "LOCK_STORE_URL": "rediss://redis"}, BASE_CONFIG)
     assert (config["tracker_store"]["url"], config["tracker_store"]["port"]) == ("localhost", 5432)
     assert "username" not in config["tracker_store"] and "password" not in config["tracker_store"]
-    assert config["lock_store"] == {"type": "assistant.lock_store.AtomicRedisLockStore", "url": "redis", "port": 6379,
-                                    "db": 0, "use_ssl": True}
+    assert config["lock_store"] == {
+        "type": "assistant.lock_store.AtomicRedisLockStore",
+        "url": "redis",
+        "port": 6379,
+        "db": 0,
+        "use_ssl": True,
+    }
 
 
 def test_a_sqlite_file_elsewhere():
     config = endpoints({"TRACKER_STORE_URL": "sqlite:////tmp/x/tracker.db"}, BASE_CONFIG)
-    assert config["tracker_store"] == {"type": "assistant.tracker_store.LeanSQLTrackerStore", "dialect": "sqlite",
-                                       "db": "/tmp/x/tracker.db"}
+    assert config["tracker_store"] == {
+        "type": "assistant.tracker_store.LeanSQLTrackerStore",
+        "dialect": "sqlite",
+        "db": "/tmp/x/tracker.db",
+    }
 
 
 @pytest.mark.parametrize(
@@ -77,7 +84,8 @@ def test_a_url_it_cannot_use_is_refused(variable, url):
 
 def test_the_command_says_why_and_does_not_echo_a_password():
     env = {"TRACKER_STORE_URL": "mysql://rasa:topsecret@host/db", "PATH": ""}
-    run = subprocess.run([sys.executable, str(BASE.parent / "scripts" / "endpoints.py")], env=env,
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, str(BASE.parent / "scripts" / "endpoints.py")], env=env, capture_output=True, text=True
+    )
     assert run.returncode == 2 and run.stdout == ""
     assert "TRACKER_STORE_URL must be" in run.stderr and "topsecret" not in run.stderr

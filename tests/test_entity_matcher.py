@@ -61,7 +61,8 @@ def test_the_longest_name_wins():
     assert [m.entity_id for m in found] == ["helsinki_centre", "st_petersburg"]
 
 
-@pytest.mark.parametrize("text", ["Oslo", "Tallinnanlahti", "kemia", "EU", "Stadion", "kiva kuulla", "kotia kohti",
-                                  "each", "ache", "acne"])
+@pytest.mark.parametrize(
+    "text", ["Oslo", "Tallinnanlahti", "kemia", "EU", "Stadion", "kiva kuulla", "kotia kohti", "each", "ache", "acne"]
+)
 def test_no_entity(text):
     assert default_matcher().find(text) == []

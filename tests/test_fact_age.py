@@ -9,11 +9,11 @@ import pytest
 import yaml
 
 from assistant import factbase
-from assistant.factbase import FactBaseError
-from assistant.facts import Freshness
 from assistant.answering.render import Renderer, messages, say
 from assistant.answering.selection import Answer, Plan
 from assistant.answering.state import State
+from assistant.factbase import FactBaseError
+from assistant.facts import Freshness
 
 PAGE_DATE = datetime.date(2019, 12, 6)
 PAGE_DATE_SHOWN = {"fi": "6.12.2019", "sv": "6.12.2019", "en": "6 December 2019"}
@@ -86,8 +86,11 @@ def test_a_wrong_setting_is_a_located_problem(tmp_path, freshness, field):
 
 def test_the_note_follows_the_newest_source_of_the_answer(kb, lang):
     """An answer about the Helsinki Centre resting on sources of 2018, 2019 and 2022 (only the year known)."""
+
     def note(today):
-        return caption(kb, lang, today, "helsinki_centre_partners_left", "helsinki_centre", "helsinki_centre_closed")["note"]
+        return caption(kb, lang, today, "helsinki_centre_partners_left", "helsinki_centre", "helsinki_centre_closed")[
+            "note"
+        ]
 
     assert note(datetime.date(2024, 12, 30)) is None
     assert note(datetime.date(2026, 11, 30)) == say("dated", lang, date="2022", website="https://www.hel.fi")

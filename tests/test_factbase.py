@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from helpers import record
 
 from assistant import factbase
 from assistant.factbase import FactBaseError
 from assistant.facts import LANGUAGES
-from helpers import record
 
 
 def page_sentences(path: Path):
@@ -158,9 +158,13 @@ BROKEN = {
     ),
     "an ending source older than the fact": (
         lambda d: record(d, "facts", "moscow_partnership")["ended"].update(
-            source="kotka_leaves_centre_2018", quote="Tampere left the Helsinki Centre at the start of 2018."),
-        ["fact 'moscow_partnership'", "ended.source",
-         "'kotka_leaves_centre_2018' is older than the fact's source 'international_work_2019'"],
+            source="kotka_leaves_centre_2018", quote="Tampere left the Helsinki Centre at the start of 2018."
+        ),
+        [
+            "fact 'moscow_partnership'",
+            "ended.source",
+            "'kotka_leaves_centre_2018' is older than the fact's source 'international_work_2019'",
+        ],
     ),
     "an ended fact without its history in a language": (
         lambda d: record(d, "facts", "st_petersburg_partner")["ended"]["history"].pop("sv"),
@@ -172,7 +176,8 @@ BROKEN = {
     ),
     "an invented year in a history": (
         lambda d: record(d, "facts", "moscow_partnership")["ended"]["history"].update(
-            en="Helsinki suspended its cooperation with Moscow in March 2021."),
+            en="Helsinki suspended its cooperation with Moscow in March 2021."
+        ),
         ["fact 'moscow_partnership'", "ended.history.en", "the number 2021 is neither in the quote"],
     ),
     "an ending with no source": (
@@ -193,17 +198,20 @@ BROKEN = {
     ),
     "a likely date told as sure": (
         lambda d: record(d, "facts", "helsinki_centre_closing_began")["text"].update(
-            en="Helsinki began preparing to end the Helsinki Centre's operations in March 2022."),
+            en="Helsinki began preparing to end the Helsinki Centre's operations in March 2022."
+        ),
         ["fact 'helsinki_centre_closing_began'", "text.en", "the number 2022 comes from a likely date: say 'probably'"],
     ),
     "a likely date told as sure in a history": (
         lambda d: record(d, "facts", "moscow_partnership")["ended"]["history"].update(
-            sv="Helsingfors avbröt sitt samarbete med Moskva i mars 2022."),
+            sv="Helsingfors avbröt sitt samarbete med Moskva i mars 2022."
+        ),
         ["fact 'moscow_partnership'", "ended.history.sv", "the number 2022 comes from a likely date: say 'troligen'"],
     ),
     "a question given to two facts": (
         lambda d: record(d, "facts", "echa")["questions"]["en"].append(
-            record(d, "facts", "echa_since")["questions"]["en"][0].upper()),
+            record(d, "facts", "echa_since")["questions"]["en"][0].upper()
+        ),
         ["fact", "questions", "is also a question of fact"],
     ),
     "questions missing a language": (
@@ -277,7 +285,8 @@ def test_a_fact_base_given_as_data_loads_as_its_file_does_and_is_checked_alike()
     with pytest.raises(factbase.FactBaseError) as error:
         factbase.load_data(broken, texts)
     assert [p.split(": ", 1)[1] for p in error.value.problems] == [
-        f"fact '{broken['facts'][0]['id']}': quote: not found verbatim in internationell-verksamhet_2019-12-06.txt"]
+        f"fact '{broken['facts'][0]['id']}': quote: not found verbatim in internationell-verksamhet_2019-12-06.txt"
+    ]
 
 
 def test_what_is_built_from_the_fact_base_served_stays_while_previews_and_publications_come_and_go():

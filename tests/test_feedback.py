@@ -14,8 +14,10 @@ from assistant import erasure, feedback, records, unanswered
 
 ANSWER = "0123456789abcdef0123456789abcdef"
 SAID = [
-    {"text": "ECHA ...", "custom": {"language": "fi", "facts": ["echa", "echa_staff"], "answer": ANSWER,
-                                    "sources": []}},
+    {
+        "text": "ECHA ...",
+        "custom": {"language": "fi", "facts": ["echa", "echa_staff"], "answer": ANSWER, "sources": []},
+    },
     {"text": "Hei!", "custom": {"language": "fi"}},
 ]
 
@@ -57,8 +59,13 @@ def test_helpfulness_per_topic_and_fact_least_helpful_first():
         {"topic": "networks", "facts": ["ucue"], "helpful": False},
     ]
     rows = [(r["kind"], r["id"], r["helpful"], r["not_helpful"]) for r in feedback.helpfulness(ratings)]
-    assert rows == [("topic", "networks", 0, 2), ("fact", "ucue", 0, 2), ("fact", "echa_staff", 0, 1),
-                    ("topic", "echa", 1, 1), ("fact", "echa", 1, 0)]
+    assert rows == [
+        ("topic", "networks", 0, 2),
+        ("fact", "ucue", 0, 2),
+        ("fact", "echa_staff", 0, 1),
+        ("topic", "echa", 1, 1),
+        ("fact", "echa", 1, 0),
+    ]
 
 
 def test_erasing_a_conversation_erases_its_ratings_and_no_others(kb, log, tmp_path):
@@ -76,11 +83,17 @@ def test_make_report_adds_helpfulness_to_its_printout_and_a_csv(kb, tmp_path):
         answer = said[0]["custom"]["answer"]
         feedback.record(kb, "s", answer, feedback.answer_of(said, answer), helpful)
     out = tmp_path / "feedback.csv"
-    run = subprocess.run([sys.executable, "scripts/report.py", "--csv", str(tmp_path / "u.csv"),
-                          "--feedback-csv", str(out)], capture_output=True, text=True,
-                         cwd=unanswered.DEFAULT_PATH.parent.parent, timeout=60)
+    run = subprocess.run(
+        [sys.executable, "scripts/report.py", "--csv", str(tmp_path / "u.csv"), "--feedback-csv", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=unanswered.DEFAULT_PATH.parent.parent,
+        timeout=60,
+    )
     assert run.returncode == 0, run.stderr
     assert "3 ratings of answers" in run.stdout and "33%  topic networks  (1 helpful, 2 not)" in run.stdout
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
-    assert [(r["kind"], r["id"], r["share_helpful"]) for r in rows] == [("topic", "networks", "0.33"),
-                                                                        ("fact", "ucue", "0.33")]
+    assert [(r["kind"], r["id"], r["share_helpful"]) for r in rows] == [
+        ("topic", "networks", "0.33"),
+        ("fact", "ucue", "0.33"),
+    ]

@@ -8,10 +8,10 @@ import json
 import aiohttp
 import pytest
 from aiohttp import web
+from helpers import free_port
 
 from assistant import front
 from assistant.answering.render import say
-from helpers import free_port
 
 
 async def serve(application, port):
@@ -33,6 +33,7 @@ def stand_in_rasa(behaviour):
 def through_front(behaviour, method, path, body=None):
     """(status, headers, text) of one request to the front, with the stand-in behaving so (None: no
     server at all)."""
+
     async def scenario():
         rasa_port, front_port = free_port(), free_port()
         runners = [await serve(stand_in_rasa(behaviour), rasa_port)] if behaviour else []
@@ -84,6 +85,7 @@ def test_a_connection_dropped_in_mid_turn_gets_503():
 def through_front_to_editor(behaviour, method, path, **request):
     """(status, headers as a list, text, the front's port) of one request to the front's /editor/,
     with a stand-in editor (None: no editor running)."""
+
     async def scenario():
         editor_port, front_port = free_port(), free_port()
         runners = []
@@ -91,12 +93,14 @@ def through_front_to_editor(behaviour, method, path, **request):
             editor = web.Application()
             editor.router.add_route("*", "/editor/{path:.*}", behaviour)
             runners.append(await serve(editor, editor_port))
-        runners.append(await serve(front.app("http://127.0.0.1:1", editor=f"http://127.0.0.1:{editor_port}"),
-                                   front_port))
+        runners.append(
+            await serve(front.app("http://127.0.0.1:1", editor=f"http://127.0.0.1:{editor_port}"), front_port)
+        )
         try:
             async with aiohttp.ClientSession() as session:
-                async with session.request(method, f"http://127.0.0.1:{front_port}{path}", allow_redirects=False,
-                                           **request) as response:
+                async with session.request(
+                    method, f"http://127.0.0.1:{front_port}{path}", allow_redirects=False, **request
+                ) as response:
                     return response.status, list(response.headers.items()), await response.text(), front_port
         finally:
             for runner in runners:
@@ -107,21 +111,33 @@ def through_front_to_editor(behaviour, method, path, **request):
 
 def test_the_editor_is_passed_on_with_its_cookies_headers_and_redirects():
     async def editor(request):
-        seen = {"method": request.method, "path": request.path_qs, "host": request.host,
-                "cookie": request.headers.get("Cookie"), "csrf": request.headers.get("X-CSRFToken"),
-                "body": (await request.read()).decode()}
-        response = web.json_response(seen, status=302, headers={"Location": "/editor/login/",
-                                                                "Content-Security-Policy": "script-src 'self'"})
+        seen = {
+            "method": request.method,
+            "path": request.path_qs,
+            "host": request.host,
+            "cookie": request.headers.get("Cookie"),
+            "csrf": request.headers.get("X-CSRFToken"),
+            "body": (await request.read()).decode(),
+        }
+        response = web.json_response(
+            seen, status=302, headers={"Location": "/editor/login/", "Content-Security-Policy": "script-src 'self'"}
+        )
         response.set_cookie("sessionid", "s1")
         response.set_cookie("csrftoken", "c1")
         return response
 
     status, headers, text, front_port = through_front_to_editor(
-        editor, "POST", "/editor/editor/fact/1/change/?x=1", data="note=why",
-        headers={"Cookie": "csrftoken=c0", "X-CSRFToken": "c0", "Content-Type": "application/x-www-form-urlencoded"})
+        editor,
+        "POST",
+        "/editor/editor/fact/1/change/?x=1",
+        data="note=why",
+        headers={"Cookie": "csrftoken=c0", "X-CSRFToken": "c0", "Content-Type": "application/x-www-form-urlencoded"},
+    )
     seen = json.loads(text)
     assert status == 302 and ("Location", "/editor/login/") in headers
-    assert seen["method"] == "POST" and seen["path"] == "/editor/editor/fact/1/change/?x=1" and seen["body"] == "note=why"
+    assert (
+        seen["method"] == "POST" and seen["path"] == "/editor/editor/fact/1/change/?x=1" and seen["body"] == "note=why"
+    )
     assert seen["cookie"] == "csrftoken=c0" and seen["csrf"] == "c0"
     assert seen["host"] == f"127.0.0.1:{front_port}"  # the resident's Host: Django checks the Origin against it
     cookies = [value for key, value in headers if key == "Set-Cookie"]

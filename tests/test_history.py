@@ -5,10 +5,10 @@ follow-up of a conversation about each ended fact's subject; and each ended fact
 from __future__ import annotations
 
 import pytest
+from helpers import turn
 
 from assistant.answering.state import State
 from assistant.facts import LANGUAGES
-from helpers import turn
 
 
 def questions(kb, lang):

@@ -44,8 +44,12 @@ def refusal(raw: bytes, content_type: str = "application/json") -> Rejected:
         (body(sender="a", message="//"), "application/json", 400, "empty"),
         (body(sender="a", message="hi", metadata="fi"), "application/json", 400, "metadata"),
         (body(sender="a", message="hi", metadata=[1]), "application/json", 400, "metadata"),
-        (b'{"sender": "a", "message": "hi", "metadata": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
-         "application/json", 400, "too_deep"),
+        (
+            b'{"sender": "a", "message": "hi", "metadata": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+            "application/json",
+            400,
+            "too_deep",
+        ),
         (body(sender="a", message="x" * (300 * 1024)), "application/json", 413, "too_large"),
     ],
 )
@@ -169,13 +173,16 @@ def test_a_rating_names_an_answer_and_yes_or_no():
     assert inbound.read_rating(body, "application/json") == ("s-1", "0123456789abcdef" * 2, False)
 
 
-@pytest.mark.parametrize("rating, code", [
-    ({"answer": "0123456789ABCDEF" * 2, "helpful": True}, "answer"),  # not as the assistant writes ids
-    ({"answer": ["0" * 32], "helpful": True}, "answer"),
-    ({"answer": "0" * 32, "helpful": 1}, "helpful"),
-    ({"answer": "0" * 32, "helpful": None}, "helpful"),
-    ({"helpful": True, "answer": "0" * 32, "sender": ""}, "sender"),
-])
+@pytest.mark.parametrize(
+    "rating, code",
+    [
+        ({"answer": "0123456789ABCDEF" * 2, "helpful": True}, "answer"),  # not as the assistant writes ids
+        ({"answer": ["0" * 32], "helpful": True}, "answer"),
+        ({"answer": "0" * 32, "helpful": 1}, "helpful"),
+        ({"answer": "0" * 32, "helpful": None}, "helpful"),
+        ({"helpful": True, "answer": "0" * 32, "sender": ""}, "sender"),
+    ],
+)
 def test_a_malformed_rating_is_refused_with_what_to_fix(rating, code):
     body = json.dumps({"sender": "s-1", **rating}).encode()
     with pytest.raises(Rejected) as refused:

@@ -9,10 +9,10 @@ import time
 
 import pytest
 import yaml
+from helpers import turn
 
 from assistant import entity_matcher, factbase
 from assistant.answering.state import State
-from helpers import turn
 
 
 @pytest.fixture
@@ -83,7 +83,9 @@ def test_a_copy_older_than_the_served_facts_is_not_taken(save, fact_edits, monke
     served = factbase.current()
     save(fact_edits.missing_language)
     assert factbase.current() is served
-    assert "kotka" not in served.entities and "kotka" in factbase.load(factbase.last_valid_path(factbase.path())).entities
+    assert (
+        "kotka" not in served.entities and "kotka" in factbase.load(factbase.last_valid_path(factbase.path())).entities
+    )
 
 
 def test_a_new_city_is_recognised_and_answered_without_retraining(save, fact_edits):
@@ -109,8 +111,13 @@ def test_a_renamed_topic_is_still_answered_by_its_words(save, fact_edits):
 def test_a_subject_since_removed_is_forgotten_not_an_error(save, fact_edits):
     save(fact_edits.remove_kotka)
     kb = factbase.current()
-    plan, reply = turn(kb, "since when?", State("en", "kotka", "helsinki_centre", ("helsinki_centre_partners_left",)),
-                       "ask_since", "en")
+    plan, reply = turn(
+        kb,
+        "since when?",
+        State("en", "kotka", "helsinki_centre", ("helsinki_centre_partners_left",)),
+        "ask_since",
+        "en",
+    )
     assert plan.state.subject != "kotka" and reply.text
 
 

@@ -5,11 +5,10 @@ import json
 import os
 import time
 
-import pytest
-
 import baseline
 import benchmark
 import evaluate
+import pytest
 from bench import memory, profile, report
 from bench.load import Burst, Load, Outcome, percentile
 
@@ -61,27 +60,56 @@ def test_the_benchmark_sends_questions_and_greetings_in_every_language():
 
 def a_run(assistant_rate, starter_rate, **results):
     """A run's figures: 10 seconds at each load, every answer in 50 ms (the starter bot's in 100)."""
+
     def load(concurrency, rate, seconds=0.05):
-        return Load(concurrency, latencies={"answer": [seconds] * int(rate * 10), "greeting": [seconds] * 5},
-                    elapsed=10.0)
+        return Load(
+            concurrency, latencies={"answer": [seconds] * int(rate * 10), "greeting": [seconds] * 5}, elapsed=10.0
+        )
 
     measured = {name: limit for name, (limit, _) in report.TARGETS.items()}
-    measured.update({"answers/s at 10 conversations, this assistant / the starter bot": assistant_rate / starter_rate,
-                     "action server peak memory (MB)": 210.0, **results})
-    costs = {profile.WHOLE_TURN: 35.0, profile.ACTION_CALL: 13.0, profile.RESULT_CHECK: 8.0,
-             profile.TRACKER_LOAD: 2.0, profile.TRACKER_SAVE: 6.5, "DIETClassifier (run_DIETClassifier3)": 8.4}
-    return report.Run(measured, load(1, 20.0), [load(1, 20.0), load(10, 2 * assistant_rate)], load(10, assistant_rate),
-                      load(10, starter_rate, 0.1),
-                      load(10, 2 * assistant_rate), costs, [("DIETClassifier", 96.0)], 129, [410.0, 960.0, 965.0],
-                      a_burst())
+    measured.update(
+        {
+            "answers/s at 10 conversations, this assistant / the starter bot": assistant_rate / starter_rate,
+            "action server peak memory (MB)": 210.0,
+            **results,
+        }
+    )
+    costs = {
+        profile.WHOLE_TURN: 35.0,
+        profile.ACTION_CALL: 13.0,
+        profile.RESULT_CHECK: 8.0,
+        profile.TRACKER_LOAD: 2.0,
+        profile.TRACKER_SAVE: 6.5,
+        "DIETClassifier (run_DIETClassifier3)": 8.4,
+    }
+    return report.Run(
+        measured,
+        load(1, 20.0),
+        [load(1, 20.0), load(10, 2 * assistant_rate)],
+        load(10, assistant_rate),
+        load(10, starter_rate, 0.1),
+        load(10, 2 * assistant_rate),
+        costs,
+        [("DIETClassifier", 96.0)],
+        129,
+        [410.0, 960.0, 965.0],
+        a_burst(),
+    )
 
 
 def a_burst():
     """Four conversations of three turns: two answered in 1 and 3 s, one refused twice, one reset once."""
     answered = [Outcome("q", 200, None, [], s) for s in (1.0, 3.0)]
     refused = Outcome("q", 503, "2", {"error": "busy"}, 0.01)
-    return Burst([("a", answered[:1] * 3), ("b", answered[1:] * 3), ("c", [refused, refused, answered[0]]),
-                  ("d", [Outcome("q", "ClientOSError", None, "reset", 0.5), *answered])], 20.0)
+    return Burst(
+        [
+            ("a", answered[:1] * 3),
+            ("b", answered[1:] * 3),
+            ("c", [refused, refused, answered[0]]),
+            ("d", [Outcome("q", "ClientOSError", None, "reset", 0.5), *answered]),
+        ],
+        20.0,
+    )
 
 
 def test_the_report_sets_the_assistant_beside_the_starter_bot_with_only_measured_figures():
@@ -169,8 +197,16 @@ def test_scores_count_intents_and_exact_entity_spans():
 @pytest.mark.parametrize(
     "only_first, only_second, p",
     # Two-sided exact binomial p-values with p = 1/2 (as scipy.stats.binomtest gives them).
-    [(0, 6, 0.03125), (6, 0, 0.03125), (0, 5, 0.0625), (3, 12, 0.03515625), (10, 2, 0.03857421875),
-     (1, 1, 1.0), (5, 5, 1.0), (0, 0, 1.0)],
+    [
+        (0, 6, 0.03125),
+        (6, 0, 0.03125),
+        (0, 5, 0.0625),
+        (3, 12, 0.03515625),
+        (10, 2, 0.03857421875),
+        (1, 1, 1.0),
+        (5, 5, 1.0),
+        (0, 0, 1.0),
+    ],
 )
 def test_mcnemars_exact_test_counts_only_the_discordant_sentences(only_first, only_second, p):
     assert evaluate.mcnemar_exact(only_first, only_second) == pytest.approx(p)
@@ -189,21 +225,33 @@ def test_the_project_is_better_worse_or_on_par_by_mcnemars_test():
     assert evaluate.compare(gold, six_fewer, six_more)["verdict"] == "worse"
     five_fewer = predictions([wrong] * 5 + [right] * 15)
     assert evaluate.compare(gold, five_fewer, six_more) == {
-        "project_only": 0, "baseline_only": 5, "p": 0.0625, "verdict": "on par"}
+        "project_only": 0,
+        "baseline_only": 5,
+        "p": 0.0625,
+        "verdict": "on par",
+    }
     # A sentence both get wrong, in different ways, is no evidence either way.
-    assert evaluate.compare(gold, predictions(["thank"] + [right] * 19),
-                            predictions(["deny"] + [right] * 19))["verdict"] == "on par"
+    assert (
+        evaluate.compare(gold, predictions(["thank"] + [right] * 19), predictions(["deny"] + [right] * 19))["verdict"]
+        == "on par"
+    )
 
 
 def result(f1, verdicts, digest="d"):
-    systems = {name: {"accuracy": f1, "macro_f1": f1, "entity_f1": 1.0, "digest": digest}
-               for name in ("project", *evaluate.BASELINES)}
-    comparisons = {b: {"project_only": 0, "baseline_only": 0, "p": 0.5 if v == "on par" else 0.01, "verdict": v}
-                   for b, v in zip(evaluate.BASELINES, verdicts)}
-    languages = {lang: {"examples": 252, "systems": systems, "comparisons": comparisons}
-                 for lang in evaluate.LANGUAGES}
-    return {"settings": {name: "0" for name in evaluate.SETTINGS}, "languages": languages,
-            "failures": evaluate.gate_failures(languages)}
+    systems = {
+        name: {"accuracy": f1, "macro_f1": f1, "entity_f1": 1.0, "digest": digest}
+        for name in ("project", *evaluate.BASELINES)
+    }
+    comparisons = {
+        b: {"project_only": 0, "baseline_only": 0, "p": 0.5 if v == "on par" else 0.01, "verdict": v}
+        for b, v in zip(evaluate.BASELINES, verdicts)
+    }
+    languages = {lang: {"examples": 252, "systems": systems, "comparisons": comparisons} for lang in evaluate.LANGUAGES}
+    return {
+        "settings": {name: "0" for name in evaluate.SETTINGS},
+        "languages": languages,
+        "failures": evaluate.gate_failures(languages),
+    }
 
 
 def test_the_gate_fails_below_the_target_or_when_significantly_worse():
@@ -220,13 +268,17 @@ def test_the_report_gives_each_verdict_with_its_p_value_and_the_other_settings(t
     assert "| fi | rasa default | 0 | 0 | 0.5 | on par |" in text
     assert "| en | tf-idf 1-nn | 0 | 0 | 0.01 | better |" in text
     assert "Gate: passed." in text and "other settings" not in text
-    runs = [{"name": "again", "result": reference},
-            {"name": "oneDNN on", "result": result(0.97, ["on par", "better"], digest="bbb")}]
+    runs = [
+        {"name": "again", "result": reference},
+        {"name": "oneDNN on", "result": result(0.97, ["on par", "better"], digest="bbb")},
+    ]
     (tmp_path / "determinism.json").write_text(json.dumps(runs))
     lines = evaluate.report(tmp_path).splitlines()
     assert any(line.startswith("| again |") and "| identical | identical |" in line for line in lines)
-    assert any(line.startswith("| oneDNN on |") and "0.970 / 0.970 / 0.970" in line and "identical" not in line
-               for line in lines)
+    assert any(
+        line.startswith("| oneDNN on |") and "0.970 / 0.970 / 0.970" in line and "identical" not in line
+        for line in lines
+    )
 
 
 def test_other_settings_show_how_far_the_predictions_moved():
@@ -295,8 +347,7 @@ def test_the_baseline_is_trained_once_then_taken_from_the_cache(tmp_path, monkey
     monkeypatch.setattr(baseline, "train", train)
 
     def make_baseline(cache_dir=cache):
-        argv = ["baseline.py", "--config", str(config), "--nlu", str(nlu), "--out", str(out),
-                "--cache", str(cache_dir)]
+        argv = ["baseline.py", "--config", str(config), "--nlu", str(nlu), "--out", str(out), "--cache", str(cache_dir)]
         monkeypatch.setattr(baseline.sys, "argv", argv)
         assert baseline.main() == 0
 

@@ -98,8 +98,21 @@ def test_language_leaves_names_out():
     messages = [Message(data={"text": t}) for t in texts]
     FactEntityExtractor().process(messages)
     LanguageDetector().process(messages)
-    assert [m.get("language") for m in messages] == ["en", None, "fi", "en", "fi", "sv", "en",
-                                                     "en", "sv", "en", "en", "sv", "fi"]
+    assert [m.get("language") for m in messages] == [
+        "en",
+        None,
+        "fi",
+        "en",
+        "fi",
+        "sv",
+        "en",
+        "en",
+        "sv",
+        "en",
+        "en",
+        "sv",
+        "fi",
+    ]
 
 
 def test_the_fact_base_names_are_matched_once_a_message(monkeypatch):
@@ -171,26 +184,35 @@ def test_every_text_the_assistant_says_is_detected_as_its_own_language():
     texts = [(lang, text) for fact in kb.facts.values() for lang, text in fact.text.items()]
     texts += [(lang, text) for fact in kb.facts.values() if fact.ended for lang, text in fact.ended.history.items()]
     texts += [(lang, text) for topic in kb.topics.values() for lang, text in topic.question.items()]
-    texts += [(lang, re.sub(r"\{\w+\}", " ", text)) for by_language in messages().values()
-              for lang, text in by_language.items()]
+    texts += [
+        (lang, re.sub(r"\{\w+\}", " ", text))
+        for by_language in messages().values()
+        for lang, text in by_language.items()
+    ]
     found = [Message(data={"text": text}) for _, text in texts]
     FactEntityExtractor().process(found)
     LanguageDetector().process(found)
-    wrong = [(lang, m.get("language"), text) for (lang, text), m in zip(texts, found)
-             if m.get("language") not in (lang, None)]
+    wrong = [
+        (lang, m.get("language"), text)
+        for (lang, text), m in zip(texts, found)
+        if m.get("language") not in (lang, None)
+    ]
     assert len(texts) > 250 and wrong == []
     # one-word texts ("Kyllä.", "undated") may well give none
     assert sum(m.get("language") is None for (_, text), m in zip(texts, found) if len(text.split()) > 2) <= 5
 
 
-@pytest.mark.parametrize("text, language, sure", [
-    ("mikä on echa ja missä se sijaitsee", "fi", True),  # words clearly Finnish
-    ("Helsingfors?", "sv", True),  # a name in one language's spelling
-    ("ECHA?", None, False),  # nothing to tell by: the conversation's language holds
-    ("Mikä on ECHA?", "fi", True),  # one word clearly Finnish ("on" is English too), as Lingua reads it
-    ("Wie viele Leute arbeiten bei der ECHA?", "other", True),
-    ("tere, kas te räägite eesti keelt?", "other", True),
-])
+@pytest.mark.parametrize(
+    "text, language, sure",
+    [
+        ("mikä on echa ja missä se sijaitsee", "fi", True),  # words clearly Finnish
+        ("Helsingfors?", "sv", True),  # a name in one language's spelling
+        ("ECHA?", None, False),  # nothing to tell by: the conversation's language holds
+        ("Mikä on ECHA?", "fi", True),  # one word clearly Finnish ("on" is English too), as Lingua reads it
+        ("Wie viele Leute arbeiten bei der ECHA?", "other", True),
+        ("tere, kas te räägite eesti keelt?", "other", True),
+    ],
+)
 def test_the_language_and_whether_it_is_sure(text, language, sure):
     message = Message(data={"text": text})
     FactEntityExtractor().process([message])

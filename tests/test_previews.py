@@ -7,11 +7,11 @@ import asyncio
 import json
 
 import pytest
+from helpers import parse, preview_row
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.actions import ActionAnswer
 from assistant import factbase, previews, publications, unanswered
-from helpers import parse, preview_row
 
 DRAFT = "d" * 43
 RESIDENTS = "r" * 43
@@ -39,9 +39,11 @@ def answer(tracker, text, lang, metadata):
     return dispatcher.messages[0]["text"]
 
 
-LISBON = {"fi": ("onko lissabon ystävyyskaupunki", "Lissabon on uusi kumppani."),
-          "sv": ("är lissabon en vänort", "Lissabon är en ny samarbetspartner."),
-          "en": ("lisbon a partner city?", "Lisbon is a new partner.")}
+LISBON = {
+    "fi": ("onko lissabon ystävyyskaupunki", "Lissabon on uusi kumppani."),
+    "sv": ("är lissabon en vänort", "Lissabon är en ny samarbetspartner."),
+    "en": ("lisbon a partner city?", "Lisbon is a new partner."),
+}
 
 
 def test_a_preview_of_the_draft_answers_from_it_with_its_new_names(database, tracker, lang):

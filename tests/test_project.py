@@ -44,9 +44,7 @@ def test_every_intent_has_a_rule(domain):
     ruled = set()
     for rule in rules:
         for step in rule["steps"]:
-            ruled |= {s["intent"] for s in step.get("or", [])} | (
-                {step["intent"]} if "intent" in step else set()
-            )
+            ruled |= {s["intent"] for s in step.get("or", [])} | ({step["intent"]} if "intent" in step else set())
     assert set(domain["intents"]) <= ruled
 
 
@@ -166,13 +164,25 @@ def alternate_questions(kb):
 # training data, and these short ones coincided; they were counted when it was measured (issue 23).
 BLIND_COINCIDENCES = {"hi", "since when?", "kiitti", "hur många jobbar där"}
 # ... and of the sealed set, likewise (measured once, when the "still?" of a subject that holds was mended).
-SEALED_COINCIDENCES = {"and stockholm", "since when", "moi", "kiitos", "kansainvälisen toiminnan painopisteet?",
-                       "echa mikä se on", "kiitti", "hej", "har helsingfors vänorter", "sedan när",
-                       "är tallinn helsingfors vänort", "tack!"}
+SEALED_COINCIDENCES = {
+    "and stockholm",
+    "since when",
+    "moi",
+    "kiitos",
+    "kansainvälisen toiminnan painopisteet?",
+    "echa mikä se on",
+    "kiitti",
+    "hej",
+    "har helsingfors vänorter",
+    "sedan när",
+    "är tallinn helsingfors vänort",
+    "tack!",
+}
 
 
-@pytest.mark.parametrize("folder, coincidences", [("dialogues", set()), ("blind", BLIND_COINCIDENCES),
-                                                  ("sealed", SEALED_COINCIDENCES)])
+@pytest.mark.parametrize(
+    "folder, coincidences", [("dialogues", set()), ("blind", BLIND_COINCIDENCES), ("sealed", SEALED_COINCIDENCES)]
+)
 def test_the_development_conversations_copy_no_training_sentence_and_expect_what_the_base_has(kb, folder, coincidences):
     learnt = training_examples() - {normalise(text) for text in coincidences}
     paths = list(conversation_turns(folder))
@@ -180,8 +190,9 @@ def test_the_development_conversations_copy_no_training_sentence_and_expect_what
     for path, turns in paths:
         assert len(turns) >= 45, path.name
         assert [t["text"] for t in turns if normalise(t["text"]) in learnt] == [], path.name
-        assert [f for t in turns for f in (*t.get("facts", []), *t.get("any", []), *t.get("not", []))
-                if f not in kb.facts] == [], path.name
+        assert [
+            f for t in turns for f in (*t.get("facts", []), *t.get("any", []), *t.get("not", [])) if f not in kb.facts
+        ] == [], path.name
         assert [t["subject"] for t in turns if t.get("subject") not in (None, *kb.entities)] == [], path.name
 
 

@@ -5,9 +5,9 @@ what it serves while the database is away; and the file until anything is publis
 import time
 
 import pytest
+from helpers import published_row
 
 from assistant import factbase, publications
-from helpers import published_row
 
 
 @pytest.fixture

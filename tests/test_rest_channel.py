@@ -38,13 +38,20 @@ def test_rasas_action_call_waits_only_the_channels_timeout(monkeypatch):
 
 def run_action_returning(reply, monkeypatch):
     """Rasa's RemoteAction, as the server runs it, with this reply from the action server."""
+
     async def request(self, method="post", subpath=None, content_type="application/json", **kwargs):
         return reply
 
     monkeypatch.setattr(EndpointConfig, "request", request)
     action = RemoteAction("action_answer", EndpointConfig("http://127.0.0.1:5055/webhook"))
-    return asyncio.run(action.run(CollectingOutputChannel(), TemplatedNaturalLanguageGenerator({}),
-                                  DialogueStateTracker("r", []), Domain.empty()))
+    return asyncio.run(
+        action.run(
+            CollectingOutputChannel(),
+            TemplatedNaturalLanguageGenerator({}),
+            DialogueStateTracker("r", []),
+            Domain.empty(),
+        )
+    )
 
 
 def test_rasas_check_of_the_action_servers_reply_builds_its_validator_once(monkeypatch):
@@ -55,8 +62,10 @@ def test_rasas_check_of_the_action_servers_reply_builds_its_validator_once(monke
     ResidentRestInput.from_credentials({})
     checked = []
     monkeypatch.setattr(action_result, "best_match", lambda errors: checked.append(True) or best_match(errors))
-    reply = {"events": [{"event": "slot", "name": "language", "value": "sv", "timestamp": None}],
-             "responses": [{"text": "Hej!", "custom": {"language": "sv"}}]}
+    reply = {
+        "events": [{"event": "slot", "name": "language", "value": "sv", "timestamp": None}],
+        "responses": [{"text": "Hej!", "custom": {"language": "sv"}}],
+    }
     for _ in range(3):
         events = run_action_returning(reply, monkeypatch)
         assert [(e.as_dict()["event"], e.as_dict().get("text")) for e in events] == [("bot", "Hej!"), ("slot", None)]

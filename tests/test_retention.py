@@ -31,8 +31,11 @@ def save(store, sender, *ages, now=NOW):
     events = []
     for age in ages:
         when = days_ago(age, now)
-        events += [UserUttered("mikä on echa", timestamp=when), ActionExecuted("action_answer", timestamp=when),
-                   BotUttered("ECHA ...", timestamp=when)]
+        events += [
+            UserUttered("mikä on echa", timestamp=when),
+            ActionExecuted("action_answer", timestamp=when),
+            BotUttered("ECHA ...", timestamp=when),
+        ]
     asyncio.run(store.save(DialogueStateTracker.from_events(sender, events)))
 
 
@@ -66,8 +69,10 @@ def test_a_store_no_server_has_created_yet_holds_nothing_to_delete(tmp_path):
 
 def test_unanswered_entries_older_than_the_retention_go(tmp_path):
     log = tmp_path / "unanswered.jsonl"
-    entries = [{"time": (NOW - datetime.timedelta(days=d)).isoformat(), "kind": "out_of_scope", "text": str(d)}
-               for d in (31, 2, 40)]
+    entries = [
+        {"time": (NOW - datetime.timedelta(days=d)).isoformat(), "kind": "out_of_scope", "text": str(d)}
+        for d in (31, 2, 40)
+    ]
     log.write_text("".join(json.dumps(e) + "\n" for e in entries) + "not json\n", encoding="utf-8")
     assert retention.prune_log(log, NOW - datetime.timedelta(days=30)) == 2
     kept = log.read_text(encoding="utf-8").splitlines()
@@ -97,8 +102,12 @@ def test_make_prune_says_how_many_it_deleted_and_nothing_they_said(store, tmp_pa
     save(tracker_store, "old", 31, now=now)
     save(tracker_store, "new", 29, now=now)
     script = Path(__file__).resolve().parents[1] / "scripts" / "prune.py"
-    env = {**os.environ, "TRACKER_STORE_URL": url, "RETENTION_DAYS": "30",
-           "UNANSWERED_LOG": str(tmp_path / "unanswered.jsonl")}
+    env = {
+        **os.environ,
+        "TRACKER_STORE_URL": url,
+        "RETENTION_DAYS": "30",
+        "UNANSWERED_LOG": str(tmp_path / "unanswered.jsonl"),
+    }
     done = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     said = done.stdout + done.stderr

@@ -8,15 +8,18 @@ import sys
 import time
 
 import pytest
-
 from supervisor import Backoff, Service, Supervisor, alive, descendants
 
 QUICK = Backoff(first=0.2, most=0.8, steady=5)
 SLEEPER = [sys.executable, "-c", "import time; time.sleep(60)"]
 CRASHER = [sys.executable, "-c", "import sys; sys.exit(3)"]
 # A server with a worker child, as nginx's master or Sanic's main process has
-WITH_WORKER = [sys.executable, "-c", "import subprocess, sys, time; "
-               "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)']); time.sleep(60)"]
+WITH_WORKER = [
+    sys.executable,
+    "-c",
+    "import subprocess, sys, time; "
+    "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)']); time.sleep(60)",
+]
 
 
 def worker_of(supervisor, name):
@@ -86,9 +89,17 @@ def test_stopping_all_stops_every_server(supervisor):
 
 def test_start_waits_until_ready_and_fails_when_the_server_exits_first(supervisor, tmp_path):
     flag = tmp_path / "ready"
-    supervisor.start(Service("slow", [sys.executable, "-c", f"import time, pathlib; time.sleep(0.6); "
-                                                            f"pathlib.Path({str(flag)!r}).touch(); time.sleep(60)"],
-                             ready=flag.exists))
+    supervisor.start(
+        Service(
+            "slow",
+            [
+                sys.executable,
+                "-c",
+                f"import time, pathlib; time.sleep(0.6); pathlib.Path({str(flag)!r}).touch(); time.sleep(60)",
+            ],
+            ready=flag.exists,
+        )
+    )
     assert flag.exists()
     with pytest.raises(RuntimeError, match="crash exited with 3"):
         supervisor.start(Service("crash", CRASHER, ready=lambda: False))
@@ -105,10 +116,14 @@ def test_a_server_killed_alone_leaves_no_worker_behind_when_started_again(superv
 
 # A worker that writes "quit" to a file when it gets SIGQUIT, and exits, as nginx's workers finish their
 # requests first.
-QUITTING_WORKER = [sys.executable, "-c", "import subprocess, sys, time; subprocess.Popen([sys.executable, '-c', "
-                   "'import pathlib, signal, sys, time; signal.signal(signal.SIGQUIT, lambda *_: "
-                   "(pathlib.Path(sys.argv[1]).write_text(\"quit\"), sys.exit(0))); time.sleep(60)', "
-                   "sys.argv[1]]); time.sleep(60)"]
+QUITTING_WORKER = [
+    sys.executable,
+    "-c",
+    "import subprocess, sys, time; subprocess.Popen([sys.executable, '-c', "
+    "'import pathlib, signal, sys, time; signal.signal(signal.SIGQUIT, lambda *_: "
+    '(pathlib.Path(sys.argv[1]).write_text("quit"), sys.exit(0))); time.sleep(60)\', '
+    "sys.argv[1]]); time.sleep(60)",
+]
 
 
 def test_what_is_left_of_a_server_gets_its_own_leftover_signal(supervisor, said, tmp_path):
@@ -127,11 +142,15 @@ def test_what_is_left_of_a_server_gets_its_own_leftover_signal(supervisor, said,
 
 
 # A server that answers each connection on the socket it inherits (its number in argv) with its pid.
-ON_INHERITED_SOCKET = [sys.executable, "-c", "import os, socket, sys\n"
-                       "listener = socket.socket(fileno=int(sys.argv[1]))\n"
-                       "while True:\n"
-                       "    connection, _ = listener.accept()\n"
-                       "    connection.sendall(str(os.getpid()).encode()); connection.close()"]
+ON_INHERITED_SOCKET = [
+    sys.executable,
+    "-c",
+    "import os, socket, sys\n"
+    "listener = socket.socket(fileno=int(sys.argv[1]))\n"
+    "while True:\n"
+    "    connection, _ = listener.accept()\n"
+    "    connection.sendall(str(os.getpid()).encode()); connection.close()",
+]
 
 
 def test_a_socket_the_supervisor_holds_queues_connections_while_its_server_starts_again(supervisor):

@@ -7,8 +7,14 @@ import sqlite3
 import pytest
 from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import (ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered,
-                                     UserUtteranceReverted)
+from rasa.shared.core.events import (
+    ActionExecuted,
+    BotUttered,
+    SessionStarted,
+    SlotSet,
+    UserUtteranceReverted,
+    UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import read_endpoint_config
 
@@ -20,22 +26,38 @@ COLUMNS = "sender_id, type_name, timestamp, intent_name, action_name, data"
 
 
 def session(start: float):
-    return [ActionExecuted("action_session_start", timestamp=start), SessionStarted(timestamp=start + 0.1),
-            ActionExecuted("action_listen", timestamp=start + 0.2)]
+    return [
+        ActionExecuted("action_session_start", timestamp=start),
+        SessionStarted(timestamp=start + 0.1),
+        ActionExecuted("action_listen", timestamp=start + 0.2),
+    ]
 
 
 def turn(at: float, text: str):
-    parse = {"text": text, "intent": {"name": "ask_partners", "confidence": 0.9},
-             "entities": [{"entity": "city", "value": "Tallinna"}], "metadata": {"language": "fi"}}
-    return [UserUttered(text, parse["intent"], parse["entities"], parse, timestamp=at),
-            ActionExecuted("action_answer", timestamp=at + 0.1), BotUttered("Tallinna on ystävyyskaupunki.",
-                                                                           timestamp=at + 0.2),
-            SlotSet("language", "fi", timestamp=at + 0.3), ActionExecuted("action_listen", timestamp=at + 0.4)]
+    parse = {
+        "text": text,
+        "intent": {"name": "ask_partners", "confidence": 0.9},
+        "entities": [{"entity": "city", "value": "Tallinna"}],
+        "metadata": {"language": "fi"},
+    }
+    return [
+        UserUttered(text, parse["intent"], parse["entities"], parse, timestamp=at),
+        ActionExecuted("action_answer", timestamp=at + 0.1),
+        BotUttered("Tallinna on ystävyyskaupunki.", timestamp=at + 0.2),
+        SlotSet("language", "fi", timestamp=at + 0.3),
+        ActionExecuted("action_listen", timestamp=at + 0.4),
+    ]
 
 
 # A conversation as the server saves it: a session, turns saved one at a time, then a second session.
-SAVES = [session(100.0), turn(101.0, "tallinna?"), turn(102.0, "entä pietari"),
-         [UserUtteranceReverted(timestamp=103.0)], session(200.0), turn(201.0, "ja kiova")]
+SAVES = [
+    session(100.0),
+    turn(101.0, "tallinna?"),
+    turn(102.0, "entä pietari"),
+    [UserUtteranceReverted(timestamp=103.0)],
+    session(200.0),
+    turn(201.0, "ja kiova"),
+]
 
 
 def store_of(cls, path, domain=DOMAIN):
@@ -49,6 +71,7 @@ def save_turn_by_turn(store, sender="resident"):
             tracker = await store.retrieve(sender) or tracker
             tracker.update_with_events(events, DOMAIN, override_timestamp=False)
             await store.save(tracker)
+
     asyncio.run(go())
 
 
@@ -73,8 +96,9 @@ def test_saving_a_tracker_with_nothing_new_writes_nothing(tmp_path):
     assert rows(tmp_path / "lean.db") == before
 
 
-@pytest.mark.parametrize("writer, reader", [(SQLTrackerStore, LeanSQLTrackerStore),
-                                            (LeanSQLTrackerStore, SQLTrackerStore)])
+@pytest.mark.parametrize(
+    "writer, reader", [(SQLTrackerStore, LeanSQLTrackerStore), (LeanSQLTrackerStore, SQLTrackerStore)]
+)
 def test_each_store_reads_what_the_other_wrote(tmp_path, writer, reader):
     save_turn_by_turn(store_of(writer, tmp_path / "t.db"))
     save_turn_by_turn(store_of(writer, tmp_path / "t.db"), sender="another")
@@ -144,5 +168,6 @@ def test_without_fallback_a_working_store_reads_and_writes_as_before(tmp_path):
     lean = without_fallback(LeanSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "t.db")))
     tracker = DialogueStateTracker.from_events("resident", turn(1.0, "tallinna?"), DOMAIN.slots)
     asyncio.run(lean.save(tracker))
-    assert [e.as_dict()["event"] for e in asyncio.run(lean.retrieve("resident")).events] == \
-           [e.as_dict()["event"] for e in tracker.events]
+    assert [e.as_dict()["event"] for e in asyncio.run(lean.retrieve("resident")).events] == [
+        e.as_dict()["event"] for e in tracker.events
+    ]

@@ -8,7 +8,6 @@ import datetime
 import subprocess
 import sys
 
-
 from actions.actions import ActionAnswer
 from assistant import unanswered
 
@@ -40,14 +39,25 @@ def test_a_question_the_sources_do_not_answer_is_kept_masked_with_language_time_
 
 
 def test_a_buttons_payload_is_no_question_to_keep(lang, tracker, dispatcher, domain):
-    asyncio.run(ActionAnswer().run(dispatcher, tracker('/ask_about{"city": "Oslo"}', "ask_about",
-                                                       [{"entity": "city", "value": "Oslo"}],
-                                                       metadata={"language": lang}), domain))
+    asyncio.run(
+        ActionAnswer().run(
+            dispatcher,
+            tracker(
+                '/ask_about{"city": "Oslo"}',
+                "ask_about",
+                [{"entity": "city", "value": "Oslo"}],
+                metadata={"language": lang},
+            ),
+            domain,
+        )
+    )
     assert kept() == []
 
 
 def test_an_answered_question_is_not_kept(lang, tracker, dispatcher, domain):
-    asyncio.run(ActionAnswer().run(dispatcher, tracker("Mikä on ECHA?", "ask_echa", metadata={"language": lang}), domain))
+    asyncio.run(
+        ActionAnswer().run(dispatcher, tracker("Mikä on ECHA?", "ask_echa", metadata={"language": lang}), domain)
+    )
     assert kept() == []
 
 
@@ -59,9 +69,16 @@ def test_a_log_that_cannot_be_written_does_not_stop_the_reply(lang, tracker, dis
     assert len(dispatcher.messages) == 1
 
 
-def entry(text, lang="fi", kind="out_of_scope", intent="out_of_scope", confidence=0.8, time="2026-11-01T10:00:00+00:00"):
-    return {"time": time, "kind": kind, "language": lang, "text": text,
-            "intents": [{"name": intent, "confidence": confidence}]}
+def entry(
+    text, lang="fi", kind="out_of_scope", intent="out_of_scope", confidence=0.8, time="2026-11-01T10:00:00+00:00"
+):
+    return {
+        "time": time,
+        "kind": kind,
+        "language": lang,
+        "text": text,
+        "intents": [{"name": intent, "confidence": confidence}],
+    }
 
 
 def test_alike_questions_are_grouped_and_the_most_asked_come_first():
@@ -89,16 +106,29 @@ def test_make_report_prints_the_groups_and_writes_a_csv(unanswered_log, tmp_path
     for text in ["Mikä on sää huomenna?", "mikä on sää huomenna", "Vad kostar bussbiljetten?"]:
         unanswered.record("out_of_scope", text, "fi", [{"name": "out_of_scope", "confidence": 0.7}])
     out = tmp_path / "report.csv"
-    run = subprocess.run([sys.executable, "scripts/report.py", "--csv", str(out)], capture_output=True, text=True,
-                         cwd=unanswered.DEFAULT_PATH.parent.parent, timeout=60)
+    run = subprocess.run(
+        [sys.executable, "scripts/report.py", "--csv", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=unanswered.DEFAULT_PATH.parent.parent,
+        timeout=60,
+    )
     assert run.returncode == 0, run.stderr
     assert "2  Mikä on sää huomenna?" in run.stdout and "1  Vad kostar bussbiljetten?" in run.stdout
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
-    assert [(r["count"], r["question"]) for r in rows] == [("2", "Mikä on sää huomenna?"), ("1", "Vad kostar bussbiljetten?")]
+    assert [(r["count"], r["question"]) for r in rows] == [
+        ("2", "Mikä on sää huomenna?"),
+        ("1", "Vad kostar bussbiljetten?"),
+    ]
     assert rows[0]["other_wordings"] == "mikä on sää huomenna" and rows[0]["best_intent"] == "out_of_scope"
 
 
 def test_make_report_with_nothing_kept_says_so(tmp_path):
-    run = subprocess.run([sys.executable, "scripts/report.py", "--csv", str(tmp_path / "r.csv")], capture_output=True,
-                         text=True, cwd=unanswered.DEFAULT_PATH.parent.parent, timeout=60)
+    run = subprocess.run(
+        [sys.executable, "scripts/report.py", "--csv", str(tmp_path / "r.csv")],
+        capture_output=True,
+        text=True,
+        cwd=unanswered.DEFAULT_PATH.parent.parent,
+        timeout=60,
+    )
     assert run.returncode == 0 and "No unanswered questions" in run.stdout

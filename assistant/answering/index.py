@@ -9,8 +9,8 @@ Each fact also knows what kinds of question it answers: those its alternate ques
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from collections import Counter
+from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -83,7 +83,9 @@ class FactIndex:
 
     def _head(self, term: str) -> Optional[str]:
         """The longest term the facts have that this Swedish term ends in, of MIN_HEAD letters or more."""
-        heads = [t for t in self._vocabulary["sv"] if len(t) >= words.MIN_HEAD and len(t) < len(term) and term.endswith(t)]
+        heads = [
+            t for t in self._vocabulary["sv"] if len(t) >= words.MIN_HEAD and len(t) < len(term) and term.endswith(t)
+        ]
         return max(heads, key=len, default=None)
 
     def match(self, word: str) -> Match:
@@ -113,8 +115,10 @@ class FactIndex:
         stem = words.base_terms(word, "sv")[0]
         head = self._head(stem)
         rest = stem[: len(stem) - len(head)].rstrip("s") if head else ""
-        return bool(rest) and any(rest in self._vocabulary[lang] or words.base_terms(rest, lang)[0] in self._vocabulary[lang]
-                                  for lang in LANGUAGES)
+        return bool(rest) and any(
+            rest in self._vocabulary[lang] or words.base_terms(rest, lang)[0] in self._vocabulary[lang]
+            for lang in LANGUAGES
+        )
 
     def _best(self, word: str, languages: Sequence[str]) -> Optional[np.ndarray]:
         found = [s for lang in languages if (s := self._scores(words.word_terms(word, lang), lang)) is not None]
@@ -130,8 +134,12 @@ def _kinds(fact: Fact) -> Dict[str, float]:
     """The kinds of question the fact answers, and how surely: those its alternate questions ask (a
     third for each that asks it), "when" if it gives a year, "how_many" if it gives another number,
     "how_much" if that is a sum of money."""
-    asked = Counter(k for lang in LANGUAGES for q in fact.questions.get(lang, ())
-                    for k in question_words.read(words.tokens(q)).kinds)
+    asked = Counter(
+        k
+        for lang in LANGUAGES
+        for q in fact.questions.get(lang, ())
+        for k in question_words.read(words.tokens(q)).kinds
+    )
     asked.pop("how_much", None)  # a question of money; only a sum of money answers it
     kinds = {kind: min(1.0, count / KIND_QUESTIONS) for kind, count in asked.items()}
     told = " ".join(_texts(fact, "en")[:2])

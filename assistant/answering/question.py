@@ -14,8 +14,17 @@ from assistant.answering.question_words import Asked
 
 # Where a second question begins: after a question mark or a full stop, or at "and" before a word that
 # asks ("where is echa and how many work there?").
-_ASKING = sorted({w for classes in (*question_words.KINDS.values(), question_words.YES_NO)
-                  for ws in classes.values() for w in ws if " " not in w}, key=len, reverse=True)
+_ASKING = sorted(
+    {
+        w
+        for classes in (*question_words.KINDS.values(), question_words.YES_NO)
+        for ws in classes.values()
+        for w in ws
+        if " " not in w
+    },
+    key=len,
+    reverse=True,
+)
 _SECOND = re.compile(
     r"[?!]+\s+|\.\s+(?=\w)|,?\s+(?:and|ja|sekä|och|samt)\s+(?=(?:%s)\b)" % "|".join(map(re.escape, _ASKING)),
     re.IGNORECASE,
@@ -62,9 +71,12 @@ def read(text: str, names: Sequence[Named], city: Optional[str] = None) -> List[
     questions: List[Question] = []
     for begin, end in spans:
         # a name with no place in the text (a button's entity) is the first question's
-        within = [replace(n, start=max(n.start - begin, 0), end=max(n.end - begin, 0)) for n in names
-                  if begin <= n.start < end or (n.start == n.end == 0 and begin == 0)]
-        question = _one(text[begin:end], within, city, text[begin:end + 1].rstrip().endswith("?"))
+        within = [
+            replace(n, start=max(n.start - begin, 0), end=max(n.end - begin, 0))
+            for n in names
+            if begin <= n.start < end or (n.start == n.end == 0 and begin == 0)
+        ]
+        question = _one(text[begin:end], within, city, text[begin : end + 1].rstrip().endswith("?"))
         if questions and question.names_nothing and question.asked.points_back:
             question = replace(question, named=questions[-1].named, places=questions[-1].places)
         questions.append(question)
@@ -78,9 +90,9 @@ def _one(text: str, names: Sequence[Named], city: Optional[str], question_mark: 
         blanked[name.start : name.end] = " " * (name.end - name.start)
     all_words = words.tokens(text)
     asked = question_words.read(all_words, question_mark)
-    own = [w for w in words.tokens("".join(blanked))
-           if w not in asked.closed and not words.is_common(w) and len(w) > 1]
+    own = [w for w in words.tokens("".join(blanked)) if w not in asked.closed and not words.is_common(w) and len(w) > 1]
     named = tuple(dict.fromkeys(n.value for n in names if n.known and n.value != city))
     places = tuple(dict.fromkeys(n.value for n in names if not n.known))
-    return Question(text.strip(), asked, named, places, tuple(own), any(n.value == city for n in names),
-                    words.years(text))
+    return Question(
+        text.strip(), asked, named, places, tuple(own), any(n.value == city for n in names), words.years(text)
+    )

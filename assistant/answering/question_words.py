@@ -26,8 +26,18 @@ KINDS: Dict[str, Dict[str, Tuple[str, ...]]] = {
         "en": ("since when", "how long", "since what year", "since which year"),
     },
     "when": {
-        "fi": ("milloin", "koska", "minä vuonna", "monesko", "mikä vuosi", "minkä vuoden", "mihin asti",
-               "mihin saakka", "millon", "milloinka"),
+        "fi": (
+            "milloin",
+            "koska",
+            "minä vuonna",
+            "monesko",
+            "mikä vuosi",
+            "minkä vuoden",
+            "mihin asti",
+            "mihin saakka",
+            "millon",
+            "milloinka",
+        ),
         "sv": ("när", "vilket år", "vilket datum", "hur gammal", "till när"),
         "en": ("when", "what year", "which year", "what date", "how old", "until when"),
     },
@@ -43,10 +53,32 @@ KINDS: Dict[str, Dict[str, Tuple[str, ...]]] = {
         "en": ("how much",),
     },
     "where": {
-        "fi": ("missä", "missäpäin", "minne", "missä päin", "mistä päin", "millä kadulla", "osoite", "osoitteessa",
-               "katuosoite"),
-        "sv": ("var ligger", "var finns", "var är", "var kan", "var hittar", "var får", "var sitter", "vart",
-               "varifrån", "på vilken gata", "adress", "adressen", "gatuadress"),
+        "fi": (
+            "missä",
+            "missäpäin",
+            "minne",
+            "missä päin",
+            "mistä päin",
+            "millä kadulla",
+            "osoite",
+            "osoitteessa",
+            "katuosoite",
+        ),
+        "sv": (
+            "var ligger",
+            "var finns",
+            "var är",
+            "var kan",
+            "var hittar",
+            "var får",
+            "var sitter",
+            "vart",
+            "varifrån",
+            "på vilken gata",
+            "adress",
+            "adressen",
+            "gatuadress",
+        ),
         "en": ("where", "which street", "what street", "address", "street address"),
     },
     "who": {
@@ -65,8 +97,21 @@ KINDS: Dict[str, Dict[str, Tuple[str, ...]]] = {
         "en": ("which", "what are", "list"),
     },
     "what": {
-        "fi": ("mikä", "mitä", "millainen", "millaista", "mitäs", "mites", "miten", "mikäs", "mitä on",
-               "kerro", "kerrotko", "tietoa", "infoa"),
+        "fi": (
+            "mikä",
+            "mitä",
+            "millainen",
+            "millaista",
+            "mitäs",
+            "mites",
+            "miten",
+            "mikäs",
+            "mitä on",
+            "kerro",
+            "kerrotko",
+            "tietoa",
+            "infoa",
+        ),
         "sv": ("vad", "hur", "vad är", "vad gör", "berätta", "info", "information"),
         "en": ("what", "how", "whats", "what's", "tell", "info", "information", "explain"),
     },
@@ -75,59 +120,305 @@ SPECIFIC = ("since", "when", "how_many", "how_much", "where", "who", "why")  # t
 # Words of money: a question with one asks a sum (how_much), with or without "how much" ("what does it
 # cost", "vad är lönen").
 MONEY = {
-    "fi": ("maksaa", "maksoi", "maksavat", "maksanut", "maksanu", "kustantaa", "kustannukset", "hinta", "hintaa",
-           "raha", "rahaa", "rahat", "budjetti", "budjetin", "budjettia", "palkka", "palkkaa", "palkat", "vuokra",
-           "vuokraa", "jäsenmaksu", "euroa"),
-    "sv": ("kostar", "kostade", "kostnad", "kostnaden", "betalar", "betalade", "pris", "priset", "pengar",
-           "budget", "budgeten", "lön", "lönen", "löner", "hyra", "hyran", "avgift", "avgiften", "euro"),
-    "en": ("cost", "costs", "pay", "pays", "paid", "price", "fee", "fees", "money", "budget", "salary",
-           "salaries", "wage", "wages", "rent", "euros"),
+    "fi": (
+        "maksaa",
+        "maksoi",
+        "maksavat",
+        "maksanut",
+        "maksanu",
+        "kustantaa",
+        "kustannukset",
+        "hinta",
+        "hintaa",
+        "raha",
+        "rahaa",
+        "rahat",
+        "budjetti",
+        "budjetin",
+        "budjettia",
+        "palkka",
+        "palkkaa",
+        "palkat",
+        "vuokra",
+        "vuokraa",
+        "jäsenmaksu",
+        "euroa",
+    ),
+    "sv": (
+        "kostar",
+        "kostade",
+        "kostnad",
+        "kostnaden",
+        "betalar",
+        "betalade",
+        "pris",
+        "priset",
+        "pengar",
+        "budget",
+        "budgeten",
+        "lön",
+        "lönen",
+        "löner",
+        "hyra",
+        "hyran",
+        "avgift",
+        "avgiften",
+        "euro",
+    ),
+    "en": (
+        "cost",
+        "costs",
+        "pay",
+        "pays",
+        "paid",
+        "price",
+        "fee",
+        "fees",
+        "money",
+        "budget",
+        "salary",
+        "salaries",
+        "wage",
+        "wages",
+        "rent",
+        "euros",
+    ),
 }
 # A fact that answers one of these answers the other as well, if less well.
 RELATED = {"since": "when", "when": "since"}
 
 # A message that begins so asks yes or no (Finnish: a verb with the question clitic, read by Voikko).
 # The auxiliaries are no words of what is asked, wherever they are; the other verbs are, but first.
-AUXILIARIES = frozenset((
-    "är", "har", "finns", "kan", "gör", "hade", "blir", "blev", "ska", "skulle", "får", "fick", "brukar", "var",
-    "is", "are", "was", "were", "do", "does", "did", "has", "have", "had", "can", "could", "will", "would",
-    "should", "shall"))
+AUXILIARIES = frozenset(
+    (
+        "är",
+        "har",
+        "finns",
+        "kan",
+        "gör",
+        "hade",
+        "blir",
+        "blev",
+        "ska",
+        "skulle",
+        "får",
+        "fick",
+        "brukar",
+        "var",
+        "is",
+        "are",
+        "was",
+        "were",
+        "do",
+        "does",
+        "did",
+        "has",
+        "have",
+        "had",
+        "can",
+        "could",
+        "will",
+        "would",
+        "should",
+        "shall",
+    )
+)
 YES_NO = {
-    "sv": ("är", "har", "finns", "kan", "gör", "hade", "blir", "blev", "ska", "skulle", "får", "fick",
-           "brukar", "deltar", "hjälper", "stöder", "samarbetar", "jobbar", "arbetar", "ligger", "var",
-           "känner", "äger", "tillhör", "ingår", "sitter", "leder", "stängde", "avbröt", "slutade"),
-    "en": ("is", "are", "was", "were", "do", "does", "did", "has", "have", "had", "can", "could", "will",
-           "would", "should", "shall", "isn't", "aren't", "wasn't", "doesn't", "don't", "didn't", "hasn't",
-           "haven't", "isnt", "arent", "doesnt", "dont", "didnt", "hasnt", "havent", "so"),
+    "sv": (
+        "är",
+        "har",
+        "finns",
+        "kan",
+        "gör",
+        "hade",
+        "blir",
+        "blev",
+        "ska",
+        "skulle",
+        "får",
+        "fick",
+        "brukar",
+        "deltar",
+        "hjälper",
+        "stöder",
+        "samarbetar",
+        "jobbar",
+        "arbetar",
+        "ligger",
+        "var",
+        "känner",
+        "äger",
+        "tillhör",
+        "ingår",
+        "sitter",
+        "leder",
+        "stängde",
+        "avbröt",
+        "slutade",
+    ),
+    "en": (
+        "is",
+        "are",
+        "was",
+        "were",
+        "do",
+        "does",
+        "did",
+        "has",
+        "have",
+        "had",
+        "can",
+        "could",
+        "will",
+        "would",
+        "should",
+        "shall",
+        "isn't",
+        "aren't",
+        "wasn't",
+        "doesn't",
+        "don't",
+        "didn't",
+        "hasn't",
+        "haven't",
+        "isnt",
+        "arent",
+        "doesnt",
+        "dont",
+        "didnt",
+        "hasnt",
+        "havent",
+        "so",
+    ),
 }
 # "Still?", "any more?", "now?": whether something holds today.
 STILL = {
-    "fi": ("vielä", "yhä", "edelleen", "enää", "vieläkö", "yhäkö", "edelleenkö", "enääkö", "nykyään",
-           "nyt", "tällä hetkellä", "vieläkin", "viel"),
+    "fi": (
+        "vielä",
+        "yhä",
+        "edelleen",
+        "enää",
+        "vieläkö",
+        "yhäkö",
+        "edelleenkö",
+        "enääkö",
+        "nykyään",
+        "nyt",
+        "tällä hetkellä",
+        "vieläkin",
+        "viel",
+    ),
     "sv": ("fortfarande", "ännu", "längre", "kvar", "alltjämt", "nu", "numera", "idag", "i dag"),
-    "en": ("still", "anymore", "any more", "any longer", "no longer", "nowadays", "now", "currently",
-           "today", "these days"),
+    "en": (
+        "still",
+        "anymore",
+        "any more",
+        "any longer",
+        "no longer",
+        "nowadays",
+        "now",
+        "currently",
+        "today",
+        "these days",
+    ),
 }
 NEGATION = {
     "sv": ("inte", "ej", "inga", "ingen", "inget", "aldrig", "icke"),
-    "en": ("not", "no", "never", "none", "isn't", "aren't", "wasn't", "doesn't", "don't", "didn't", "hasn't",
-           "haven't", "isnt", "arent", "doesnt", "dont", "didnt", "hasnt", "havent", "won't", "cannot", "can't"),
+    "en": (
+        "not",
+        "no",
+        "never",
+        "none",
+        "isn't",
+        "aren't",
+        "wasn't",
+        "doesn't",
+        "don't",
+        "didn't",
+        "hasn't",
+        "haven't",
+        "isnt",
+        "arent",
+        "doesnt",
+        "dont",
+        "didnt",
+        "hasnt",
+        "havent",
+        "won't",
+        "cannot",
+        "can't",
+    ),
 }
 # What is yet to come: the sources tell what was and is.
 FUTURE = {
-    "fi": ("aikooko", "aikooks", "ensi vuonna", "ensi kesänä", "ensi kerralla",
-           "tulevaisuudessa", "jatkossa", "seuraava", "seuraavan", "seuraavaksi", "joskus taas"),
+    "fi": (
+        "aikooko",
+        "aikooks",
+        "ensi vuonna",
+        "ensi kesänä",
+        "ensi kerralla",
+        "tulevaisuudessa",
+        "jatkossa",
+        "seuraava",
+        "seuraavan",
+        "seuraavaksi",
+        "joskus taas",
+    ),
     "sv": ("kommer att", "nästa", "nästa år", "i framtiden", "framöver", "planerar att", "tänker"),
     "en": ("will", "going to", "next", "next year", "in the future", "plan to", "plans to", "won't"),
 }
 # Ending, stopping, closing: a question that asks what has ended ("which ones have you stopped?").
 ENDED = {
-    "fi": ("lopettanut", "lopettaneet", "lopetettu", "lopetti", "lopettivat", "keskeytetty", "keskeytti", "suljettu",
-           "sulki", "päättyi", "päättynyt", "päättyneet", "loppui", "loppunut", "erosi", "eronnut"),
-    "sv": ("slutat", "slutade", "avbrutit", "avbröt", "avbrutet", "avbrutna", "stängt", "stängde", "stängdes",
-           "upphört", "upphörde", "lämnat", "lämnade", "avslutat", "avslutade"),
-    "en": ("stopped", "stop", "ended", "ending", "suspended", "closed", "cancelled", "canceled", "quit", "left",
-           "cut", "dropped", "terminated"),
+    "fi": (
+        "lopettanut",
+        "lopettaneet",
+        "lopetettu",
+        "lopetti",
+        "lopettivat",
+        "keskeytetty",
+        "keskeytti",
+        "suljettu",
+        "sulki",
+        "päättyi",
+        "päättynyt",
+        "päättyneet",
+        "loppui",
+        "loppunut",
+        "erosi",
+        "eronnut",
+    ),
+    "sv": (
+        "slutat",
+        "slutade",
+        "avbrutit",
+        "avbröt",
+        "avbrutet",
+        "avbrutna",
+        "stängt",
+        "stängde",
+        "stängdes",
+        "upphört",
+        "upphörde",
+        "lämnat",
+        "lämnade",
+        "avslutat",
+        "avslutade",
+    ),
+    "en": (
+        "stopped",
+        "stop",
+        "ended",
+        "ending",
+        "suspended",
+        "closed",
+        "cancelled",
+        "canceled",
+        "quit",
+        "left",
+        "cut",
+        "dropped",
+        "terminated",
+    ),
 }
 # The start of a time a yes-or-no question asks about ("has it been a member since 1990?", "since then?").
 SINCE = {
@@ -142,9 +433,34 @@ SINCE_THEN = {
 }
 # Pronouns and adverbs that point back to what the conversation is about.
 POINTING_BACK = {
-    "fi": ("se", "sen", "sitä", "siitä", "siinä", "sillä", "siellä", "sinne", "sieltä", "ne", "niitä",
-           "niiden", "niillä", "niille", "siel", "sil", "tätä", "tämä", "tästä", "tuo", "tota", "toi", "ton",
-           "sinä", "ko", "kyseinen"),
+    "fi": (
+        "se",
+        "sen",
+        "sitä",
+        "siitä",
+        "siinä",
+        "sillä",
+        "siellä",
+        "sinne",
+        "sieltä",
+        "ne",
+        "niitä",
+        "niiden",
+        "niillä",
+        "niille",
+        "siel",
+        "sil",
+        "tätä",
+        "tämä",
+        "tästä",
+        "tuo",
+        "tota",
+        "toi",
+        "ton",
+        "sinä",
+        "ko",
+        "kyseinen",
+    ),
     "sv": ("den", "det", "dess", "där", "dit", "därifrån", "de", "dem", "dom", "denna", "detta", "dessa"),
     "en": ("it", "its", "there", "they", "them", "their", "that", "this", "those", "these"),
 }
@@ -175,20 +491,91 @@ COURTESIES = (("thank", THANKS), ("goodbye", GOODBYE), ("greet", GREETING))
 # A message of nothing but these acknowledges what was said ("ok", "ok cool", "selvä"): the
 # conversation goes on.
 ACKNOWLEDGING = {
-    "fi": ("ok", "okei", "oki", "okke", "selvä", "jees", "joo", "aha", "ahaa", "kiva", "hyvä", "siisti", "jaa",
-           "jaahas", "hmm", "mm", "niin", "ookoo", "asia", "okay"),
-    "sv": ("ok", "okej", "okey", "bra", "fint", "toppen", "schysst", "aha", "jaha", "jaså", "precis", "mm",
-           "hmm", "jag", "förstår", "förstått", "uppfattat"),
-    "en": ("ok", "okay", "okey", "k", "kk", "cool", "nice", "great", "alright", "right", "fine", "good", "got",
-           "it", "i", "see", "sure", "aha", "ah", "oh", "hmm", "mm", "then", "understood", "noted"),
+    "fi": (
+        "ok",
+        "okei",
+        "oki",
+        "okke",
+        "selvä",
+        "jees",
+        "joo",
+        "aha",
+        "ahaa",
+        "kiva",
+        "hyvä",
+        "siisti",
+        "jaa",
+        "jaahas",
+        "hmm",
+        "mm",
+        "niin",
+        "ookoo",
+        "asia",
+        "okay",
+    ),
+    "sv": (
+        "ok",
+        "okej",
+        "okey",
+        "bra",
+        "fint",
+        "toppen",
+        "schysst",
+        "aha",
+        "jaha",
+        "jaså",
+        "precis",
+        "mm",
+        "hmm",
+        "jag",
+        "förstår",
+        "förstått",
+        "uppfattat",
+    ),
+    "en": (
+        "ok",
+        "okay",
+        "okey",
+        "k",
+        "kk",
+        "cool",
+        "nice",
+        "great",
+        "alright",
+        "right",
+        "fine",
+        "good",
+        "got",
+        "it",
+        "i",
+        "see",
+        "sure",
+        "aha",
+        "ah",
+        "oh",
+        "hmm",
+        "mm",
+        "then",
+        "understood",
+        "noted",
+    ),
 }
 
 # The assistant's own sources and how current they are ("how old is this info?", "mistä lähteistä?"):
 # a word of its sources, or of age with one of information; matched by base form ("tiedot", "källorna").
 SOURCES = {"fi": ("lähde",), "sv": ("källa", "källor"), "en": ("source", "sources")}
 AGE = {
-    "fi": ("vanha", "ajantasainen", "tasa", "ajankohtainen", "tuore", "uusin", "vanhentunut", "päivitetty",
-           "päivittää"),  # "tasa": "ajan tasalla", up to date
+    "fi": (
+        "vanha",
+        "ajantasainen",
+        "tasa",
+        "ajankohtainen",
+        "tuore",
+        "uusin",
+        "vanhentunut",
+        "päivitetty",
+        "päivittää",
+    ),  # "tasa": "ajan tasalla", up to date
     "sv": ("gammal", "gamla", "aktuell", "färsk", "uppdaterad", "föråldrad"),
     "en": ("old", "recent", "current", "latest", "newest", "outdated", "dated", "updated"),
 }
@@ -210,12 +597,17 @@ def _all(classes: Dict[str, Tuple[str, ...]]) -> FrozenSet[str]:
 
 def _grams(words: Sequence[str]) -> List[Tuple[int, str]]:
     """(position, phrase) of each run of one to three words, longest first at each position."""
-    return [(n, " ".join(words[n : n + length])) for n in range(len(words)) for length in (3, 2, 1)
-            if n + length <= len(words)]
+    return [
+        (n, " ".join(words[n : n + length]))
+        for n in range(len(words))
+        for length in (3, 2, 1)
+        if n + length <= len(words)
+    ]
 
 
-def _phrases(words: Sequence[str], listed: FrozenSet[str], grams: Optional[List[Tuple[int, str]]] = None
-             ) -> List[Tuple[int, str]]:
+def _phrases(
+    words: Sequence[str], listed: FrozenSet[str], grams: Optional[List[Tuple[int, str]]] = None
+) -> List[Tuple[int, str]]:
     """(position, phrase) of each listed word or phrase in the words."""
     return [(n, phrase) for n, phrase in (grams if grams is not None else _grams(words)) if phrase in listed]
 
@@ -234,7 +626,8 @@ def _is_money(word: str) -> bool:
         return True
     parts = {base for base, _ in finnish.analyses(word)} | set(finnish.compound_parts(word))
     return bool(parts & set(MONEY["fi"])) or any(
-        len(money) >= MIN_COMPOUND_HEAD and word.endswith(money) for money in (*MONEY["sv"], *MONEY["en"]))
+        len(money) >= MIN_COMPOUND_HEAD and word.endswith(money) for money in (*MONEY["sv"], *MONEY["en"])
+    )
 
 
 MIN_COMPOUND_HEAD = 5  # a Swedish or English money word this long may end a compound ("årsbudget")
@@ -252,8 +645,28 @@ def _which_place(words: Sequence[str], position: int, kind: str) -> str:
 
 
 # After "what", words that make it "what is ...", not "what <noun>" (which).
-_NOT_NOUNS = frozenset(YES_NO["en"]) | {"about", "for", "kind", "sort", "type", "else", "exactly", "happened", "i",
-                                         "you", "they", "we", "it", "the", "a", "an", "to", "in", "of", "then"}
+_NOT_NOUNS = frozenset(YES_NO["en"]) | {
+    "about",
+    "for",
+    "kind",
+    "sort",
+    "type",
+    "else",
+    "exactly",
+    "happened",
+    "i",
+    "you",
+    "they",
+    "we",
+    "it",
+    "the",
+    "a",
+    "an",
+    "to",
+    "in",
+    "of",
+    "then",
+}
 # Swedish verbs in the past tense end so, and in the present tense as plural nouns do: a question that
 # begins with the one asks yes or no ("förberedde staden ..."), with the other if it ends in "?".
 _SWEDISH_PAST = ("ade", "de", "te")
@@ -319,8 +732,11 @@ def read(words: Sequence[str], question_mark: bool = False) -> Asked:
     # "is it open?", "onko se auki", "skrev de under?": no question word, and a verb or clitic that asks,
     # after a greeting if there is one ("hei, onko ...")
     body = list(itertools.dropwhile(lambda w: w in _all(GREETING) or w in _all(THANKS), words))
-    polar = not ordered and (any(w in YES_NO["sv"] or w in YES_NO["en"] for w in body[:1]) or any(
-        _finnish_question_verb(w) for w in body[:3]) or _swedish_verb(body[:1], question_mark))
+    polar = not ordered and (
+        any(w in YES_NO["sv"] or w in YES_NO["en"] for w in body[:1])
+        or any(_finnish_question_verb(w) for w in body[:3])
+        or _swedish_verb(body[:1], question_mark)
+    )
     negated = having(NEGATION) or any(finnish.is_negation(w) for w in words)
     still = having(STILL)
     ended = having(ENDED)  # asked by the flag: the facts say "suspended", residents "stopped"
@@ -336,8 +752,22 @@ def read(words: Sequence[str], question_mark: bool = False) -> Asked:
     for _, classes in COURTESIES:
         closed.update(w for _, phrase in _phrases(words, _all(classes), grams) for w in phrase.split())
     closed.update(w for w in words if w in _all(ACKNOWLEDGING))
-    return Asked(ordered, polar, still, negated, future, points_back, acknowledges, frozenset(closed), courtesy,
-                 ended, frozenset(money), _about_sources(words), since, since_then)
+    return Asked(
+        ordered,
+        polar,
+        still,
+        negated,
+        future,
+        points_back,
+        acknowledges,
+        frozenset(closed),
+        courtesy,
+        ended,
+        frozenset(money),
+        _about_sources(words),
+        since,
+        since_then,
+    )
 
 
 @lru_cache(maxsize=3)
@@ -345,8 +775,9 @@ def _base_forms(classes: Tuple[Tuple[str, Tuple[str, ...]], ...]) -> FrozenSet[s
     """The listed words and their Swedish and English stems; Finnish ones are listed in their base forms,
     which Voikko gives a message's words ("lähteistä" -> lähde), and not analysed again ("lähde" may
     be "lähteä", to leave)."""
-    return frozenset(t for _, listed in classes for w in listed
-                     for t in (w, *base_terms(w, "sv"), *base_terms(w, "en")))
+    return frozenset(
+        t for _, listed in classes for w in listed for t in (w, *base_terms(w, "sv"), *base_terms(w, "en"))
+    )
 
 
 def _about_sources(words: Sequence[str]) -> bool:

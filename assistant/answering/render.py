@@ -100,11 +100,13 @@ class Renderer:
             told += [self.kb.facts[f] for f in answer.facts]
             gaps = gaps or answer.gap is not None
         if gaps:
-            paragraphs.append(self.say("where_to_look", website=self.kb.freshness.website,
-                                       feedback=self.kb.freshness.feedback))
+            paragraphs.append(
+                self.say("where_to_look", website=self.kb.freshness.website, feedback=self.kb.freshness.feedback)
+            )
         buttons = self.buttons(plan) if told else self.topic_buttons(SUGGESTIONS["gap"])
-        return Reply("\n\n".join(p for p in paragraphs if p), buttons, self.caption(told) if told else None,
-                     plan.unanswered)
+        return Reply(
+            "\n\n".join(p for p in paragraphs if p), buttons, self.caption(told) if told else None, plan.unanswered
+        )
 
     def own(self, key: str) -> Reply:
         """A reply that is no answer from the facts: a greeting, thanks, the languages spoken, ..."""
@@ -133,8 +135,10 @@ class Renderer:
         if fact.holds:
             return fact.text[self.lang]
         source = self.kb.sources[fact.ended.source]
-        return (f"{fact.ended.history[self.lang].rstrip('.')} "
-                f"({source.publisher[self.lang]}, {show_date(source.when, self.lang)}).")
+        return (
+            f"{fact.ended.history[self.lang].rstrip('.')} "
+            f"({source.publisher[self.lang]}, {show_date(source.when, self.lang)})."
+        )
 
     # --- buttons ----------------------------------------------------------------------------------
 
@@ -148,7 +152,7 @@ class Renderer:
         return [self.topic_button(t) for t in list(self.kb.topics)[:count]]
 
     def buttons(self, plan: Plan) -> List[Tuple[str, str]]:
-        """"More about <subject>" when there is more, then the answer's related topics."""
+        """ "More about <subject>" when there is more, then the answer's related topics."""
         buttons = []
         if plan.more and plan.more != self.kb.city:
             entity = self.kb.entities[plan.more]
@@ -167,9 +171,13 @@ class Renderer:
         """How old the assistant's information is: its oldest and newest sources, every source listed."""
         sources = sorted(self.kb.sources.values(), key=lambda s: s.when.earliest)
         dated = [s for s in sources if s.when.numbers]
-        text = self.say("about_sources", oldest=show_date(dated[0].when, self.lang),
-                        newest=show_date(dated[-1].when, self.lang), website=self.kb.freshness.website,
-                        feedback=self.kb.freshness.feedback)
+        text = self.say(
+            "about_sources",
+            oldest=show_date(dated[0].when, self.lang),
+            newest=show_date(dated[-1].when, self.lang),
+            website=self.kb.freshness.website,
+            feedback=self.kb.freshness.feedback,
+        )
         return Reply(text, self.topic_buttons(SUGGESTIONS["gap"]), self.listing(sources))
 
     def caption(self, facts: List[Fact]) -> Optional[Dict]:
@@ -197,8 +205,16 @@ class Renderer:
             for source in sources
         ]
         # a title in quotes; what a source without one is ("news item"), without
-        lines = [self.say("source" if source.in_language(source.title, self.lang) else "source_untitled",
-                          **{k: v or "" for k, v in item.items()}).rstrip(": ")
-                 for source, item in zip(sources, listed)]
-        return {"sources": listed, "note": note, "text": "\n".join([*lines, *([note] if note else [])]),
-                "facts": list(dict.fromkeys(f.id for f in facts))}
+        lines = [
+            self.say(
+                "source" if source.in_language(source.title, self.lang) else "source_untitled",
+                **{k: v or "" for k, v in item.items()},
+            ).rstrip(": ")
+            for source, item in zip(sources, listed)
+        ]
+        return {
+            "sources": listed,
+            "note": note,
+            "text": "\n".join([*lines, *([note] if note else [])]),
+            "facts": list(dict.fromkeys(f.id for f in facts)),
+        }

@@ -159,8 +159,9 @@ def plan(kb: FactBase, questions: Sequence[Question], understood: Understood, st
     related = kb.topics[topic].related if topic in kb.topics else ()
     new_state = replace(new_state, facts=tuple(given), unasked=unasked)
     unanswered = "gap" if all(a.gap for a in answers) else None
-    return Plan(new_state, tuple(answers), more=subject if unasked else None, related=tuple(related),
-                unanswered=unanswered)
+    return Plan(
+        new_state, tuple(answers), more=subject if unasked else None, related=tuple(related), unanswered=unanswered
+    )
 
 
 def _fit(answers: List[Answer]) -> List[Answer]:
@@ -256,8 +257,23 @@ def _part(kb: FactBase, index: fact_index.FactIndex, q: Question, understood: Un
         total += w.defining * np.array([f.id in index.defining for f in facts])
     if q.city_named:  # "is Helsinki on the executive committee?": of the city's own part in it
         total += w.city * np.array([kb.city in f.about for f in facts])
-    return _Part(q, tuple(words), kind, bool(polar), bool(still), subject, total, scores, tuple(known), matched,
-                 tuple(unknown), candidates, tuple(index.ids), since, since_of)
+    return _Part(
+        q,
+        tuple(words),
+        kind,
+        bool(polar),
+        bool(still),
+        subject,
+        total,
+        scores,
+        tuple(known),
+        matched,
+        tuple(unknown),
+        candidates,
+        tuple(index.ids),
+        since,
+        since_of,
+    )
 
 
 def _kind_intent(understood: Understood) -> Optional[str]:
@@ -266,8 +282,9 @@ def _kind_intent(understood: Understood) -> Optional[str]:
     return KIND_INTENTS.get(intent) if understood.confidence(intent) >= weights().kind_intent else None
 
 
-def _answer(kb: FactBase, index: fact_index.FactIndex, part: _Part, understood: Understood, state: State,
-            already: Sequence[str]) -> Tuple[Answer, State]:
+def _answer(
+    kb: FactBase, index: fact_index.FactIndex, part: _Part, understood: Understood, state: State, already: Sequence[str]
+) -> Tuple[Answer, State]:
     """One question's answer, and the conversation's state after it."""
     q, kind, subject = part.question, part.kind, part.subject
     facts = list(kb.facts.values())
@@ -314,8 +331,13 @@ def _answer(kb: FactBase, index: fact_index.FactIndex, part: _Part, understood: 
     best = facts[order[0]]
     if not part.words and kind not in SPECIFIC:
         chosen = _without_words(kb, part, understood, state)
-    elif q.words and not explicit and not topic and not _in_conversation(best, state) and _unanswered(
-            part, best, understood):
+    elif (
+        q.words
+        and not explicit
+        and not topic
+        and not _in_conversation(best, state)
+        and _unanswered(part, best, understood)
+    ):
         return gap, this
     elif explicit and kind not in SPECIFIC and not _matches(part, order[0]) and not (part.polar or part.still):
         chosen = _without_words(kb, replace(part, words=()), understood, state)  # its words are not the facts'
@@ -334,7 +356,7 @@ def _answer(kb: FactBase, index: fact_index.FactIndex, part: _Part, understood: 
 def _sure_topic(kb: FactBase, understood: Understood) -> Optional[str]:
     """The topic DIET is sure the message asks about, if any."""
     intent = understood.intent or ""
-    topic = intent[len("ask_"):] if intent.startswith("ask_") else None
+    topic = intent[len("ask_") :] if intent.startswith("ask_") else None
     return topic if topic in kb.topics and understood.confidence(intent) >= weights().topic_sure else None
 
 
@@ -376,7 +398,9 @@ def _information(word: str) -> float:
     return max(0.5, 8.0 - max(wordfreq.zipf_frequency(word, lang) for lang in ("fi", "sv", "en")))
 
 
-def _best(kb: FactBase, index: fact_index.FactIndex, part: _Part, order: Sequence[int], understood: Understood) -> List[Fact]:
+def _best(
+    kb: FactBase, index: fact_index.FactIndex, part: _Part, order: Sequence[int], understood: Understood
+) -> List[Fact]:
     """The best fact, and those nearly as good; a list question ("which networks?") of a topic DIET is
     sure of gets the topic's first facts."""
     facts = list(kb.facts.values())
@@ -411,7 +435,7 @@ def _without_words(kb: FactBase, part: _Part, understood: Understood, state: Sta
         main = [f for f in about if f.about[0] == part.subject] + [f for f in about if f.about[0] != part.subject]
         return main[:MAX_FACTS]
     intent = understood.intent or ""
-    topic = intent[len("ask_"):] if intent.startswith("ask_") else None
+    topic = intent[len("ask_") :] if intent.startswith("ask_") else None
     if topic in kb.topics and understood.confidence(intent) >= weights().topic_alone and not q.named:
         return sorted(kb.topic_facts(topic), key=lambda f: not f.holds)[:MAX_FACTS]
     return []

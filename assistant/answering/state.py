@@ -29,9 +29,17 @@ class State:
         def listed(name: str) -> Tuple[str, ...]:
             return tuple(str(v) for v in slots.get(name) or ())
 
-        return cls(slots.get("language"), slots.get("subject"), slots.get("topic"), listed("facts"),
-                   slots.get("kind"), listed("words"), bool(slots.get("polar")), bool(slots.get("still")),
-                   listed("unasked"))
+        return cls(
+            slots.get("language"),
+            slots.get("subject"),
+            slots.get("topic"),
+            listed("facts"),
+            slots.get("kind"),
+            listed("words"),
+            bool(slots.get("polar")),
+            bool(slots.get("still")),
+            listed("unasked"),
+        )
 
     def to_slots(self) -> Dict[str, Any]:
         values = asdict(self)

@@ -28,8 +28,13 @@ class Turn:
 def reply_lang(message: Dict, state: State) -> str:
     """The reply's language: the resident's choice, the message's, the conversation's (assistant.language)."""
     metadata = message.get("metadata") or {}
-    return reply_language(requested=metadata.get("language"), detected=message.get("language"), current=state.lang,
-                          page=metadata.get("page_language"), sure=message.get("language_sure", True))
+    return reply_language(
+        requested=metadata.get("language"),
+        detected=message.get("language"),
+        current=state.lang,
+        page=metadata.get("page_language"),
+        sure=message.get("language_sure", True),
+    )
 
 
 def answer(kb: FactBase, message: Dict, state: State, today: Optional[datetime.date] = None) -> Turn:
@@ -40,8 +45,9 @@ def answer(kb: FactBase, message: Dict, state: State, today: Optional[datetime.d
     text = message.get("text") or ""
     text = "" if text.startswith("/") else text  # a button's payload: its intent and entities
     questions = question.read(text, names(message, text, kb), kb.city)
-    understood = selection.Understood(tuple(
-        (i["name"], float(i.get("confidence", 0.0))) for i in message.get("intent_ranking") or []))
+    understood = selection.Understood(
+        tuple((i["name"], float(i.get("confidence", 0.0))) for i in message.get("intent_ranking") or [])
+    )
     plan = selection.plan(kb, questions, understood, state)
     return Turn(plan, Renderer(kb, lang, today).render(plan), lang, replace(plan.state, lang=lang))
 
@@ -49,8 +55,17 @@ def answer(kb: FactBase, message: Dict, state: State, today: Optional[datetime.d
 def names(message: Dict, text: str, kb: FactBase) -> List[question.Named]:
     """What the message names, as NLU found it, and the city whose page this is, which NLU leaves out
     ("helsingin", "Helsingfors"): it names no subject, and its words are no words of the question."""
-    found = [question.Named(str(e["value"]), e.get("start", 0), e.get("end", 0), str(e["value"]) in kb.entities)
-             for e in message.get("entities") or []]
-    city = [question.Named(m.entity_id, m.start, m.end, True) for m in default_matcher().find(text)
-            if m.entity_id == kb.city] if text else []
+    found = [
+        question.Named(str(e["value"]), e.get("start", 0), e.get("end", 0), str(e["value"]) in kb.entities)
+        for e in message.get("entities") or []
+    ]
+    city = (
+        [
+            question.Named(m.entity_id, m.start, m.end, True)
+            for m in default_matcher().find(text)
+            if m.entity_id == kb.city
+        ]
+        if text
+        else []
+    )
     return found + city

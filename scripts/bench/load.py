@@ -56,7 +56,9 @@ class Load:
         for load in loads:
             for kind, seconds in load.latencies.items():
                 latencies.setdefault(kind, []).extend(seconds)
-        return cls(loads[0].concurrency, latencies, sum(l.errors for l in loads), sum(l.elapsed for l in loads))
+        return cls(
+            loads[0].concurrency, latencies, sum(load.errors for load in loads), sum(load.elapsed for load in loads)
+        )
 
 
 class Progress:
@@ -84,8 +86,9 @@ def message(sender: str, question: Question) -> dict:
     return body
 
 
-async def drive(webhook: str, concurrency: int, turns: Iterator[Tuple[str, Question]], budget: int,
-                progress: Progress) -> Load:
+async def drive(
+    webhook: str, concurrency: int, turns: Iterator[Tuple[str, Question]], budget: int, progress: Progress
+) -> Load:
     """`concurrency` conversations at once send `budget` turns (kind, question) in all to `webhook`;
     a turn counts as answered when a reply with text comes back."""
     import aiohttp
@@ -128,8 +131,7 @@ async def drive(webhook: str, concurrency: int, turns: Iterator[Tuple[str, Quest
     return load
 
 
-def run(webhook: str, concurrency: int, turns: Iterator[Tuple[str, Question]], budget: int,
-        progress: Progress) -> Load:
+def run(webhook: str, concurrency: int, turns: Iterator[Tuple[str, Question]], budget: int, progress: Progress) -> Load:
     return asyncio.run(drive(webhook, concurrency, turns, budget, progress))
 
 
@@ -179,17 +181,27 @@ async def _burst(webhook: str, conversations: int, script: List[str], lang: str)
                         content = json.loads(content)
                     except ValueError:  # a proxy's error page, say: kept as text
                         pass
-                    outcomes.append(Outcome(text, response.status, response.headers.get("Retry-After"), content,
-                                            time.monotonic() - began))
+                    outcomes.append(
+                        Outcome(
+                            text,
+                            response.status,
+                            response.headers.get("Retry-After"),
+                            content,
+                            time.monotonic() - began,
+                        )
+                    )
             except (aiohttp.ClientError, asyncio.TimeoutError) as error:
                 outcomes.append(Outcome(text, type(error).__name__, None, repr(error), time.monotonic() - began))
         return sender, outcomes
 
     began = time.monotonic()
     connector = aiohttp.TCPConnector(limit=0, force_close=True)  # every conversation connects at once
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=BURST_TIMEOUT), connector=connector) as session:
-        done = await asyncio.wait_for(asyncio.gather(*(conversation(session) for _ in range(conversations))),
-                                      BURST_LIMIT)
+    async with aiohttp.ClientSession(
+        timeout=aiohttp.ClientTimeout(total=BURST_TIMEOUT), connector=connector
+    ) as session:
+        done = await asyncio.wait_for(
+            asyncio.gather(*(conversation(session) for _ in range(conversations))), BURST_LIMIT
+        )
     return Burst(list(done), time.monotonic() - began)
 
 

@@ -44,11 +44,13 @@ def component_profile(questions: List[Question], model: Path, action_url: str, w
 
     def timed(original, name_of):
         """`original` (a method), adding its time to spent[name_of(self)]."""
+
         def add(began: float, owner) -> None:
             name = name_of(owner)
             spent[name] = spent.get(name, 0.0) + time.perf_counter() - began
 
         if asyncio.iscoroutinefunction(original):
+
             async def wrapper(owner, *args, **kwargs):
                 began = time.perf_counter()
                 try:
@@ -56,12 +58,14 @@ def component_profile(questions: List[Question], model: Path, action_url: str, w
                 finally:
                     add(began, owner)
         else:
+
             def wrapper(owner, *args, **kwargs):
                 began = time.perf_counter()
                 try:
                     return original(owner, *args, **kwargs)
                 finally:
                     add(began, owner)
+
         return wrapper
 
     from assistant import action_result, nlu_components
@@ -81,7 +85,8 @@ def component_profile(questions: List[Question], model: Path, action_url: str, w
         setattr(cls, method, timed(getattr(cls, method), name_of))
     try:
         agent = Agent.load(
-            str(model), action_endpoint=EndpointConfig(action_url),
+            str(model),
+            action_endpoint=EndpointConfig(action_url),
             tracker_store=LeanSQLTrackerStore(dialect="sqlite", db=str(workdir / "profile.db")),
         )
 
@@ -111,7 +116,12 @@ def cold_training(workdir: Path) -> Tuple[float, List[Tuple[str, float]]]:
     with log.open("w") as out:
         subprocess.run(
             [str(BIN / "rasa"), "train", "--force", "--out", str(workdir), "--fixed-model-name", "cold"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, check=True, timeout=1200,
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            check=True,
+            timeout=1200,
         )
     elapsed = time.monotonic() - began
     return elapsed, component_times(log.read_text(errors="replace"))
@@ -119,7 +129,9 @@ def cold_training(workdir: Path) -> Tuple[float, List[Tuple[str, float]]]:
 
 def component_times(log: str) -> List[Tuple[str, float]]:
     """(component, seconds) from the training hooks' "Starting to train / Finished training" lines."""
-    pattern = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) .*?(Starting to train|Finished training) component '(\w+)'", re.M)
+    pattern = re.compile(
+        r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) .*?(Starting to train|Finished training) component '(\w+)'", re.M
+    )
     times, open_since = [], {}
     for stamp, event, name in pattern.findall(log):
         at = time.mktime(time.strptime(stamp, "%Y-%m-%d %H:%M:%S"))

@@ -39,10 +39,17 @@ def seconds_to_answer(webhook: str, database_url: str, rounds: int = ROUNDS) -> 
     for marker in MARKERS[:rounds]:
         fact["text"]["en"] = f"{original.rstrip('.')} ({marker})."
         with engine.begin() as connection:
-            connection.execute(sa.text(f"INSERT INTO {publications.TABLE} (document, texts, note, published_at, "
-                                       "published_by_id) VALUES (:document, :texts, 'make bench', :now, NULL)"),
-                               {"document": json.dumps(document), "texts": json.dumps(texts),
-                                "now": datetime.datetime.now(datetime.timezone.utc)})
+            connection.execute(
+                sa.text(
+                    f"INSERT INTO {publications.TABLE} (document, texts, note, published_at, "
+                    "published_by_id) VALUES (:document, :texts, 'make bench', :now, NULL)"
+                ),
+                {
+                    "document": json.dumps(document),
+                    "texts": json.dumps(texts),
+                    "now": datetime.datetime.now(datetime.timezone.utc),
+                },
+            )
         published = time.monotonic()
         while f"({marker})" not in _reply(webhook):
             if time.monotonic() - published > LIMIT:

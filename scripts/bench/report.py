@@ -63,41 +63,73 @@ def _table(header: List[str], rows: List[List[str]]) -> str:
 def _load_row(name: str, load: Load) -> List[str]:
     if not load.latencies.get("answer"):
         return [name, str(load.concurrency), "0", str(load.errors), "–", "–", "–", "–"]
-    return [name, str(load.concurrency), str(load.ok()), str(load.errors), f"{load.per_second():.1f}",
-            f"{load.p(50):.0f}", f"{load.p(95):.0f}", f"{load.p(99):.0f}"]
+    return [
+        name,
+        str(load.concurrency),
+        str(load.ok()),
+        str(load.errors),
+        f"{load.per_second():.1f}",
+        f"{load.p(50):.0f}",
+        f"{load.p(95):.0f}",
+        f"{load.p(99):.0f}",
+    ]
 
 
 def markdown(run: Run) -> str:
     r = run.results
-    targets = _table(["measure", "measured", "target", ""], [
-        [name, f"{r[name]:.2f}", f"{'≤' if kind == 'max' else '≥'} {limit:g}", "met" if met(name, r[name]) else "**missed**"]
-        for name, (limit, kind) in TARGETS.items()
-    ])
-    side_by_side = _table(["server", "conversations", "answers", "errors", "answers/s", "p50", "p95", "p99"], [
-        _load_row("this assistant (make run)", run.alongside),
-        _load_row("Rasa's starter bot (rasa init)", run.starter),
-        _load_row("this assistant, cluster of 2 behind nginx", run.cluster),
-    ])
-    turns = _table(["turn", "turns", "p50", "p95", "p99"], [
-        [kind, str(run.latency.ok(kind)), f"{run.latency.p(50, kind):.0f}", f"{run.latency.p(95, kind):.0f}",
-         f"{run.latency.p(99, kind):.0f}"] for kind in ("answer", "greeting") if run.latency.latencies.get(kind)
-    ])
-    loads = _table(["conversations", "answers", "errors", "answers/s", "p50", "p95", "p99"],
-                   [_load_row("", load)[1:] for load in run.loads])
+    targets = _table(
+        ["measure", "measured", "target", ""],
+        [
+            [
+                name,
+                f"{r[name]:.2f}",
+                f"{'≤' if kind == 'max' else '≥'} {limit:g}",
+                "met" if met(name, r[name]) else "**missed**",
+            ]
+            for name, (limit, kind) in TARGETS.items()
+        ],
+    )
+    side_by_side = _table(
+        ["server", "conversations", "answers", "errors", "answers/s", "p50", "p95", "p99"],
+        [
+            _load_row("this assistant (make run)", run.alongside),
+            _load_row("Rasa's starter bot (rasa init)", run.starter),
+            _load_row("this assistant, cluster of 2 behind nginx", run.cluster),
+        ],
+    )
+    turns = _table(
+        ["turn", "turns", "p50", "p95", "p99"],
+        [
+            [
+                kind,
+                str(run.latency.ok(kind)),
+                f"{run.latency.p(50, kind):.0f}",
+                f"{run.latency.p(95, kind):.0f}",
+                f"{run.latency.p(99, kind):.0f}",
+            ]
+            for kind in ("answer", "greeting")
+            if run.latency.latencies.get(kind)
+        ],
+    )
+    loads = _table(
+        ["conversations", "answers", "errors", "answers/s", "p50", "p95", "p99"],
+        [_load_row("", load)[1:] for load in run.loads],
+    )
     parts = [n for n in PARTS if n in run.profile]
     nodes = sorted((n for n in run.profile if n not in PARTS), key=lambda n: -run.profile[n])
     profile = _table(["part", "ms per turn"], [[name, f"{run.profile[name]:.1f}"] for name in parts + nodes])
     training = _table(["component", "s"], [[name, f"{seconds:.0f}"] for name, seconds in run.training])
     return f"""# Benchmarks
 
-Written by `make bench` on {time.strftime('%Y-%m-%d')} on this machine ({os.cpu_count()} cores), over loopback,
+Written by `make bench` on {time.strftime("%Y-%m-%d")} on this machine ({os.cpu_count()} cores), over loopback,
 every figure from this one run. This assistant runs as `make run` starts it (a throw-away SQLite tracker
-store, two Sanic workers sharing a Redis lock store); Rasa's starter bot as `rasa init --no-prompt` makes it (its own config, in-memory tracker store,
-no action server), on the same machine, both running, taking turns at the load {ROUNDS} times (figures
-added up over the {ROUNDS}). Each turn goes on a new connection, as a resident's browser sends it. Each conversation sends
-{TURNS_PER_CONVERSATION} turns, then a new one starts. This assistant's answer turns are the held-out
-questions (tests/heldout/), its greetings the test split's (tests/nlu/); the starter bot's turns are its
-own training examples. Speeds differ from machine to machine and day to day: compare the ratios.
+store, two Sanic workers sharing a Redis lock store); Rasa's starter bot as `rasa init --no-prompt` makes it
+(its own config, in-memory tracker store, no action server), on the same machine, both running, taking turns
+at the load {ROUNDS} times (figures added up over the {ROUNDS}). Each turn goes on a new connection, as a
+resident's browser sends it. Each conversation sends {TURNS_PER_CONVERSATION} turns, then a new one starts.
+This assistant's answer turns are the held-out questions (tests/heldout/), its greetings the test split's
+(tests/nlu/); the starter bot's turns are its own training examples. Speeds differ from machine to machine
+and day to day: compare the ratios.
 
 ## Targets
 
@@ -137,16 +169,27 @@ def _burst(run: Run) -> str:
     workers = max(len(run.rasa_processes) - 1, 1)
     turns, answered, refused = run.burst.turns(), run.burst.turns(200), run.burst.turns(503)
     seconds = sorted(t.seconds for t in answered)
-    table = _table(["turns", "answered", "refused (503)", "neither", "answered p50", "p99", "refused p99"], [[
-        str(len(turns)), str(len(answered)), f"{len(refused)} ({len(refused) / len(turns):.0%})",
-        str(len(run.burst.failed())),
-        f"{1000 * percentile(seconds, 50):.0f}" if seconds else "–", f"{1000 * percentile(seconds, 99):.0f}" if seconds else "–",
-        f"{1000 * percentile([t.seconds for t in refused], 99):.0f}" if refused else "–"]])
-    return (f"Each conversation sends {len(BURST_SCRIPT)} turns one after another, all starting at once, and "
-            f"sends a refused turn no more. The bound (credentials.yml): each of the {workers} Sanic workers "
-            f"takes {channel['turns_at_once']} turns into the dialogue at once and lets "
-            f"{channel['turns_waiting']} wait; past that, 503 with Retry-After {channel['retry_after']} s. "
-            f"Latency in ms; the burst took {run.burst.elapsed:.0f} s.\n\n{table}")
+    table = _table(
+        ["turns", "answered", "refused (503)", "neither", "answered p50", "p99", "refused p99"],
+        [
+            [
+                str(len(turns)),
+                str(len(answered)),
+                f"{len(refused)} ({len(refused) / len(turns):.0%})",
+                str(len(run.burst.failed())),
+                f"{1000 * percentile(seconds, 50):.0f}" if seconds else "–",
+                f"{1000 * percentile(seconds, 99):.0f}" if seconds else "–",
+                f"{1000 * percentile([t.seconds for t in refused], 99):.0f}" if refused else "–",
+            ]
+        ],
+    )
+    return (
+        f"Each conversation sends {len(BURST_SCRIPT)} turns one after another, all starting at once, and "
+        f"sends a refused turn no more. The bound (credentials.yml): each of the {workers} Sanic workers "
+        f"takes {channel['turns_at_once']} turns into the dialogue at once and lets "
+        f"{channel['turns_waiting']} wait; past that, 503 with Retry-After {channel['retry_after']} s. "
+        f"Latency in ms; the burst took {run.burst.elapsed:.0f} s.\n\n{table}"
+    )
 
 
 def _memory(run: Run) -> str:
@@ -169,8 +212,10 @@ def _missed(run: Run) -> str:
     """For each missed target, the measured parts it is made of."""
     r, p = run.results, run.profile
     notes = []
-    if not met("answers/s at 10 conversations, this assistant / the starter bot",
-               r["answers/s at 10 conversations, this assistant / the starter bot"]):
+    if not met(
+        "answers/s at 10 conversations, this assistant / the starter bot",
+        r["answers/s at 10 conversations, this assistant / the starter bot"],
+    ):
         store = p.get(TRACKER_LOAD, 0.0) + p.get(TRACKER_SAVE, 0.0)
         workers = max(len(run.rasa_processes) - 1, 1)  # Sanic's main process answers nothing itself
         notes.append(
@@ -180,11 +225,14 @@ def _missed(run: Run) -> str:
             f"workers runs one turn at a time, so together they top out near {workers * 1000 / p[WHOLE_TURN]:.0f} "
             f"answers/s, less what the action server, Redis and the load itself take of the machine's "
             f"{os.cpu_count()} cores; the starter bot gave {run.starter.per_second():.1f}. Twice that needs at "
-            f"most {workers * 500 / run.starter.per_second():.0f} ms of a worker's time per answer.\n")
+            f"most {workers * 500 / run.starter.per_second():.0f} ms of a worker's time per answer.\n"
+        )
     memory = "Rasa server peak memory (MB)"
     if not met(memory, r[memory]):
-        notes.append(f"**Memory.** {r[memory]:.0f} MB (see Memory above): each worker holds its own copy of the "
-                     "model; SANIC_WORKERS sets how many there are.\n")
+        notes.append(
+            f"**Memory.** {r[memory]:.0f} MB (see Memory above): each worker holds its own copy of the "
+            "model; SANIC_WORKERS sets how many there are.\n"
+        )
     for name in TARGETS:
         if name.startswith("answers/s at 10") or name == memory or met(name, r[name]):
             continue

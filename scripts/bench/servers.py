@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Callable, List, Optional
 
 import yaml
-
-from bench.load import Question, message
 from cluster import Cluster, Ports
 from supervisor import Service, Supervisor, free_port, server_pid
+
+from bench.load import Question, message
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -52,17 +52,32 @@ class Running:
 def assistant(workdir: Path, question: Question) -> Running:
     """`make run`, as a resident meets it, until it answers `question`."""
     rasa, actions = free_port(), free_port()
-    env = {**os.environ, "RASA_PORT": str(rasa), "ACTION_PORT": str(actions), "WEB_PORT": str(free_port()),
-           "EDITOR_PORT": str(free_port()), "REDIS_PORT": str(free_port()),
-           "TRACKER_STORE_URL": f"sqlite:///{workdir / 'tracker.db'}", "RUN_DIR": str(workdir),
-           "UNANSWERED_LOG": str(workdir / "unanswered.jsonl"), "FEEDBACK_LOG": str(workdir / "feedback.jsonl"),
-           "RASA_API_TOKEN": "", "LOCK_STORE_URL": ""}  # its own Redis, whatever the caller's environment says
+    env = {
+        **os.environ,
+        "RASA_PORT": str(rasa),
+        "ACTION_PORT": str(actions),
+        "WEB_PORT": str(free_port()),
+        "EDITOR_PORT": str(free_port()),
+        "REDIS_PORT": str(free_port()),
+        "TRACKER_STORE_URL": f"sqlite:///{workdir / 'tracker.db'}",
+        "RUN_DIR": str(workdir),
+        "UNANSWERED_LOG": str(workdir / "unanswered.jsonl"),
+        "FEEDBACK_LOG": str(workdir / "feedback.jsonl"),
+        "RASA_API_TOKEN": "",
+        "LOCK_STORE_URL": "",
+    }  # its own Redis, whatever the caller's environment says
     webhook = f"http://127.0.0.1:{rasa}/webhooks/rest/webhook"
     supervisor = Supervisor(workdir, env=env, cwd=ROOT)
     began = time.monotonic()
     supervisor.start(Service("make-run", ["make", "--no-print-directory", "run"], ready=answers(webhook, question)))
-    return Running(webhook, supervisor.stop_all, supervisor.pid("make-run"), time.monotonic() - began,
-                   f"http://127.0.0.1:{actions}/webhook", env["TRACKER_STORE_URL"])
+    return Running(
+        webhook,
+        supervisor.stop_all,
+        supervisor.pid("make-run"),
+        time.monotonic() - began,
+        f"http://127.0.0.1:{actions}/webhook",
+        env["TRACKER_STORE_URL"],
+    )
 
 
 def rasa_pid(running: Running) -> int:
@@ -79,8 +94,14 @@ def starter_model(log: Path) -> Path:
     if not models:
         STARTER.mkdir(parents=True, exist_ok=True)
         with log.open("ab") as out:
-            subprocess.run([str(BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(STARTER)], cwd=STARTER,
-                           stdout=out, stderr=subprocess.STDOUT, check=True, timeout=1800)
+            subprocess.run(
+                [str(BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(STARTER)],
+                cwd=STARTER,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                check=True,
+                timeout=1800,
+            )
         models = sorted((STARTER / "models").glob("*.tar.gz"))
     return models[-1]
 
@@ -88,8 +109,12 @@ def starter_model(log: Path) -> Path:
 def starter_questions() -> List[Question]:
     """What the starter bot is trained to understand: its own NLU examples."""
     data = yaml.safe_load((STARTER / "data" / "nlu.yml").read_text(encoding="utf-8"))
-    return [(None, line.lstrip("- ").strip()) for block in data["nlu"]
-            for line in block["examples"].splitlines() if line.strip()]
+    return [
+        (None, line.lstrip("- ").strip())
+        for block in data["nlu"]
+        for line in block["examples"].splitlines()
+        if line.strip()
+    ]
 
 
 def starter(workdir: Path) -> Running:
@@ -99,20 +124,47 @@ def starter(workdir: Path) -> Running:
     port = free_port()
     webhook = f"http://127.0.0.1:{port}/webhooks/rest/webhook"
     supervisor = Supervisor(workdir, cwd=STARTER)
-    supervisor.start(Service("starter", [str(BIN / "rasa"), "run", "--model", str(model), "--port", str(port),
-                                         "--interface", "127.0.0.1", "--credentials", "credentials.yml",
-                                         "--endpoints", "endpoints.yml"],
-                             ready=answers(webhook, starter_questions()[0])))
+    supervisor.start(
+        Service(
+            "starter",
+            [
+                str(BIN / "rasa"),
+                "run",
+                "--model",
+                str(model),
+                "--port",
+                str(port),
+                "--interface",
+                "127.0.0.1",
+                "--credentials",
+                "credentials.yml",
+                "--endpoints",
+                "endpoints.yml",
+            ],
+            ready=answers(webhook, starter_questions()[0]),
+        )
+    )
     return Running(webhook, supervisor.stop_all)
 
 
 def cluster(workdir: Path, question: Question) -> Running:
     """Two Rasa servers behind nginx, on PostgreSQL and Redis, as `make run-cluster` starts them."""
-    running = Cluster(workdir / "cluster", Ports(front=free_port(), rasa=[free_port(), free_port()],
-                                                 actions=free_port(), postgres=free_port(), redis=free_port(),
-                                                 editor=free_port()),
-                      env={**os.environ, "UNANSWERED_LOG": str(workdir / "cluster-unanswered.jsonl"),
-                           "FEEDBACK_LOG": str(workdir / "cluster-feedback.jsonl")})
+    running = Cluster(
+        workdir / "cluster",
+        Ports(
+            front=free_port(),
+            rasa=[free_port(), free_port()],
+            actions=free_port(),
+            postgres=free_port(),
+            redis=free_port(),
+            editor=free_port(),
+        ),
+        env={
+            **os.environ,
+            "UNANSWERED_LOG": str(workdir / "cluster-unanswered.jsonl"),
+            "FEEDBACK_LOG": str(workdir / "cluster-feedback.jsonl"),
+        },
+    )
     running.start()
     webhook = f"{running.front_url}/webhooks/rest/webhook"
     ready, deadline = answers(webhook, question), time.monotonic() + START_LIMIT

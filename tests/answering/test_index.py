@@ -1,9 +1,9 @@
 """The fact base as a search index: words in any language, what kinds of question each fact answers."""
 
 import pytest
+from helpers import edited
 
 from assistant.answering import index
-from helpers import edited
 
 
 @pytest.fixture
@@ -17,13 +17,16 @@ def best(facts, word):
     return facts.ids[int(match.scores.argmax())]
 
 
-@pytest.mark.parametrize("word, fact", [
-    ("krisgrupp", "ukraine_crisis_group"),  # Swedish
-    ("kriisiryhmän", "ukraine_crisis_group"),  # Finnish, inflected: by Voikko's base form
-    ("memorandum", "eurocities_ukraine_memorandum"),  # English
-    ("kesäleireille", "dnipro_summer_camps"),  # a Finnish compound, by its parts
-    ("sommarlägret", "dnipro_summer_camps"),  # Swedish, by Snowball's stem
-])
+@pytest.mark.parametrize(
+    "word, fact",
+    [
+        ("krisgrupp", "ukraine_crisis_group"),  # Swedish
+        ("kriisiryhmän", "ukraine_crisis_group"),  # Finnish, inflected: by Voikko's base form
+        ("memorandum", "eurocities_ukraine_memorandum"),  # English
+        ("kesäleireille", "dnipro_summer_camps"),  # a Finnish compound, by its parts
+        ("sommarlägret", "dnipro_summer_camps"),  # Swedish, by Snowball's stem
+    ],
+)
 def test_a_word_finds_its_fact_in_its_own_language(facts, word, fact):
     assert best(facts, word) == fact
 
@@ -40,19 +43,28 @@ def test_a_word_no_fact_has_is_unknown(facts):
     assert facts.match("uppehållstillstånd").scores is None
 
 
-@pytest.mark.parametrize("fact, kind", [
-    ("echa_since", "since"), ("echa_staff", "how_many"), ("echa_move", "where"),
-    ("ukraine_humanitarian_aid", "how_much"), ("eurocities_founded", "when"),
-])
+@pytest.mark.parametrize(
+    "fact, kind",
+    [
+        ("echa_since", "since"),
+        ("echa_staff", "how_many"),
+        ("echa_move", "where"),
+        ("ukraine_humanitarian_aid", "how_much"),
+        ("eurocities_founded", "when"),
+    ],
+)
 def test_a_fact_answers_the_kinds_its_questions_ask_and_what_it_states(facts, fact, kind):
     assert index.answers(facts.kinds[fact], kind) > 0
 
 
-@pytest.mark.parametrize("fact, kind", [
-    ("kyiv_cooperation_document", "how_many"),  # "28 November 2022" is a date, no count
-    ("eu_office_members_count", "how_much"),  # 16 members, no sum of money
-    ("echa", "when"),
-])
+@pytest.mark.parametrize(
+    "fact, kind",
+    [
+        ("kyiv_cooperation_document", "how_many"),  # "28 November 2022" is a date, no count
+        ("eu_office_members_count", "how_much"),  # 16 members, no sum of money
+        ("echa", "when"),
+    ],
+)
 def test_a_fact_does_not_answer_what_it_does_not_state(facts, fact, kind):
     assert index.answers(facts.kinds[fact], kind) == 0
 

@@ -28,17 +28,25 @@ def test_an_ended_fact_is_told_as_history_with_the_source_of_its_end(kb, lang):
     reply = render(kb, lang, Answer(("moscow_partnership",), "no_longer"))
     source = kb.sources[fact.ended.source]
     assert fact.text[lang] not in reply.text
-    assert f"{fact.ended.history[lang].rstrip('.')} ({source.publisher[lang]}, {show_date(source.when, lang)})." in reply.text
+    assert (
+        f"{fact.ended.history[lang].rstrip('.')} ({source.publisher[lang]}, {show_date(source.when, lang)})."
+        in reply.text
+    )
 
 
-@pytest.mark.parametrize("when, shown", [
-    (When(datetime.date(2019, 12, 6)), {"fi": "6.12.2019", "sv": "6.12.2019", "en": "6 December 2019"}),
-    (When(datetime.date(2022, 8, 1), "month"), {"fi": "elokuu 2022", "sv": "augusti 2022", "en": "August 2022"}),
-    (When(datetime.date(2022, 3, 1), "likely"),
-     {"fi": "todennäköisesti maaliskuussa 2022", "sv": "troligen mars 2022", "en": "probably March 2022"}),
-    (When(datetime.date(2022, 1, 1), "year"), {"fi": "2022", "sv": "2022", "en": "2022"}),
-    (When(datetime.date(2020, 1, 1), "undated"), {"fi": "päiväämätön", "sv": "odaterad", "en": "undated"}),
-])
+@pytest.mark.parametrize(
+    "when, shown",
+    [
+        (When(datetime.date(2019, 12, 6)), {"fi": "6.12.2019", "sv": "6.12.2019", "en": "6 December 2019"}),
+        (When(datetime.date(2022, 8, 1), "month"), {"fi": "elokuu 2022", "sv": "augusti 2022", "en": "August 2022"}),
+        (
+            When(datetime.date(2022, 3, 1), "likely"),
+            {"fi": "todennäköisesti maaliskuussa 2022", "sv": "troligen mars 2022", "en": "probably March 2022"},
+        ),
+        (When(datetime.date(2022, 1, 1), "year"), {"fi": "2022", "sv": "2022", "en": "2022"}),
+        (When(datetime.date(2020, 1, 1), "undated"), {"fi": "päiväämätön", "sv": "odaterad", "en": "undated"}),
+    ],
+)
 def test_a_date_is_shown_as_sure_as_its_source(lang, when, shown):
     assert show_date(when, lang) == shown[lang]
 

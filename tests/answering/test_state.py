@@ -1,7 +1,8 @@
 """The conversation's state, kept in Rasa's slots between turns."""
 
-from assistant.answering.state import State
 from helpers import edited
+
+from assistant.answering.state import State
 
 
 def test_the_state_goes_through_the_slots_unchanged(domain):

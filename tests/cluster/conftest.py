@@ -12,7 +12,6 @@ from typing import Dict, List
 import psycopg2
 import pytest
 import requests
-
 from cluster import Cluster, Ports
 from helpers import free_port
 
@@ -38,11 +37,24 @@ class RunningCluster(Cluster):
 
 @pytest.fixture(scope="session")
 def cluster(tmp_path_factory):
-    ports = Ports(front=free_port(), rasa=[free_port(), free_port()], actions=free_port(),
-                  postgres=free_port(), redis=free_port(), editor=free_port())
+    ports = Ports(
+        front=free_port(),
+        rasa=[free_port(), free_port()],
+        actions=free_port(),
+        postgres=free_port(),
+        redis=free_port(),
+        editor=free_port(),
+    )
     workdir = tmp_path_factory.mktemp("cluster")  # open to root only: the cluster must cope (Cluster.shared)
-    running = RunningCluster(workdir, ports, env={**os.environ, "UNANSWERED_LOG": str(workdir / "unanswered.jsonl"),
-                                                        "FEEDBACK_LOG": str(workdir / "feedback.jsonl")})
+    running = RunningCluster(
+        workdir,
+        ports,
+        env={
+            **os.environ,
+            "UNANSWERED_LOG": str(workdir / "unanswered.jsonl"),
+            "FEEDBACK_LOG": str(workdir / "feedback.jsonl"),
+        },
+    )
     running.start()
     yield running
     running.stop()

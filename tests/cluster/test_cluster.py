@@ -9,12 +9,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
-
-from assistant.answering.render import say
 from bench.load import burst
 from helpers import fact, text_of
 from steady_load import wait_for
 from supervisor import alive, descendants, server_pid, url_answers
+
+from assistant.answering.render import say
 
 
 def test_a_conversation_alternating_between_the_servers_keeps_its_context(cluster, sender):
@@ -79,8 +79,13 @@ def test_messages_to_one_conversation_sent_at_the_same_instant_through_both_serv
 
 
 def test_stopping_one_server_under_load_loses_no_conversation(cluster):
-    script = ["Mikä on ECHA?", "kuinka moni siellä työskentelee?", "Onko Tallinna kumppanikaupunki?",
-              "entä Berliini?", "kiitos"]
+    script = [
+        "Mikä on ECHA?",
+        "kuinka moni siellä työskentelee?",
+        "Onko Tallinna kumppanikaupunki?",
+        "entä Berliini?",
+        "kiitos",
+    ]
     senders = [f"cluster-load-{n}" for n in range(20)]
 
     def converse(sender):
@@ -119,8 +124,9 @@ def test_retention_deletes_old_conversations_from_postgresql_and_keeps_the_other
 
     from assistant import retention
 
-    store = SQLTrackerStore(Domain.empty(), dialect="postgresql", host="127.0.0.1", port=cluster.ports.postgres,
-                            db="rasa", username="rasa")
+    store = SQLTrackerStore(
+        Domain.empty(), dialect="postgresql", host="127.0.0.1", port=cluster.ports.postgres, db="rasa", username="rasa"
+    )
     now = datetime.datetime.now(datetime.timezone.utc)
     for name, age in ((f"{sender}-old", 31), (f"{sender}-recent", 29)):
         when = (now - datetime.timedelta(days=age)).timestamp()
@@ -154,8 +160,12 @@ def test_with_no_rasa_server_to_take_a_turn_nginx_says_technical_problem_try_aga
     for index in range(len(cluster.ports.rasa)):
         cluster.stop_rasa(index)
     try:
-        response = requests.post(cluster.front_url + "/webhooks/rest/webhook", timeout=30,
-                                 json={"sender": sender, "message": "mikä on echa"}, headers={"Accept-Language": "sv"})
+        response = requests.post(
+            cluster.front_url + "/webhooks/rest/webhook",
+            timeout=30,
+            json={"sender": sender, "message": "mikä on echa"},
+            headers={"Accept-Language": "sv"},
+        )
     finally:
         for index in range(len(cluster.ports.rasa)):
             cluster.start_rasa(index)
@@ -190,8 +200,9 @@ def test_postgresql_killed_under_a_conversation_costs_503s_and_no_turn_or_contex
     killed, statuses = time.monotonic(), []
     while True:
         cluster.supervisor.watch()  # as `make run-cluster` watches it
-        response = requests.post(webhook, json={"sender": sender, "message": "kuinka moni siellä työskentelee"},
-                                 timeout=60)
+        response = requests.post(
+            webhook, json={"sender": sender, "message": "kuinka moni siellä työskentelee"}, timeout=60
+        )
         statuses.append(response.status_code)
         if response.status_code == 200:
             break

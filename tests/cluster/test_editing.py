@@ -7,11 +7,17 @@ import re
 import time
 
 import requests
-
 from editor_browser import EditorBrowser, make_account
 from helpers import text_of
-from pages import (PASSWORD, end_tallinn_agreement, logged_in, previewed, publish, tells_the_history,
-                   widget_tells_the_history)
+from pages import (
+    PASSWORD,
+    end_tallinn_agreement,
+    logged_in,
+    previewed,
+    publish,
+    tells_the_history,
+    widget_tells_the_history,
+)
 
 
 def test_the_widgets_page_through_nginx_allows_no_inline_script_and_no_other_origin(cluster):
@@ -37,8 +43,9 @@ def test_an_edit_published_by_another_is_answered_by_both_servers(cluster, sende
     editor.login("cl-editor", PASSWORD)
     listing = editor.get(cluster.front_url + "/editor/editor/fact/?q=echa_staff", timeout=30).text
     change = re.search(r'href="(/editor/editor/fact/\d+/change/)', listing).group(1)
-    edited = editor.submit(change, text_en="ECHA employs about 600 experts from across Europe, in the cluster.",
-                           note="clearer wording")
+    edited = editor.submit(
+        change, text_en="ECHA employs about 600 experts from across Europe, in the cluster.", note="clearer wording"
+    )
     assert edited.status_code == 302, edited.text[:2000]
 
     publisher = EditorBrowser(cluster.front_url)
@@ -49,13 +56,17 @@ def test_an_edit_published_by_another_is_answered_by_both_servers(cluster, sende
     for index in range(2):
         while True:
             asked = time.monotonic() - published_at
-            reply = text_of(cluster.ask(cluster.instance_url(index), f"{sender}-{index}", "how many people work at echa"))
+            reply = text_of(
+                cluster.ask(cluster.instance_url(index), f"{sender}-{index}", "how many people work at echa")
+            )
             if "in the cluster." in reply:
                 break
             # 2 s is the target, a speed, printed below; asserted is that the servers take it up at all.
             assert asked < 10, f"server {index} still answers the old text {asked:.2f} s after publishing"
-        print(f"server {index}: the published text for a question sent {asked:.2f} s after publishing, "
-              f"received {time.monotonic() - published_at:.2f} s after")
+        print(
+            f"server {index}: the published text for a question sent {asked:.2f} s after publishing, "
+            f"received {time.monotonic() - published_at:.2f} s after"
+        )
 
 
 def test_in_chromium_an_ended_fact_published_by_another_is_what_both_servers_answer(cluster, browser, sender):

@@ -12,18 +12,19 @@ import threading
 import time
 
 import pytest
-
 from steady_load import BACK_WITHIN, SteadyLoad, wait_for
 from supervisor import server_pid
-
 
 KILLS = {  # what is killed, found from the cluster's supervisor
     "a Rasa server": lambda cluster: cluster.supervisor.pid(f"rasa-{cluster.ports.rasa[0]}"),  # run-servers execs it
     "the action server": lambda cluster: cluster.supervisor.pid("actions"),
     "Redis": lambda cluster: cluster.supervisor.pid("redis"),
     # As root the supervisor's process is runuser, and the postmaster its child.
-    "PostgreSQL": lambda cluster: server_pid(cluster.supervisor.pid("postgres"), lambda argv: "-D" in argv)
-    if os.geteuid() == 0 else cluster.supervisor.pid("postgres"),
+    "PostgreSQL": lambda cluster: (
+        server_pid(cluster.supervisor.pid("postgres"), lambda argv: "-D" in argv)
+        if os.geteuid() == 0
+        else cluster.supervisor.pid("postgres")
+    ),
     "nginx": lambda cluster: cluster.supervisor.pid("nginx"),
 }
 
@@ -48,8 +49,11 @@ def watched(cluster):
 @pytest.mark.parametrize("killed", KILLS)
 def test_under_steady_load_a_kill_costs_only_503s_or_polite_replies_and_loses_no_turn(watched, killed):
     cluster = watched
-    wait_for(lambda: all(map(cluster.supervisor.serving, list(cluster.supervisor.running))), BACK_WITHIN,
-             "every server serving")
+    wait_for(
+        lambda: all(map(cluster.supervisor.serving, list(cluster.supervisor.running))),
+        BACK_WITHIN,
+        "every server serving",
+    )
     with SteadyLoad(cluster.front_url) as load:
         time.sleep(2)
         killed_at = load.after_kill(lambda: os.kill(KILLS[killed](cluster), signal.SIGKILL))

@@ -9,11 +9,10 @@ import time
 
 import pytest
 import redis
-
+from helpers import free_port
 from rasa.core.lock_store import LockError
 
 from assistant.lock_store import AtomicRedisLockStore
-from helpers import free_port
 
 SERVERS, MESSAGES = 4, 12  # messages per server, all sent at once
 
@@ -21,9 +20,22 @@ SERVERS, MESSAGES = 4, 12  # messages per server, all sent at once
 @pytest.fixture(scope="module")
 def redis_port(tmp_path_factory):
     port = free_port()
-    server = subprocess.Popen(["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "",
-                               "--appendonly", "no", "--dir", str(tmp_path_factory.mktemp("redis"))],
-                              stdout=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [
+            "redis-server",
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path_factory.mktemp("redis")),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
     client = redis.Redis(port=port)
     for _ in range(100):
         try:

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 import requests
-
-from assistant import factbase
 from cluster import ROOT, Cluster, Ports
 from helpers import free_port
+
+from assistant import factbase
 
 START_TIMEOUT = 300
 
@@ -26,8 +26,12 @@ def private_checkout():
     mode 0700; the virtual environment and the model are linked, not built again."""
     folder = Path(tempfile.mkdtemp(prefix="checkout-"))
     assert folder.stat().st_mode & 0o777 == 0o700
-    tracked = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-                             capture_output=True, check=True).stdout
+    tracked = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout
     for name in filter(None, tracked.decode().split("\0")):
         if (ROOT / name).is_file():
             (folder / name).parent.mkdir(parents=True, exist_ok=True)
@@ -42,16 +46,36 @@ def test_the_cluster_runs_from_a_folder_only_root_can_enter(private_checkout):
     if os.geteuid() != 0:
         pytest.skip("only root can make a folder that PostgreSQL's own user cannot enter")
     assert subprocess.run(["runuser", "-u", "postgres", "--", "test", "-x", str(private_checkout)]).returncode != 0
-    ports = Ports(front=free_port(), rasa=[free_port()], actions=free_port(), postgres=free_port(), redis=free_port(),
-                  editor=free_port())
+    ports = Ports(
+        front=free_port(),
+        rasa=[free_port()],
+        actions=free_port(),
+        postgres=free_port(),
+        redis=free_port(),
+        editor=free_port(),
+    )
     workdir = private_checkout / "var" / "cluster"
-    command = [str(ROOT / ".venv" / "bin" / "python"), str(private_checkout / "scripts" / "cluster.py"),
-               "--dir", str(workdir), "--front", str(ports.front), "--rasa", *map(str, ports.rasa),
-               "--actions", str(ports.actions), "--postgres", str(ports.postgres), "--redis", str(ports.redis)]
+    command = [
+        str(ROOT / ".venv" / "bin" / "python"),
+        str(private_checkout / "scripts" / "cluster.py"),
+        "--dir",
+        str(workdir),
+        "--front",
+        str(ports.front),
+        "--rasa",
+        *map(str, ports.rasa),
+        "--actions",
+        str(ports.actions),
+        "--postgres",
+        str(ports.postgres),
+        "--redis",
+        str(ports.redis),
+    ]
     output = Path(tempfile.mkdtemp(prefix="cluster-output-")) / "cluster.log"
     with output.open("wb") as log:
-        process = subprocess.Popen(command, cwd=private_checkout, stdout=log, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            command, cwd=private_checkout, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
     front = f"http://127.0.0.1:{ports.front}"
     try:
         deadline = time.monotonic() + START_TIMEOUT
@@ -61,8 +85,9 @@ def test_the_cluster_runs_from_a_folder_only_root_can_enter(private_checkout):
             time.sleep(1)
         page = requests.get(front + "/", timeout=10)
         assert page.status_code == 200 and 'id="disclosure"' in page.text  # nginx's workers read the page
-        reply = requests.post(front + "/webhooks/rest/webhook", json={"sender": "private-1", "message": "mikä on echa"},
-                              timeout=60)
+        reply = requests.post(
+            front + "/webhooks/rest/webhook", json={"sender": "private-1", "message": "mikä on echa"}, timeout=60
+        )
         assert factbase.current().facts["echa"].text["fi"] in "\n".join(r.get("text", "") for r in reply.json())
     finally:
         process.send_signal(signal.SIGTERM)

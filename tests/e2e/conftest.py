@@ -19,7 +19,6 @@ from typing import Dict, List, Optional, Tuple
 
 import pytest
 import requests
-
 import serve
 from helpers import ROOT, free_port
 from supervisor import Service, Supervisor, url_answers
@@ -99,8 +98,14 @@ class Servers:
         """One more Rasa server on the same stores, started with these environment variables; its URL."""
         port = free_port()
         url = f"http://127.0.0.1:{port}"
-        self.supervisor.start(Service(f"rasa-{port}", self._services["rasa"].command,
-                                      env={"RASA_PORT": str(port), **env}, ready=url_answers(url + "/")))
+        self.supervisor.start(
+            Service(
+                f"rasa-{port}",
+                self._services["rasa"].command,
+                env={"RASA_PORT": str(port), **env},
+                ready=url_answers(url + "/"),
+            )
+        )
         return self._process(f"rasa-{port}"), url
 
     def start_actions(self) -> None:
@@ -119,8 +124,9 @@ class Servers:
     def stop(self) -> None:
         self.supervisor.stop_all()
 
-    def post(self, body: bytes, content_type: str = "application/json", timeout: float = 30,
-             path: str = "webhook") -> requests.Response:
+    def post(
+        self, body: bytes, content_type: str = "application/json", timeout: float = 30, path: str = "webhook"
+    ) -> requests.Response:
         """A raw request to the REST channel (or its `forget` or `feedback`), whatever the body."""
         url = f"{self.rasa_url}/webhooks/rest/{path}"
         return requests.post(url, data=body, headers={"Content-Type": content_type}, timeout=timeout)
@@ -129,8 +135,7 @@ class Servers:
         return self.post(json.dumps({"sender": sender}).encode(), path="forget")
 
     def rate(self, sender: str, answer: str, helpful: bool) -> requests.Response:
-        return self.post(json.dumps({"sender": sender, "answer": answer, "helpful": helpful}).encode(),
-                         path="feedback")
+        return self.post(json.dumps({"sender": sender, "answer": answer, "helpful": helpful}).encode(), path="feedback")
 
     def ratings(self) -> List[Dict]:
         """The feedback log the servers keep, one record per rating."""
@@ -193,18 +198,30 @@ def make_run(tmp_path_factory):
     process, its output, its tracker store and its front (the page's origin, assistant/front.py)."""
     workdir = tmp_path_factory.mktemp("make-run")
     rasa_port, web_port = free_port(), free_port()
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "ACTION_PORT": str(free_port()), "RASA_PORT": str(rasa_port),
-           "WEB_PORT": str(web_port), "REDIS_PORT": str(free_port()), "EDITOR_PORT": str(free_port()),
-           "TRACKER_STORE_URL": f"sqlite:///{workdir / 'tracker.db'}",
-           "RUN_DIR": str(workdir / "run"),  # not there yet, as var/ in a fresh clone
-           "UNANSWERED_LOG": str(workdir / "unanswered.jsonl"), "FEEDBACK_LOG": str(workdir / "feedback.jsonl"),
-           "RASA_API_TOKEN": "", "LOCK_STORE_URL": ""}
+    env = {
+        **os.environ,
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "ACTION_PORT": str(free_port()),
+        "RASA_PORT": str(rasa_port),
+        "WEB_PORT": str(web_port),
+        "REDIS_PORT": str(free_port()),
+        "EDITOR_PORT": str(free_port()),
+        "TRACKER_STORE_URL": f"sqlite:///{workdir / 'tracker.db'}",
+        "RUN_DIR": str(workdir / "run"),  # not there yet, as var/ in a fresh clone
+        "UNANSWERED_LOG": str(workdir / "unanswered.jsonl"),
+        "FEEDBACK_LOG": str(workdir / "feedback.jsonl"),
+        "RASA_API_TOKEN": "",
+        "LOCK_STORE_URL": "",
+    }
     url = f"http://127.0.0.1:{rasa_port}"
     outer = Supervisor(workdir, env=env, cwd=ROOT)
     front = f"http://127.0.0.1:{web_port}"
     rasa_up, front_up = url_answers(f"{url}/"), url_answers(f"{front}/")  # the front starts after Rasa
-    outer.start(Service("make-run", [sys.executable, str(ROOT / "scripts" / "serve.py")],
-                        ready=lambda: rasa_up() and front_up()))
+    outer.start(
+        Service(
+            "make-run", [sys.executable, str(ROOT / "scripts" / "serve.py")], ready=lambda: rasa_up() and front_up()
+        )
+    )
     try:
         yield url, outer.running["make-run"].process, outer.log_of("make-run"), workdir / "tracker.db", front
     finally:

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Tuple
 
 import yaml
+from helpers import text_of
 
 from assistant.answering.question_words import SPECIFIC
 from assistant.answering.render import messages
 from assistant.facts import Fact, FactBase
-from helpers import text_of
 
 MAX_FACTS = 3
 LEADS = ("yes", "no", "no_longer")
@@ -107,8 +107,15 @@ def _lead(value) -> Optional[str]:
     return value
 
 
-def _facts_good(kb: FactBase, item: Dict, reply: str, lang: str, told_ids: List[str],
-                expected_lead: Optional[str], lead: Optional[str]) -> bool:
+def _facts_good(
+    kb: FactBase,
+    item: Dict,
+    reply: str,
+    lang: str,
+    told_ids: List[str],
+    expected_lead: Optional[str],
+    lead: Optional[str],
+) -> bool:
     required = item.get("facts", [])
     alternatives = item.get("any", [])
     if not all(told_right(kb.facts[f], reply, lang) for f in required):
@@ -132,8 +139,10 @@ def conversations(folder: str, lang: str) -> List[Tuple[str, List[Dict]]]:
     items = yaml.safe_load((TESTS / folder / f"{lang}.yml").read_text(encoding="utf-8"))
     if items and "turns" in items[0]:
         return [(item["id"], item["turns"]) for item in items]
-    return [(f"{folder}-{lang}-{n}", [{"text": text} for text in item.get("before", [])]
-             + [{"expect": "facts", **item}]) for n, item in enumerate(items)]
+    return [
+        (f"{folder}-{lang}-{n}", [{"text": text} for text in item.get("before", [])] + [{"expect": "facts", **item}])
+        for n, item in enumerate(items)
+    ]
 
 
 def converse(servers, kb: FactBase, sender: str, turns: List[Dict], lang: str) -> Iterator[Tuple[Dict, str, str, bool]]:

@@ -2,11 +2,11 @@
 message, gets "my sources don't say": the sources answer each of them (issue 23)."""
 
 import pytest
+from helpers import text_of
+from judging import gap_kinds
 
 from assistant import factbase
 from assistant.facts import LANGUAGES
-from helpers import text_of
-from judging import gap_kinds
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -14,6 +14,9 @@ def test_no_alternate_question_gets_a_gap(servers, lang):
     kb = factbase.current()
     asked = [(f.id, q) for f in kb.facts.values() for q in f.questions.get(lang, ())]
     assert len(asked) >= 3 * len(kb.facts)
-    gaps = [(fact_id, text) for n, (fact_id, text) in enumerate(asked)
-            if gap_kinds(text_of(servers.ask(f"alternate-{lang}-{n}", text)), lang)]
+    gaps = [
+        (fact_id, text)
+        for n, (fact_id, text) in enumerate(asked)
+        if gap_kinds(text_of(servers.ask(f"alternate-{lang}-{n}", text)), lang)
+    ]
     assert gaps == []

@@ -6,10 +6,10 @@ import json
 import time
 
 import pytest
-
-from assistant.inbound import MAX_MESSAGE_CHARS
-from assistant.answering.render import say
 from helpers import fact, text_of
+
+from assistant.answering.render import say
+from assistant.inbound import MAX_MESSAGE_CHARS
 
 STALL = 10  # seconds: anything slower is a stall (an answer takes well under one)
 
@@ -88,7 +88,9 @@ def test_odd_messages_get_a_normal_reply(servers, sender, message):
     "lang, question", [("fi", "Mikä on ECHA? "), ("sv", "Vad är ECHA? "), ("en", "What is ECHA? ")]
 )
 @pytest.mark.parametrize("size", [MAX_MESSAGE_CHARS + 1, 100 * 1024])
-def test_a_too_long_message_gets_please_shorten_in_its_language_without_the_model(servers, sender, lang, question, size):
+def test_a_too_long_message_gets_please_shorten_in_its_language_without_the_model(
+    servers, sender, lang, question, size
+):
     message = (question * (size // len(question) + 1))[: size - 1] + "?"  # not cut at a space
     started = time.monotonic()
     replies = servers.ask(sender, message)

@@ -8,12 +8,21 @@ on the editor's pages."""
 import os
 
 import pytest
-
-from assistant.answering.render import say
 from editor_browser import make_account
 from helpers import LOOPBACK, listening_sockets, socket_inodes
-from pages import (HISTORY, PASSWORD, end_tallinn_agreement, logged_in, previewed, publish, tells_the_history,
-                   wcag_violations, widget_tells_the_history)
+from pages import (
+    HISTORY,
+    PASSWORD,
+    end_tallinn_agreement,
+    logged_in,
+    previewed,
+    publish,
+    tells_the_history,
+    wcag_violations,
+    widget_tells_the_history,
+)
+
+from assistant.answering.render import say
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +59,10 @@ def test_an_ended_fact_published_by_another_is_what_the_widget_answers_within_2_
     widget.goto(front + "/")
     published_at = publish(publisher, front, "checked against the source")
     asked, answered = widget_tells_the_history(widget, published_at)
-    print(f"the widget showed the history {answered:.2f} s after the publication, "
-          f"for a question sent {asked:.2f} s after it")
+    print(
+        f"the widget showed the history {answered:.2f} s after the publication, "
+        f"for a question sent {asked:.2f} s after it"
+    )
 
 
 @pytest.mark.parametrize("locale", ["fi-FI", "sv-SE", "en-GB"])
@@ -61,11 +72,17 @@ def test_no_wcag_a_or_aa_violation_on_the_editors_pages(browser, accounts, local
     anonymous.goto(f"{front}/editor/login/")
     found = {"login": wcag_violations(anonymous)}
     page = logged_in(browser, front, "pekka", locale)
-    for name, path in (("index", "/editor/"), ("facts", "/editor/editor/fact/"),
-                       ("a new source", "/editor/editor/source/add/"), ("a new entity", "/editor/editor/entity/add/"),
-                       ("a new topic", "/editor/editor/topic/add/"),
-                       ("publications", "/editor/editor/publication/"), ("sources", "/editor/editor/source/"),
-                       ("preview", "/editor/editor/publication/preview/"), ("residents' signals", "/editor/signals/")):
+    for name, path in (
+        ("index", "/editor/"),
+        ("facts", "/editor/editor/fact/"),
+        ("a new source", "/editor/editor/source/add/"),
+        ("a new entity", "/editor/editor/entity/add/"),
+        ("a new topic", "/editor/editor/topic/add/"),
+        ("publications", "/editor/editor/publication/"),
+        ("sources", "/editor/editor/source/"),
+        ("preview", "/editor/editor/publication/preview/"),
+        ("residents' signals", "/editor/signals/"),
+    ):
         page.goto(front + path)
         found[name] = wcag_violations(page)
     page.goto(f"{front}/editor/editor/fact/?q=echa_staff")

@@ -4,7 +4,6 @@ import uuid
 
 import pytest
 import requests
-
 from helpers import LOOPBACK, listening_sockets
 
 API_ROUTES = ["/status", "/version", "/domain", "/conversations/someone/tracker"]
@@ -38,8 +37,12 @@ def test_the_management_api_when_enabled_needs_the_token(rasa_with_api, route):
 
 
 def test_every_server_listens_on_loopback_only(servers):
-    for name, port in [("actions", servers.action_port), ("rasa", servers.rasa_port), ("web", servers.web_port),
-                       ("redis", servers.redis_port)]:
+    for name, port in [
+        ("actions", servers.action_port),
+        ("rasa", servers.rasa_port),
+        ("web", servers.web_port),
+        ("redis", servers.redis_port),
+    ]:
         assert [address for address, listening, _ in listening_sockets() if listening == port] == [LOOPBACK], name
 
 

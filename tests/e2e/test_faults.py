@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 import requests
-
-from assistant.answering.render import say
 from helpers import fact, text_of
 from steady_load import BACK_WITHIN, SteadyLoad, wait_for
 from supervisor import alive, descendants, server_pid
+
+from assistant.answering.render import say
 
 POLITE_WITHIN = 5  # seconds
 
@@ -42,8 +42,11 @@ def stopped_action_server(servers):
         servers.start_actions()
 
 
-QUESTIONS = {"fi": ("Mikä on ECHA?", "Mikä on Eurocities?"), "sv": ("Vad är ECHA?", "Vad är Eurocities?"),
-             "en": ("What is ECHA?", "What is Eurocities?")}
+QUESTIONS = {
+    "fi": ("Mikä on ECHA?", "Mikä on Eurocities?"),
+    "sv": ("Vad är ECHA?", "Vad är Eurocities?"),
+    "en": ("What is ECHA?", "What is Eurocities?"),
+}
 
 
 @pytest.mark.parametrize("lang", QUESTIONS)
@@ -54,8 +57,9 @@ def test_a_hanging_action_server_gets_a_polite_reply_in_time(servers, sender, la
 
 
 @pytest.mark.parametrize("lang", QUESTIONS)
-def test_a_stopped_action_server_gets_a_polite_reply_and_the_conversation_goes_on(servers, sender, lang,
-                                                                                   stopped_action_server):
+def test_a_stopped_action_server_gets_a_polite_reply_and_the_conversation_goes_on(
+    servers, sender, lang, stopped_action_server
+):
     replies, seconds = timed_ask(servers, sender, QUESTIONS[lang][0])
     assert text_of(replies) == say("no_answer", lang)
     assert seconds < POLITE_WITHIN
@@ -75,18 +79,22 @@ def test_restarting_the_servers_keeps_history_and_context(servers, sender):
     assert texts == ["Vad är ECHA?", "hur många arbetar där?"]
 
 
-@pytest.mark.parametrize("lang, opening, follow_up", [("fi", "mikä on echa", "kuinka moni siellä työskentelee"),
-                                                      ("en", "what is echa", "how many people work there")])
+@pytest.mark.parametrize(
+    "lang, opening, follow_up",
+    [("fi", "mikä on echa", "kuinka moni siellä työskentelee"), ("en", "what is echa", "how many people work there")],
+)
 def test_while_the_tracker_store_fails_a_turn_gets_503_and_is_neither_answered_nor_lost(
-        servers, sender, lang, opening, follow_up):
+    servers, sender, lang, opening, follow_up
+):
     """Rasa's fail-safe store answered such a turn from an empty conversation kept in memory ("how many
     work there?" after ECHA: "Which one do you mean?") and never stored it."""
     servers.ask(sender, opening)
     with sqlite3.connect(servers.tracker_db) as db:  # out of the store's reach, as if its database were down
         db.execute("ALTER TABLE events RENAME TO events_away")
     try:
-        response = servers.post(json.dumps({"sender": sender, "message": follow_up,
-                                            "metadata": {"page_language": lang}}).encode())
+        response = servers.post(
+            json.dumps({"sender": sender, "message": follow_up, "metadata": {"page_language": lang}}).encode()
+        )
         erasing = servers.forget(sender)  # nothing erased, and the resident asked to try again
     finally:
         with sqlite3.connect(servers.tracker_db) as db:
@@ -101,8 +109,9 @@ def test_while_the_tracker_store_fails_a_turn_gets_503_and_is_neither_answered_n
 
 def asker(url, sender, timeout=30):
     def ask(text):
-        response = requests.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
-                                 timeout=timeout)
+        response = requests.post(
+            f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=timeout
+        )
         response.raise_for_status()
         return text_of(response.json())
 

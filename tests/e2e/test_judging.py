@@ -1,10 +1,13 @@
 """judging.judge can tell good from wrong from unhelpful (no servers needed)."""
 
-from assistant import factbase
-from assistant.answering.render import messages
 from judging import judge
 
-WHERE_TO_LOOK = messages()["where_to_look"]["en"].format(website="https://www.hel.fi", feedback="https://palautteet.hel.fi")
+from assistant import factbase
+from assistant.answering.render import messages
+
+WHERE_TO_LOOK = messages()["where_to_look"]["en"].format(
+    website="https://www.hel.fi", feedback="https://palautteet.hel.fi"
+)
 
 
 def lead(key):

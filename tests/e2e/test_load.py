@@ -16,7 +16,6 @@ from typing import Dict, List, Tuple
 
 import aiohttp
 import pytest
-
 from supervisor import descendants
 
 CONVERSATIONS = 200
@@ -26,8 +25,13 @@ SCRIPTS = [
     ["Hello!", "What is the Helsinki Centre?", "What is ECHA?", "how many people work there?", "bye"],
     ["Mitkä ovat painopisteet?", "Mikä on Baltic Metropoles?", "entä UCUE?", "Onko Berliini kumppani?", "hei hei"],
     ["Vilka är samarbetsstäderna?", "och Berlin då?", "Vad är ECHA?", "hur många arbetar där?", "hej då"],
-    ["Does the city help with EU funding?", "What are the focus areas?", "Is Stockholm a partner?",
-     "what about Oslo?", "thanks"],
+    [
+        "Does the city help with EU funding?",
+        "What are the focus areas?",
+        "Is Stockholm a partner?",
+        "what about Oslo?",
+        "thanks",
+    ],
 ]
 TURNS = len(SCRIPTS[0])
 REQUEST_TIMEOUT = 120  # seconds for one turn while 199 other conversations wait too
@@ -67,7 +71,9 @@ async def run_load(url: str) -> Tuple[List[List[Tuple[str, ...]]], List[BaseExce
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
         jobs = [converse(session, url, SCRIPTS[i % len(SCRIPTS)]) for i in range(CONVERSATIONS)]
         results = await asyncio.wait_for(asyncio.gather(*jobs, return_exceptions=True), RUN_TIMEOUT)
-    return [r for r in results if not isinstance(r, BaseException)], [r for r in results if isinstance(r, BaseException)]
+    return [r for r in results if not isinstance(r, BaseException)], [
+        r for r in results if isinstance(r, BaseException)
+    ]
 
 
 @pytest.fixture(scope="module")

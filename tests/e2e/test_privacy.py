@@ -5,9 +5,9 @@ The servers log at DEBUG level in these tests (conftest.py), the most they ever 
 import json
 
 import pytest
+from helpers import text_of
 
 from assistant import factbase
-from helpers import text_of
 
 PERSONAL = {
     "fi": (
@@ -50,7 +50,9 @@ def test_masking_leaves_the_question_answerable(servers, sender):
 def test_an_unanswered_question_is_kept_for_the_editors_masked(servers, sender):
     log = servers.workdir / "unanswered.jsonl"  # the servers' own, shared by every test that runs them
     earlier = len(log.read_text().splitlines()) if log.exists() else 0
-    servers.ask(sender, "What's the weather like tomorrow? Mail me at john.smith@example.com", metadata={"language": "en"})
+    servers.ask(
+        sender, "What's the weather like tomorrow? Mail me at john.smith@example.com", metadata={"language": "en"}
+    )
     kept = [json.loads(line) for line in log.read_text().splitlines()]
     (entry,) = kept[earlier:]  # this test's question, whatever other tests asked before
     assert entry["text"] == "What's the weather like tomorrow? Mail me at [e-mail]"
@@ -80,7 +82,7 @@ def test_a_resident_can_erase_their_conversation_and_nothing_else(servers, sende
     assert servers.stored_events(other) == before_other
 
 
-@pytest.mark.parametrize("body", [b'{"sender": "a b"}', b'{}', b'[]', b'not json'])
+@pytest.mark.parametrize("body", [b'{"sender": "a b"}', b"{}", b"[]", b"not json"])
 def test_an_erase_request_that_names_no_valid_conversation_is_refused(servers, body):
     response = servers.post(body, path="forget")
     assert response.status_code == 400 and response.json()["error"]

@@ -1,4 +1,4 @@
-""""Was this answer helpful?" over REST (POST /webhooks/rest/feedback), as the widget sends it: only an
+""" "Was this answer helpful?" over REST (POST /webhooks/rest/feedback), as the widget sends it: only an
 answer the conversation was given can be rated, once, and the record keeps no text."""
 
 import json
@@ -46,11 +46,14 @@ def test_only_an_answer_of_this_conversation_can_be_rated(servers, sender):
     assert not any(r["answer"] == answer for r in servers.ratings())
 
 
-@pytest.mark.parametrize("body", [
-    {"answer": "abc", "helpful": True},               # not an answer id
-    {"answer": "0" * 32, "helpful": "yes"},           # not true or false
-    {"answer": "0" * 32},                             # no verdict
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"answer": "abc", "helpful": True},  # not an answer id
+        {"answer": "0" * 32, "helpful": "yes"},  # not true or false
+        {"answer": "0" * 32},  # no verdict
+    ],
+)
 def test_a_malformed_rating_is_refused_with_a_reason(servers, sender, body):
     before = servers.ratings()
     response = servers.post(json.dumps({"sender": sender, **body}).encode(), path="feedback")

@@ -5,12 +5,11 @@ import time
 from pathlib import Path
 
 import pytest
-
-from assistant import factbase
-from assistant.answering.render import messages
 from helpers import fact, text_of
 from supervisor import descendants
 
+from assistant import factbase
+from assistant.answering.render import messages
 
 CONVERSATIONS = {
     "fi": [
@@ -95,8 +94,12 @@ def test_an_ended_partnership_is_history_and_its_sources_come_as_their_own_messa
     assert ended.text[lang] not in text["text"]
     assert when in text["text"]
     source = kb.sources["war_in_ukraine_2022"]
-    assert {"publisher": source.publisher[lang], "title": source.title[lang], "date": when,
-            "url": source.url[lang]} in sources["custom"]["sources"]
+    assert {
+        "publisher": source.publisher[lang],
+        "title": source.title[lang],
+        "date": when,
+        "url": source.url[lang],
+    } in sources["custom"]["sources"]
     assert sources["custom"]["note"] and sources["custom"]["note"] in sources["custom"]["text"]
     assert messages()["source"][lang].split("{")[0] not in text["text"]
 

@@ -3,15 +3,16 @@
 Every request the page makes to a host other than its own (which passes the REST channel on to the
 Rasa server, assistant/front.py) is recorded and blocked, and fails the test.
 """
+
 import json
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
-from assistant import factbase
 from helpers import fact
 from pages import ask, bot_text, wcag_violations
+
+from assistant import factbase
 
 # Screenshots go here, not into docs/: `make test` leaves tracked files as they are.
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "results" / "screenshots"
@@ -133,8 +134,12 @@ def test_a_busy_server_is_waited_for_as_it_says_and_asked_once_more(page, server
         sent.append(route.request.post_data)
         if len(sent) > 1:
             return route.continue_()
-        route.fulfill(status=503, content_type="application/json", body=json.dumps({"error": "busy"}),
-                      headers={"Retry-After": "2"})
+        route.fulfill(
+            status=503,
+            content_type="application/json",
+            body=json.dumps({"error": "busy"}),
+            headers={"Retry-After": "2"},
+        )
 
     page.route(webhook, first_busy)
     ask(page, "Mikä on ECHA?")
@@ -165,11 +170,24 @@ def test_accessible_structure(page):
 
 
 DISCLOSED = {
-    "fi": ("automaattinen avustaja, ei ihminen", "Älä kirjoita henkilötietoja", "Tietosuojaseloste", "Saavutettavuusseloste"),
-    "sv": ("automatisk assistent, inte en människa", "Skriv inga personuppgifter", "Dataskyddsbeskrivning",
-           "Tillgänglighetsutlåtande"),
-    "en": ("automated assistant, not a person", "Please do not type personal data", "Privacy notice",
-           "Accessibility statement"),
+    "fi": (
+        "automaattinen avustaja, ei ihminen",
+        "Älä kirjoita henkilötietoja",
+        "Tietosuojaseloste",
+        "Saavutettavuusseloste",
+    ),
+    "sv": (
+        "automatisk assistent, inte en människa",
+        "Skriv inga personuppgifter",
+        "Dataskyddsbeskrivning",
+        "Tillgänglighetsutlåtande",
+    ),
+    "en": (
+        "automated assistant, not a person",
+        "Please do not type personal data",
+        "Privacy notice",
+        "Accessibility statement",
+    ),
 }
 
 
@@ -182,7 +200,9 @@ def test_the_resident_is_told_it_is_a_machine_before_typing_anything(browser, se
     page.goto(servers.page_url)
     machine, no_personal_data, privacy, accessibility = DISCLOSED[lang]
     disclosure = page.locator("#disclosure")
-    assert disclosure.is_visible() and machine in disclosure.inner_text() and no_personal_data in disclosure.inner_text()
+    assert (
+        disclosure.is_visible() and machine in disclosure.inner_text() and no_personal_data in disclosure.inner_text()
+    )
     assert page.locator(".message--user").count() == 0 and page.locator("#input").input_value() == ""
     for name, page_name in ((privacy, "privacy"), (accessibility, "accessibility")):
         link = page.get_by_role("link", name=name)
@@ -229,7 +249,8 @@ def test_the_sources_are_a_caption_under_the_answer_with_links(page):
     ask(page, "Is St Petersburg still a partner?")
     kb = factbase.current()
     page.get_by_text(kb.facts["st_petersburg_partner"].ended.history["en"][:40], exact=False).wait_for(
-        timeout=ANSWER_TIMEOUT)
+        timeout=ANSWER_TIMEOUT
+    )
     bubble = page.locator(".message--bot").last
     caption = bubble.locator(".message__caption")
     caption.wait_for(timeout=ANSWER_TIMEOUT)

@@ -14,8 +14,14 @@ from editor.models import Fact, Publication, Source, SourceText
 from tests.editor.conftest import PASSWORD, account, browser
 
 FACT_URL = "/editor/editor/fact/{}/change/"
-PAGES = ["/editor/", "/editor/editor/fact/", "/editor/editor/source/", "/editor/editor/publication/",
-         "/editor/editor/fact/add/", "/editor/auth/user/"]
+PAGES = [
+    "/editor/",
+    "/editor/editor/fact/",
+    "/editor/editor/source/",
+    "/editor/editor/publication/",
+    "/editor/editor/fact/add/",
+    "/editor/auth/user/",
+]
 
 
 def form_data(fact: Fact, **changes) -> dict:
@@ -51,9 +57,18 @@ def test_an_editor_ends_a_fact_with_its_source_and_sees_each_problem_beside_its_
     their forms, then the fact's form."""
     client = browser(editor)
     words = "The cooperation agreement with Tallinn ended."
-    source = {"record_id": "test_ending_2026", "kind": "", "publisher_fi": "Testi", "publisher_sv": "Test",
-              "publisher_en": "Test", "url": "https://example.org/ending", "date": "2026-11-01", "sureness": "sure",
-              "text": words, "note": "new source, with its words"}
+    source = {
+        "record_id": "test_ending_2026",
+        "kind": "",
+        "publisher_fi": "Testi",
+        "publisher_sv": "Test",
+        "publisher_en": "Test",
+        "url": "https://example.org/ending",
+        "date": "2026-11-01",
+        "sureness": "sure",
+        "text": words,
+        "note": "new source, with its words",
+    }
     refused = client.post("/editor/editor/source/add/", {**source, "date": "1 Nov"})
     assert set(refused.context["adminform"].form.errors) == {"date"}  # beside its field
     assert not Source.objects.filter(record_id="test_ending_2026")
@@ -64,18 +79,26 @@ def test_an_editor_ends_a_fact_with_its_source_and_sees_each_problem_beside_its_
     assert Source.objects.get(record_id="test_ending_2026").data["file"] == kept.name
     fact = Fact.objects.get(record_id="tallinn_agreement")
     client = browser(editor)
-    ending = dict(ended_date="2026-11-01", ended_sureness="sure", ended_source="test_ending_2026",
-                  history_fi="Helsingin ja Tallinnan sopimus päättyi marraskuussa 2026.",
-                  history_sv="Avtalet mellan Helsingfors och Tallinn upphörde i november 2026.",
-                  history_en="The agreement between Helsinki and Tallinn ended in November 2026.")
+    ending = dict(
+        ended_date="2026-11-01",
+        ended_sureness="sure",
+        ended_source="test_ending_2026",
+        history_fi="Helsingin ja Tallinnan sopimus päättyi marraskuussa 2026.",
+        history_sv="Avtalet mellan Helsingfors och Tallinn upphörde i november 2026.",
+        history_en="The agreement between Helsinki and Tallinn ended in November 2026.",
+    )
     wrong = client.post(FACT_URL.format(fact.pk), form_data(fact, ended_quote="Tallinn left.", **ending))
     errors = wrong.context["adminform"].form.errors
     assert set(errors) == {"ended_quote"}, errors  # beside its field, and only there
     assert "not found verbatim" in errors["ended_quote"][0]
     assert "ended" not in Fact.objects.get(pk=fact.pk).data
 
-    right = client.post(FACT_URL.format(fact.pk), form_data(
-        fact, ended_quote="The cooperation agreement with Tallinn ended.", note="the agreement ended", **ending))
+    right = client.post(
+        FACT_URL.format(fact.pk),
+        form_data(
+            fact, ended_quote="The cooperation agreement with Tallinn ended.", note="the agreement ended", **ending
+        ),
+    )
     assert right.status_code == 302, right.context["adminform"].form.errors
     ended = Fact.objects.get(pk=fact.pk).data["ended"]
     assert ended["source"] == "test_ending_2026" and ended["date"] == "2026-11-01"
@@ -88,8 +111,10 @@ def test_an_editor_ends_a_fact_with_its_source_and_sees_each_problem_beside_its_
 
 def test_a_source_text_change_that_breaks_a_quote_is_refused(editor):
     text = SourceText.objects.get(name="sources/since-2019.md")
-    response = browser(editor).post(f"/editor/editor/sourcetext/{text.pk}/change/", {
-        "name": text.name, "text": text.text.replace("Tallinn", "Tartu"), "note": "typo"})
+    response = browser(editor).post(
+        f"/editor/editor/sourcetext/{text.pk}/change/",
+        {"name": text.name, "text": text.text.replace("Tallinn", "Tartu"), "note": "typo"},
+    )
     errors = response.context["adminform"].form.errors
     assert "tallinn_agreement" in " ".join(errors["text"]) and "Tartu" not in SourceText.objects.get(pk=text.pk).text
 
@@ -165,7 +190,10 @@ def test_an_earlier_version_is_restored_as_a_new_version_with_its_note(editor):
     fact = Fact.objects.get(record_id="tallinn_agreement")
     original = fact.data["text"]["en"]
     client = browser(editor)
-    edited = "Helsinki and Tallinn signed an updated cooperation agreement on 8 April 2022; it updates the one of 29 May 2018."
+    edited = (
+        "Helsinki and Tallinn signed an updated cooperation agreement on 8 April 2022; "
+        "it updates the one of 29 May 2018."
+    )
     assert client.post(FACT_URL.format(fact.pk), form_data(fact, text_en=edited)).status_code == 302
     assert Fact.objects.get(pk=fact.pk).data["text"]["en"] == edited
     first = Fact.history.filter(id=fact.pk).order_by("history_date").first()  # as seeded
@@ -192,9 +220,14 @@ def test_djangos_system_checks_pass_and_the_migrations_match_the_models(seeded):
     call_command("makemigrations", "editor", check=True, dry_run=True)  # SystemExit if a migration is missing
 
 
-@pytest.mark.parametrize("lang, note, publish", [("fi", "Huomautus: mikä muuttui ja miksi", "Julkaise luonnos"),
-                                                 ("sv", "Anteckning: vad som ändrades och varför", "Publicera utkastet"),
-                                                 ("en", "Note: what changed and why", "Publish the draft")])
+@pytest.mark.parametrize(
+    "lang, note, publish",
+    [
+        ("fi", "Huomautus: mikä muuttui ja miksi", "Julkaise luonnos"),
+        ("sv", "Anteckning: vad som ändrades och varför", "Publicera utkastet"),
+        ("en", "Note: what changed and why", "Publish the draft"),
+    ],
+)
 def test_the_editor_speaks_the_browsers_language(publisher, lang, note, publish):
     client = browser(publisher)
     fact = Fact.objects.get(record_id="echa_staff")

@@ -3,8 +3,7 @@ problems `make check-facts` finds placed on their record and field."""
 
 import copy
 
-from assistant import factbase
-from assistant import publications
+from assistant import factbase, publications
 from editor import content
 
 
@@ -45,7 +44,6 @@ def test_every_problem_of_every_kind_of_broken_fact_base_has_its_words_in_fi_and
     """The validator's messages, each of the kinds tests/test_factbase.py breaks the fact base in, are
     shown in the editor's language: none is left in English."""
     from django.utils import translation
-
     from test_factbase import BROKEN
 
     messages = set()
@@ -61,5 +59,7 @@ def test_every_problem_of_every_kind_of_broken_fact_base_has_its_words_in_fi_and
     with translation.override("fi"):
         assert content.said("unknown entity 'oslo'") == "tuntematon kohde 'oslo'"
     with translation.override("sv"):
-        assert content.said("the number 700 is neither in the quote nor in the source's date") == \
-            "talet 700 finns varken i citatet eller i källans datum"
+        assert (
+            content.said("the number 700 is neither in the quote nor in the source's date")
+            == "talet 700 finns varken i citatet eller i källans datum"
+        )

@@ -3,9 +3,8 @@ publisher other than the draft's authors, a note, a change, and a draft without 
 
 import pytest
 
-from assistant import factbase
-from assistant import publications
-from editor import content, drafts
+from assistant import factbase, publications
+from editor import drafts
 from editor.models import Fact, Publication
 from tests.editor.conftest import account
 

@@ -7,12 +7,12 @@ import shutil
 
 import pytest
 from django.core.management import call_command
+from helpers import record
 
 from assistant import factbase, publications
 from editor import drafts
 from editor.export import export
 from editor.models import Fact
-from helpers import record
 from tests.editor.conftest import account
 
 
@@ -24,9 +24,11 @@ def copy(tmp_path):
 
 def changed_lines(before: str, after: str):
     """The lines a diff takes away ("-...") and adds ("+..."), each without its indentation and key."""
-    return [line[0] + re.sub(r"^(fi|sv|en): ", "", line[1:].strip())
-            for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
-            if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+    return [
+        line[0] + re.sub(r"^(fi|sv|en): ", "", line[1:].strip())
+        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and line[:3] not in ("+++", "---")
+    ]
 
 
 def test_an_unchanged_publication_leaves_the_file_as_it_is(copy):
@@ -50,8 +52,15 @@ def test_a_changed_fact_changes_its_own_lines_only(copy):
 
 def test_a_new_source_and_its_text_are_written(copy):
     document, texts = publications.read(copy)
-    document["sources"].append({"id": "test_source_2026", "publisher": {"fi": "T", "sv": "T", "en": "T"},
-                                "url": "https://example.org/", "date": "2026-11-01", "file": "sources/test.txt"})
+    document["sources"].append(
+        {
+            "id": "test_source_2026",
+            "publisher": {"fi": "T", "sv": "T", "en": "T"},
+            "url": "https://example.org/",
+            "date": "2026-11-01",
+            "file": "sources/test.txt",
+        }
+    )
     texts["sources/test.txt"] = "Words."
     written = export(document, texts, copy)
     assert "sources: test_source_2026" in written and "sources/test.txt" in written

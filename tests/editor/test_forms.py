@@ -16,8 +16,9 @@ def posted(form_class, record, **changes):
     return {k: ("" if v is None else v) for k, v in data.items()}
 
 
-@pytest.mark.parametrize("form_class, model", [(SourceForm, Source), (EntityForm, Entity), (TopicForm, Topic),
-                                              (FactForm, Fact)])
+@pytest.mark.parametrize(
+    "form_class, model", [(SourceForm, Source), (EntityForm, Entity), (TopicForm, Topic), (FactForm, Fact)]
+)
 def test_every_record_is_shown_and_saved_back_unchanged(seeded, form_class, model):
     for record in model.objects.all():
         form = form_class(posted(form_class, record), instance=model.objects.get(pk=record.pk))
@@ -35,13 +36,16 @@ def test_a_source_with_one_address_for_each_language(editor):
     assert (saved["date"], saved["sureness"]) == ("2022-03", "month")
 
 
-@pytest.mark.parametrize("changes, field", [
-    ({"date": "2022-03-01", "sureness": "year"}, "date"),  # a year alone when only the year is known
-    ({"url": "www.hel.fi"}, "url"),
-    ({"publisher_sv": ""}, "publisher_sv"),
-    ({"url_fi": "https://example.org/fi"}, "url"),  # one address for all, and one for Finnish
-    ({"file": "sources/since-2019.md", "text": "Helsinki's own words."}, "text"),
-])
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"date": "2022-03-01", "sureness": "year"}, "date"),  # a year alone when only the year is known
+        ({"url": "www.hel.fi"}, "url"),
+        ({"publisher_sv": ""}, "publisher_sv"),
+        ({"url_fi": "https://example.org/fi"}, "url"),  # one address for all, and one for Finnish
+        ({"file": "sources/since-2019.md", "text": "Helsinki's own words."}, "text"),
+    ],
+)
 def test_a_sources_problem_is_shown_beside_its_field_and_nothing_is_saved(editor, changes, field):
     source = Source.objects.get(record_id="international_work_2019")
     response = browser(editor).post(f"/editor/editor/source/{source.pk}/change/", posted(SourceForm, source, **changes))
@@ -52,8 +56,10 @@ def test_a_sources_problem_is_shown_beside_its_field_and_nothing_is_saved(editor
 
 def test_a_new_text_whose_words_lack_a_quote_is_refused(editor):
     source = Source.objects.get(record_id="tallinn_agreement_2022")
-    response = browser(editor).post(f"/editor/editor/source/{source.pk}/change/",
-                                    posted(SourceForm, source, file="", text="nothing about tallinn here"))
+    response = browser(editor).post(
+        f"/editor/editor/source/{source.pk}/change/",
+        posted(SourceForm, source, file="", text="nothing about tallinn here"),
+    )
     assert "tallinn_agreement" in str(response.context["adminform"].form.errors)
     assert not SourceText.objects.filter(name="sources/tallinn_agreement_2022.txt")
 
@@ -65,9 +71,17 @@ def test_a_new_partner_city_then_a_fact_about_it_make_a_draft_that_can_be_publis
     from tests.editor.test_admin import form_data
 
     client = browser(editor)
-    city = {"record_id": "lisbon", "type": "city", "names_fi": "Lissabon", "names_sv": "Lissabon",
-            "names_en": "Lisbon", "aliases_fi": "Lisboa", "aliases_sv": "Lisboa", "aliases_en": "Lisboa",
-            "note": "a new partner"}
+    city = {
+        "record_id": "lisbon",
+        "type": "city",
+        "names_fi": "Lissabon",
+        "names_sv": "Lissabon",
+        "names_en": "Lisbon",
+        "aliases_fi": "Lisboa",
+        "aliases_sv": "Lisboa",
+        "aliases_en": "Lisboa",
+        "note": "a new partner",
+    }
     wrong = client.post("/editor/editor/entity/add/", {**city, "aliases_sv": "Lisboa\nTallinn"})
     assert set(wrong.context["adminform"].form.errors) == {"aliases_sv"}  # Tallinn's name is another entity's
     # Saved without a fact about it yet, which no form could add first; said, and not publishable so.
@@ -90,17 +104,22 @@ def test_a_problem_is_said_in_the_editors_language_beside_its_field(editor):
     from tests.editor.test_admin import form_data
 
     fact = Fact.objects.get(record_id="main_partners")
-    response = browser(editor).post(f"/editor/editor/fact/{fact.pk}/change/",
-                                    form_data(fact, about="tallinn, stockholm, berlin, oslo"),
-                                    HTTP_ACCEPT_LANGUAGE="fi")
+    response = browser(editor).post(
+        f"/editor/editor/fact/{fact.pk}/change/",
+        form_data(fact, about="tallinn, stockholm, berlin, oslo"),
+        HTTP_ACCEPT_LANGUAGE="fi",
+    )
     assert response.context["adminform"].form.errors == {"about": ["tuntematon kohde 'oslo'"]}
 
 
 def test_a_topic_offers_only_topics_there_are(editor):
     topic = Topic.objects.get(record_id="echa")
-    response = browser(editor).post(f"/editor/editor/topic/{topic.pk}/change/",
-                                    posted(TopicForm, topic, related="eu_office, chemicals_law"))
+    response = browser(editor).post(
+        f"/editor/editor/topic/{topic.pk}/change/", posted(TopicForm, topic, related="eu_office, chemicals_law")
+    )
     assert response.context["adminform"].form.errors == {"related": ["unknown topic 'chemicals_law'"]}
-    changed = browser(editor).post(f"/editor/editor/topic/{topic.pk}/change/",
-                                   posted(TopicForm, topic, question_en="What is ECHA, the chemicals agency?"))
+    changed = browser(editor).post(
+        f"/editor/editor/topic/{topic.pk}/change/",
+        posted(TopicForm, topic, question_en="What is ECHA, the chemicals agency?"),
+    )
     assert changed.status_code == 302 and Topic.objects.get(pk=topic.pk).data["question"]["en"].endswith("agency?")

@@ -28,8 +28,10 @@ class Channel(ThreadingHTTPServer):
     def __init__(self):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.received = []
-        self.reply = lambda request: [{"recipient_id": request["sender"], "text": f"reply to {request['message']}"},
-                                      {"recipient_id": request["sender"], "custom": {"text": "Source: the city, 2019"}}]
+        self.reply = lambda request: [
+            {"recipient_id": request["sender"], "text": f"reply to {request['message']}"},
+            {"recipient_id": request["sender"], "custom": {"text": "Source: the city, 2019"}},
+        ]
         self.status = 200
 
 
@@ -111,8 +113,11 @@ def test_when_the_assistant_does_not_answer_the_page_says_why(editor, channel):
 
 def test_markup_in_a_question_or_a_reply_shows_as_text(editor, channel):
     channel.reply = lambda request: [{"text": "<img src=x onerror=alert(1)>"}]
-    page = browser(editor).post(URL, {"question": "<script>alert(1)</script> echa", "language": "en"},
-                                follow=True).content.decode()
+    page = (
+        browser(editor)
+        .post(URL, {"question": "<script>alert(1)</script> echa", "language": "en"}, follow=True)
+        .content.decode()
+    )
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; echa" in page
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
 

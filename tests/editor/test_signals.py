@@ -41,8 +41,10 @@ def signals_page(user) -> str:
 
 def questions_shown(page: str) -> list:
     """(times asked, question) of each group, as the page's table lists them."""
-    return [(int(count), html.unescape(question)) for count, question in
-            re.findall(r'<td>(\d+)</td>\s*<th scope="row" id="question-\d+"[^>]*>(.*?)</th>', page)]
+    return [
+        (int(count), html.unescape(question))
+        for count, question in re.findall(r'<td>(\d+)</td>\s*<th scope="row" id="question-\d+"[^>]*>(.*?)</th>', page)
+    ]
 
 
 def textarea(page: str, name: str) -> str:
@@ -58,8 +60,11 @@ def test_alike_questions_are_one_group_the_most_asked_first(editor):
     ask("onks helsingil ystävyyskaupunki virossa", "fi")
     ask("har helsingfors en vänort i japan", "sv", times=2)
     page = signals_page(editor)
-    assert questions_shown(page) == [(4, ESTONIA), (2, "har helsingfors en vänort i japan"),
-                                     (1, "does helsinki have a sister city in japan")]
+    assert questions_shown(page) == [
+        (4, ESTONIA),
+        (2, "har helsingfors en vänort i japan"),
+        (1, "does helsinki have a sister city in japan"),
+    ]
     assert "<li>mikä on helsingin ystävyyskaupunki virosa</li>" in page  # another wording of the first
     assert "Questions residents asked that the assistant could not answer: 7, in 3 groups" in page
 
@@ -85,10 +90,12 @@ def test_the_least_helpful_answers_link_to_their_records_forms(editor, kb):
         return f"/editor/editor/{model._meta.model_name}/{model.objects.get(record_id=record_id).pk}/change/"
 
     listed = re.findall(r'<th scope="row"><a href="([^"]+)">([^<]+)</a></th>', page)
-    assert listed == [(form_of(Topic, kb.facts["ucue"].topic), kb.facts["ucue"].topic),
-                      (form_of(Fact, "ucue"), "ucue"),
-                      (form_of(Topic, kb.facts["echa_staff"].topic), kb.facts["echa_staff"].topic),
-                      (form_of(Fact, "echa_staff"), "echa_staff")]
+    assert listed == [
+        (form_of(Topic, kb.facts["ucue"].topic), kb.facts["ucue"].topic),
+        (form_of(Fact, "ucue"), "ucue"),
+        (form_of(Topic, kb.facts["echa_staff"].topic), kb.facts["echa_staff"].topic),
+        (form_of(Fact, "echa_staff"), "echa_staff"),
+    ]
     assert "Ratings of answers: 5." in page
     assert form_of(Fact, "focus_areas") not in page
 
@@ -127,9 +134,14 @@ def test_a_question_is_added_to_a_chosen_facts_questions_and_nothing_is_saved(ed
     assert Fact.history.count() == versions and Fact.objects.get(pk=fact.pk).data["questions"] == before
 
 
-@pytest.mark.parametrize("params", [{"add_question": "is tallinn still a partner", "language": "de"},
-                                    {"add_question": "   ", "language": "en"},
-                                    {"language": "en"}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"add_question": "is tallinn still a partner", "language": "de"},
+        {"add_question": "   ", "language": "en"},
+        {"language": "en"},
+    ],
+)
 def test_a_prefill_without_a_question_in_a_known_language_is_ignored(editor, params):
     fact = Fact.objects.get(record_id="tallinn_agreement")
     form = browser(editor).get(f"/editor/editor/fact/{fact.pk}/change/", params).content.decode()
@@ -165,9 +177,14 @@ def test_with_no_logs_the_page_says_there_is_nothing_yet(editor):
     assert "No resident has rated an answer yet." in page
 
 
-@pytest.mark.parametrize("lang, title, column", [("fi", "Asukkaiden kysymykset ja arviot", "Kertaa kysytty"),
-                                                 ("sv", "Invånarnas frågor och betyg", "Antal gånger ställd"),
-                                                 ("en", "Residents' questions and ratings", "Times asked")])
+@pytest.mark.parametrize(
+    "lang, title, column",
+    [
+        ("fi", "Asukkaiden kysymykset ja arviot", "Kertaa kysytty"),
+        ("sv", "Invånarnas frågor och betyg", "Antal gånger ställd"),
+        ("en", "Residents' questions and ratings", "Times asked"),
+    ],
+)
 def test_the_page_speaks_the_browsers_language(editor, lang, title, column):
     ask(ESTONIA, "fi")
     client = browser(editor)
