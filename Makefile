@@ -8,14 +8,14 @@ VOIKKO_FI := /usr/lib/voikko/5/mor-standard/mor.vfst
 # The browser the widget tests drive: Debian's Chromium (Playwright's own browser download is not used).
 CHROMIUM := /usr/bin/chromium
 # The lock store that lets several Sanic workers (make run) and several servers (make run-cluster)
-# share conversations: Debian's Redis (assistant/lock_store.py).
+# share conversations: Debian's Redis (assistant/storage/lock_store.py).
 REDIS := /usr/bin/redis-server
 # The editor's words in Finnish and Swedish (editor/locale/), compiled by GNU gettext's msgfmt (Debian's
 # gettext); the compiled files are not tracked.
 MSGFMT := /usr/bin/msgfmt
 EDITOR_MESSAGES := $(patsubst %.po,%.mo,$(wildcard editor/locale/*/LC_MESSAGES/django.po))
 # What the model is trained from: changing any of these retrains on the next `make run` or `make test`.
-TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') assistant/nlu_components.py
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') assistant/understanding/nlu_components.py
 
 export TF_CPP_MIN_LOG_LEVEL := 2
 # No usage data leaves the machine (and there is no network to send it over).
@@ -23,7 +23,7 @@ export RASA_TELEMETRY_ENABLED := false
 export PYTHONUNBUFFERED := 1
 # The same trained models and scores on any processor (docs/evaluation.md): oneDNN's kernels are picked
 # by the processor and change float results, and the thread counts fix how TensorFlow splits its sums.
-# Rasa applies the thread counts when it starts, scripts/evaluate.py likewise. These are the
+# Rasa applies the thread counts when it starts, scripts/measure/evaluate.py likewise. These are the
 # one place for these settings: `make eval-determinism` overrides them on make's command line.
 export TF_ENABLE_ONEDNN_OPTS := 0
 export TF_DETERMINISTIC_OPS := 1
@@ -33,7 +33,7 @@ export TF_INTER_OP_PARALLELISM_THREADS := 2
 .PHONY: run run-cluster test lint setup editor-user export-facts train validate check-facts report prune docs test-conversations test-python test-cluster baseline eval eval-determinism bench fit-weights shell clean
 
 run: $(MODEL) $(REDIS) $(EDITOR_MESSAGES)
-	$(BIN)/python scripts/serve.py
+	$(BIN)/python -m scripts.run.serve
 
 test: lint check-facts validate $(MODEL) test-conversations test-python test-cluster eval
 
@@ -44,9 +44,9 @@ lint: $(BIN)/.installed
 
 setup: $(BIN)/.installed
 
-$(BIN)/.installed: requirements.txt scripts/make-venv | $(VOIKKO_FI)
+$(BIN)/.installed: requirements.txt scripts/run/make-venv | $(VOIKKO_FI)
 	rm -rf $(VENV)
-	scripts/make-venv $(PYTHON_VERSION) $(VENV)
+	scripts/run/make-venv $(PYTHON_VERSION) $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
@@ -69,16 +69,16 @@ $(MODEL): $(BIN)/.installed $(TRAINING_INPUTS)
 validate: $(BIN)/.installed
 	$(BIN)/rasa data validate --fail-on-warnings
 
-# The fact base's every problem as file:line: record: field: problem (scripts/check-facts); the
+# The fact base's every problem as file:line: record: field: problem (scripts/edit/check_facts.py); the
 # editor's newest publication with FACTS=published.
 FACTS :=
 check-facts: $(BIN)/.installed
-	$(BIN)/python scripts/check-facts $(FACTS)
+	$(BIN)/python -m scripts.edit.check_facts $(FACTS)
 
 # What residents asked that the assistant could not answer, alike questions grouped, most asked first;
-# all of it in var/unanswered-report.csv (scripts/report.py).
+# all of it in var/unanswered-report.csv (scripts/edit/report.py).
 report: $(BIN)/.installed
-	$(BIN)/python scripts/report.py
+	$(BIN)/python -m scripts.edit.report
 
 # An account for the fact base editor (http://localhost:8000/editor/): make editor-user NAME=anna
 # [ROLE=publisher]; the password is asked for (editor/management/commands/editor_user.py).
@@ -99,7 +99,7 @@ docs: $(MODEL) $(CHROMIUM)
 
 # Deletes conversations, unanswered questions and ratings older than RETENTION_DAYS (default 30).
 prune: $(BIN)/.installed
-	$(BIN)/python scripts/prune.py
+	$(BIN)/python -m scripts.run.prune
 
 # The conversation tests (tests/conversations/): NLU and dialogue together, any wrong prediction fails.
 test-conversations: $(MODEL)
@@ -119,10 +119,10 @@ $(REDIS):
 	apt-get update
 	apt-get install -y redis-server libjemalloc2
 
-# The cluster: two Rasa servers sharing PostgreSQL and Redis, nginx in front on 8080 (scripts/cluster.py).
+# The cluster: two Rasa servers sharing PostgreSQL and Redis, nginx in front on 8080 (scripts/run/cluster.py).
 CLUSTER_PROGRAMS := /usr/bin/pg_ctlcluster /usr/sbin/nginx
 run-cluster: $(MODEL) $(REDIS) $(CLUSTER_PROGRAMS) $(EDITOR_MESSAGES)
-	$(BIN)/python scripts/cluster.py
+	$(BIN)/python -m scripts.run.cluster
 
 # A conversation across both servers, simultaneous messages serialised by the lock store, one server
 # stopped under load, each process killed under steady load, a burst through nginx, the cluster from
@@ -138,36 +138,36 @@ clean:
 	rm -rf $(VENV) models results var .rasa
 
 # Baseline (a) of `make eval`: Rasa's default NLU pipeline, with fixed seeds (tests/nlu/rasa-default-config.yml).
-# Trained once for each set of its inputs and kept in BASELINE_CACHE, outside the checkout (scripts/baseline.py).
+# Trained once for each set of its inputs and kept in BASELINE_CACHE, outside the checkout (scripts/measure/baseline.py).
 BASELINE_MODEL := models/baseline-default.tar.gz
 BASELINE_CACHE := $(HOME)/.cache/helsinki-international-work
 baseline: $(BIN)/.installed
-	$(BIN)/python scripts/baseline.py --config tests/nlu/rasa-default-config.yml --nlu data/nlu \
+	$(BIN)/python -m scripts.measure.baseline --config tests/nlu/rasa-default-config.yml --nlu data/nlu \
 		--out $(BASELINE_MODEL) --cache "$(BASELINE_CACHE)"
 
 # Understanding quality on tests/nlu/ against two baselines; writes EVAL_OUT/evaluation.md; fails below
 # the gate (part of `make test`). `make eval EVAL_OUT=docs` updates docs/evaluation.md.
 EVAL_OUT := results/evaluation
 eval: $(MODEL) baseline
-	$(BIN)/python scripts/evaluate.py --model $(MODEL) --baseline-model $(BASELINE_MODEL) --out $(EVAL_OUT)
+	$(BIN)/python -m scripts.measure.evaluate --model $(MODEL) --baseline-model $(BASELINE_MODEL) --out $(EVAL_OUT)
 
 # Both models trained from scratch and scored under other thread and oneDNN settings; adds the figures
-# to EVAL_OUT/evaluation.md (scripts/determinism.py). About 25 minutes (4 runs of 5-6 minutes here).
+# to EVAL_OUT/evaluation.md (scripts/measure/determinism.py). About 25 minutes (4 runs of 5-6 minutes here).
 eval-determinism: $(BIN)/.installed
-	$(BIN)/python scripts/determinism.py --work results/determinism --report $(EVAL_OUT)
+	$(BIN)/python -m scripts.measure.determinism --work results/determinism --report $(EVAL_OUT)
 
 # Speed and cost on this machine, beside Rasa's starter bot (built and trained once into var/bench/):
 # `make run`, the starter bot and the cluster on free ports, measured over loopback, then a training
-# from an empty cache; writes docs/benchmarks.md (scripts/benchmark.py, scripts/bench/). About 6 minutes,
+# from an empty cache; writes docs/benchmarks.md (scripts/measure/benchmark.py, scripts/measure/bench/). About 6 minutes,
 # more the first time.
 bench: $(MODEL) $(REDIS) $(CLUSTER_PROGRAMS)
-	$(BIN)/python scripts/benchmark.py
+	$(BIN)/python -m scripts.measure.benchmark
 
 # The answer selection's weights fitted on the development sets, never the sealed blind set
-# (scripts/fit_weights.py); FIT_ARGS=--write writes them to assistant/answering/weights.yml.
+# (scripts/measure/fit_weights.py); FIT_ARGS=--write writes them to assistant/answering/weights.yml.
 fit-weights: $(MODEL)
-	PYTHONPATH=.:scripts:tests:tests/e2e $(BIN)/python scripts/fit_weights.py $(FIT_ARGS)
+	$(BIN)/python -m scripts.measure.fit_weights $(FIT_ARGS)
 
 # `rasa shell` with the action server, for developers.
 shell: $(MODEL)
-	scripts/shell
+	scripts/run/shell

@@ -11,11 +11,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from assistant import factbase, previews, publications, unanswered
 from assistant.answering import turn
 from assistant.answering.render import Reply, unavailable
 from assistant.answering.state import State
-from assistant.factbase import FactBaseError
+from assistant.knowledge import factbase, previews, publications
+from assistant.knowledge.factbase import FactBaseError
+from assistant.storage import unanswered
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from assistant.facts import LANGUAGES
+from assistant.knowledge.facts import LANGUAGES
 from editor import content, drafts, preview
 from editor.forms import EntityForm, FactForm, PreviewForm, SourceForm, SourceTextForm, TopicForm, added_question
 from editor.models import Entity, Fact, Publication, Setting, Source, SourceText, Topic

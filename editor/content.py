@@ -1,5 +1,5 @@
 """The fact base between its YAML file, the editor's database rows and the validation the assistant
-applies (assistant/factbase.py): the same checks as `make check-facts`, each problem placed on its
+applies (assistant/knowledge/factbase.py): the same checks as `make check-facts`, each problem placed on its
 record and field."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from typing import List, Optional
 
 from django.utils.translation import gettext_lazy as _
 
-from assistant import factbase
-from assistant.factbase import FactBaseError
-from assistant.publications import Document, Texts
+from assistant.knowledge import factbase
+from assistant.knowledge.factbase import FactBaseError
+from assistant.knowledge.publications import Document, Texts
 
 SETTINGS = ("city", "freshness")
 SECTIONS = ("sources", "entities", "topics", "facts")
@@ -37,7 +37,7 @@ class Problem:
         return f"{where}: {self.field}: {said(self.message)}"
 
 
-# The validator's messages (assistant/factbase.py, in English, as make check-facts prints them) in the
+# The validator's messages (assistant/knowledge/factbase.py, in English, as make check-facts prints them) in the
 # editor's language: the English message's pattern, and its words to translate (editor/locale/). A
 # message the list lacks is shown in English (tests/editor/test_content.py checks that none does).
 _ID = r"'(?P<id>[^']*)'"

@@ -9,8 +9,8 @@ from django.conf import settings as django_settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from assistant import publications
-from assistant.publications import Document, Texts
+from assistant.knowledge import publications
+from assistant.knowledge.publications import Document, Texts
 from editor import content
 from editor.content import Problem
 from editor.models import MODELS, Publication, Setting, SourceText

@@ -12,8 +12,8 @@ from typing import Any, List
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from assistant import publications
-from assistant.publications import Document, Texts
+from assistant.knowledge import publications
+from assistant.knowledge.publications import Document, Texts
 from editor.content import SECTIONS, SETTINGS
 
 

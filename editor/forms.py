@@ -10,7 +10,7 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from assistant.facts import ENTITY_TYPES, LANGUAGES
+from assistant.knowledge.facts import ENTITY_TYPES, LANGUAGES
 from editor import content, drafts
 from editor.models import Entity, Fact, Source, SourceText, Topic
 

@@ -1,7 +1,7 @@
 """The fact base as editors keep it: each record of facts/international_work.yml a row, as the YAML has
 it (`data`), with every change recorded (django-simple-history: who, when, the note, the values
 before); the texts quotes are checked against; and each published version, whole, which is what
-the assistant serves (assistant/publications.py); and editors' previews of the draft."""
+the assistant serves (assistant/knowledge/publications.py); and editors' previews of the draft."""
 
 from django.conf import settings
 from django.db import models
@@ -112,7 +112,7 @@ class Publication(models.Model):
 class Preview(models.Model):
     """The draft as an editor last asked the assistant about it (editor/preview.py), under a token that
     the question carries, or, with no document, what residents get, to compare with. The assistant
-    reads it (assistant/previews.py)."""
+    reads it (assistant/knowledge/previews.py)."""
 
     token = models.CharField(max_length=43, unique=True)
     document = models.JSONField(null=True)

@@ -1,7 +1,7 @@
 """Preview: an editor's question asked of the running assistant against the draft, and beside it the
 reply residents get now. The draft as it is when asked is kept under an unguessable token
 (models.Preview), which the question carries to the REST channel as metadata; the action answers
-from it (assistant/previews.py). Each side is a conversation of its own, so a follow-up is read in
+from it (assistant/knowledge/previews.py). Each side is a conversation of its own, so a follow-up is read in
 it, as a resident's is."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assistant import publications
+from assistant.knowledge import publications
 from editor import content, drafts
 from editor.content import Problem
 from editor.models import Preview

@@ -1,6 +1,6 @@
 """The fact base editor's Django settings (docs/editing.md). Everything it stores is in the database the
 assistant already uses: TRACKER_STORE_URL, or make run's SQLite file var/tracker.db
-(assistant/publications.py)."""
+(assistant/knowledge/publications.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import os
 import secrets
 from pathlib import Path
 
-from assistant import publications
+from assistant.knowledge import publications
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN_DIR = ROOT / os.environ.get("RUN_DIR", "var")

@@ -1,6 +1,6 @@
 """Residents' signals in the editor: the questions the assistant could not answer, grouped as `make report`
-groups them (assistant/unanswered.py), and the answers residents did not find helpful
-(assistant/feedback.py), each with a link to the form that acts on it. Read from the logs on each
+groups them (assistant/storage/unanswered.py), and the answers residents did not find helpful
+(assistant/storage/feedback.py), each with a link to the form that acts on it. Read from the logs on each
 visit: the page changes nothing, and a question is added to the fact base only through a fact's form,
 with its note."""
 
@@ -18,7 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from assistant import feedback, records, unanswered
+from assistant.storage import feedback, records, unanswered
 from editor.forms import LANGUAGES, added_question
 from editor.models import Fact, Topic
 

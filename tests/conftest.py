@@ -8,12 +8,12 @@ from typing import Any, Dict, List, Optional
 
 import pytest
 import yaml
-from helpers import record
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from assistant import factbase
-from assistant.facts import LANGUAGES, FactBase
+from assistant.knowledge import factbase
+from assistant.knowledge.facts import LANGUAGES, FactBase
+from tests.helpers import record
 
 ROOT = Path(__file__).resolve().parent.parent
 # The browser the widget's and the editor's tests drive (tests/e2e/, tests/cluster/): Debian's Chromium.
@@ -70,7 +70,7 @@ def tracker():
             "intent": {"name": intent, "confidence": 0.9},
             "entities": entities or [],
             "metadata": metadata or {},
-            "language": detected,  # what assistant.nlu_components.LanguageDetector found
+            "language": detected,  # what assistant.understanding.nlu_components.LanguageDetector found
             "intent_ranking": [
                 {"name": name, "confidence": 0.9 if n == 0 else 0.05} for n, name in enumerate(ranking or [intent])
             ],

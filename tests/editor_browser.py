@@ -10,7 +10,8 @@ from html.parser import HTMLParser
 from typing import Dict, List, Mapping, Tuple
 
 import requests
-from helpers import ROOT
+
+from tests.helpers import ROOT
 
 
 def make_account(name: str, password: str, role: str, env: Mapping[str, str]) -> None:

@@ -1,5 +1,5 @@
 """What the test modules share: the project's folder, a fact's text, what a resident reads of the
-replies, a free port (scripts/supervisor.py's), a record of the fact base's YAML, an edited copy of
+replies, a free port (scripts/run/supervisor.py's), a record of the fact base's YAML, an edited copy of
 the fact base, and a turn of a conversation answered as the action answers it, without Rasa running."""
 
 from __future__ import annotations
@@ -10,21 +10,21 @@ from pathlib import Path
 from typing import Callable, Dict, List, Optional, Tuple
 
 import yaml
-from supervisor import free_port  # noqa: F401 (for the test modules)
 
-from assistant import factbase
-from assistant.facts import FactBase
+from assistant.knowledge import factbase
+from assistant.knowledge.facts import FactBase
+from scripts.run.supervisor import free_port  # noqa: F401 (for the test modules)
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def published_row(database: Path, document: Dict, texts: Dict) -> None:
     """A publication as the editor's Publication model stores it in SQLite (editor/models.py): the
-    columns the assistant reads (assistant/publications.py)."""
+    columns the assistant reads (assistant/knowledge/publications.py)."""
     import json
     import sqlite3
 
-    from assistant.publications import TABLE
+    from assistant.knowledge.publications import TABLE
 
     with sqlite3.connect(database) as db:
         db.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} (id INTEGER PRIMARY KEY, document TEXT, texts TEXT)")
@@ -40,7 +40,7 @@ def preview_row(
     import json
     import sqlite3
 
-    from assistant.publications import PREVIEWS
+    from assistant.knowledge.publications import PREVIEWS
 
     asked_at = asked_at or datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
     values = (token, digest, json.dumps(draft[0]), json.dumps(draft[1])) if draft else (token, None, None, None)
@@ -128,7 +128,7 @@ def parse(text: str):
     """A message as the NLU components that need no training read it: its names and its language."""
     from rasa.shared.nlu.training_data.message import Message
 
-    from assistant.nlu_components import FactEntityExtractor, LanguageDetector
+    from assistant.understanding.nlu_components import FactEntityExtractor, LanguageDetector
 
     message = Message(data={"text": text})
     FactEntityExtractor().process([message])

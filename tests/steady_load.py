@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Union
 
 import requests
-from helpers import fact, text_of
 
 from assistant.answering.render import say
+from tests.helpers import fact, text_of
 
 BACK_WITHIN = 30  # seconds for full service to come back after a kill
 

@@ -15,9 +15,10 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from assistant import factbase, finnish
 from assistant.answering import question_words, words
-from assistant.facts import LANGUAGES, Fact, FactBase
+from assistant.knowledge import factbase
+from assistant.knowledge.facts import LANGUAGES, Fact, FactBase
+from assistant.understanding import finnish
 
 # A word no fact has, within this rapidfuzz ratio of one a fact has, is taken for it ("memebers").
 NEAR_MISS_SCORE = 86

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
-from assistant import finnish
 from assistant.answering.words import base_terms
-from assistant.facts import LANGUAGES
+from assistant.knowledge.facts import LANGUAGES
+from assistant.understanding import finnish
 
 # The kinds of question, each with what asks it; a phrase is matched as whole words. The first kind
 # found in the message is its kind, in the order of the message's words.

@@ -14,7 +14,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import yaml
 
 from assistant.answering.selection import Answer, Plan
-from assistant.facts import LANGUAGES, PROBABLY, Entity, Fact, FactBase, Source, When
+from assistant.knowledge.facts import LANGUAGES, PROBABLY, Entity, Fact, FactBase, Source, When
 
 MESSAGES_PATH = Path(__file__).resolve().parent.parent / "messages.yml"
 MAX_BUTTONS = 3

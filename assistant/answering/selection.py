@@ -3,7 +3,7 @@
 Every candidate fact is scored by one function of its parts: the question's words (BM25 over each
 fact's text and alternate questions, assistant.answering.index), the entities it names or the
 conversation carries over, the kind of question against the kinds a fact answers, and DIET's intent as
-a prior. The weights are fitted on the development sets (scripts/fit_weights.py) and kept in
+a prior. The weights are fitted on the development sets (scripts/measure/fit_weights.py) and kept in
 weights.yml. What nothing scores is a gap: "my sources don't say", with where to look.
 
 The result is a Plan: the facts to tell, the lead (yes, no, no longer), the gap, the buttons and the
@@ -25,7 +25,7 @@ from assistant.answering.question import Question
 from assistant.answering.question_words import SPECIFIC
 from assistant.answering.state import State
 from assistant.answering.words import years
-from assistant.facts import Fact, FactBase
+from assistant.knowledge.facts import Fact, FactBase
 
 WEIGHTS_PATH = Path(__file__).resolve().parent / "weights.yml"
 MAX_FACTS = 3

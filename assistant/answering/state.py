@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Dict, Optional, Tuple
 
-from assistant.facts import FactBase
+from assistant.knowledge.facts import FactBase
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """One turn of a conversation, from what NLU made of the message (Rasa's parse data: text, entities,
 intent_ranking, language, metadata) and the conversation's state, to the reply and the state after it:
 what the custom action does, without Rasa (actions/actions.py), so that tests and the weights' fitting
-(scripts/fit_weights.py) answer exactly as the assistant does."""
+(scripts/measure/fit_weights.py) answer exactly as the assistant does."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from typing import Dict, List, Optional
 from assistant.answering import question, selection
 from assistant.answering.render import Renderer, Reply
 from assistant.answering.state import State
-from assistant.entity_matcher import default_matcher
-from assistant.facts import FactBase
-from assistant.language import OTHER, reply_language
+from assistant.knowledge.facts import FactBase
+from assistant.understanding.entity_matcher import default_matcher
+from assistant.understanding.language import OTHER, reply_language
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,8 @@ class Turn:
 
 
 def reply_lang(message: Dict, state: State) -> str:
-    """The reply's language: the resident's choice, the message's, the conversation's (assistant.language)."""
+    """The reply's language: the resident's choice, the message's, the conversation's
+    (assistant.understanding.language)."""
     metadata = message.get("metadata") or {}
     return reply_language(
         requested=metadata.get("language"),

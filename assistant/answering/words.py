@@ -10,8 +10,8 @@ import re
 from functools import lru_cache
 from typing import FrozenSet, List, Tuple
 
-from assistant import finnish
-from assistant.facts import LANGUAGES
+from assistant.knowledge.facts import LANGUAGES
+from assistant.understanding import finnish
 
 COMMON_WORDS = 150  # the language's commonest words, which are no terms ("ja", "när", "with")
 MIN_HEAD = 4  # a Swedish term this long may be the head a compound ends in ("avtal", "samarbetsavtal")

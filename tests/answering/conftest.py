@@ -7,13 +7,13 @@ from __future__ import annotations
 from typing import List, Optional, Sequence, Tuple, Union
 
 import pytest
-from helpers import parse, turn
 
 from assistant.answering import question
 from assistant.answering.render import Reply
 from assistant.answering.selection import Plan
 from assistant.answering.state import State
 from assistant.answering.turn import names
+from tests.helpers import parse, turn
 
 # A turn: its text, or (text, intent) where DIET's intent matters to what is tested.
 Turn = Union[str, Tuple[str, str]]

@@ -1,9 +1,9 @@
 """The fact base as a search index: words in any language, what kinds of question each fact answers."""
 
 import pytest
-from helpers import edited
 
 from assistant.answering import index
+from tests.helpers import edited
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from assistant.answering.render import Renderer, messages, say, show_date
 from assistant.answering.selection import Answer, Gap, Plan
 from assistant.answering.state import State
-from assistant.facts import When
+from assistant.knowledge.facts import When
 
 TODAY = datetime.date(2026, 12, 4)
 

@@ -1,8 +1,7 @@
 """The conversation's state, kept in Rasa's slots between turns."""
 
-from helpers import edited
-
 from assistant.answering.state import State
+from tests.helpers import edited
 
 
 def test_the_state_goes_through_the_slots_unchanged(domain):

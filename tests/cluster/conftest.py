@@ -1,4 +1,4 @@
-"""Starts the cluster of `make run-cluster` (scripts/cluster.py) on free ports, in a temporary folder:
+"""Starts the cluster of `make run-cluster` (scripts/run/cluster.py) on free ports, in a temporary folder:
 PostgreSQL, Redis, one action server, two Rasa servers and nginx in front. Needs the trained model and
 Debian's postgresql, redis-server and nginx (make test-cluster installs them)."""
 
@@ -12,8 +12,9 @@ from typing import Dict, List
 import psycopg2
 import pytest
 import requests
-from cluster import Cluster, Ports
-from helpers import free_port
+
+from scripts.run.cluster import Cluster, Ports
+from tests.helpers import free_port
 
 
 class RunningCluster(Cluster):

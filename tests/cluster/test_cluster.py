@@ -9,12 +9,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
-from bench.load import burst
-from helpers import fact, text_of
-from steady_load import wait_for
-from supervisor import alive, descendants, server_pid, url_answers
 
 from assistant.answering.render import say
+from scripts.measure.bench.load import burst
+from scripts.run.supervisor import alive, descendants, server_pid, url_answers
+from tests.helpers import fact, text_of
+from tests.steady_load import wait_for
 
 
 def test_a_conversation_alternating_between_the_servers_keeps_its_context(cluster, sender):
@@ -48,7 +48,7 @@ AT_ONCE = 24
 
 def test_messages_to_one_conversation_sent_at_the_same_instant_through_both_servers_are_serialised(cluster, sender):
     """24 messages released together (a barrier), alternating between the servers: the lock store's
-    tickets are issued atomically (assistant/lock_store.py), so each turn runs alone, in order."""
+    tickets are issued atomically (assistant/storage/lock_store.py), so each turn runs alone, in order."""
     sent = (QUESTIONS * AT_ONCE)[:AT_ONCE]
     servers = [cluster.instance_url(n % 2) for n in range(len(sent))]
     together = threading.Barrier(len(sent))
@@ -113,7 +113,7 @@ def test_stopping_one_server_under_load_loses_no_conversation(cluster):
 
 
 def test_retention_deletes_old_conversations_from_postgresql_and_keeps_the_others(cluster, sender, tmp_path):
-    """The sweep the cluster runs hourly (scripts/prune.py), on back-dated events in its PostgreSQL."""
+    """The sweep the cluster runs hourly (scripts/run/prune.py), on back-dated events in its PostgreSQL."""
     import asyncio
     import datetime
 
@@ -122,7 +122,7 @@ def test_retention_deletes_old_conversations_from_postgresql_and_keeps_the_other
     from rasa.shared.core.events import UserUttered
     from rasa.shared.core.trackers import DialogueStateTracker
 
-    from assistant import retention
+    from assistant.storage import retention
 
     store = SQLTrackerStore(
         Domain.empty(), dialect="postgresql", host="127.0.0.1", port=cluster.ports.postgres, db="rasa", username="rasa"

@@ -7,9 +7,10 @@ import re
 import time
 
 import requests
-from editor_browser import EditorBrowser, make_account
-from helpers import text_of
-from pages import (
+
+from tests.editor_browser import EditorBrowser, make_account
+from tests.helpers import text_of
+from tests.pages import (
     PASSWORD,
     end_tallinn_agreement,
     logged_in,
@@ -21,7 +22,7 @@ from pages import (
 
 
 def test_the_widgets_page_through_nginx_allows_no_inline_script_and_no_other_origin(cluster):
-    from assistant.front import PAGE_POLICY
+    from assistant.channel.front import PAGE_POLICY
 
     page = requests.get(cluster.front_url + "/", timeout=10)
     assert page.headers["Content-Security-Policy"] == PAGE_POLICY

@@ -12,8 +12,9 @@ import threading
 import time
 
 import pytest
-from steady_load import BACK_WITHIN, SteadyLoad, wait_for
-from supervisor import server_pid
+
+from scripts.run.supervisor import server_pid
+from tests.steady_load import BACK_WITHIN, SteadyLoad, wait_for
 
 KILLS = {  # what is killed, found from the cluster's supervisor
     "a Rasa server": lambda cluster: cluster.supervisor.pid(f"rasa-{cluster.ports.rasa[0]}"),  # run-servers execs it

@@ -1,4 +1,4 @@
-"""assistant/lock_store.py against a real Redis: many messages to one conversation, from several
+"""assistant/storage/lock_store.py against a real Redis: many messages to one conversation, from several
 servers at the same instant, each get the conversation alone, in the order their tickets were issued;
 a ticket whose holder died expires; nothing is left behind."""
 
@@ -9,10 +9,10 @@ import time
 
 import pytest
 import redis
-from helpers import free_port
 from rasa.core.lock_store import LockError
 
-from assistant.lock_store import AtomicRedisLockStore
+from assistant.storage.lock_store import AtomicRedisLockStore
+from tests.helpers import free_port
 
 SERVERS, MESSAGES = 4, 12  # messages per server, all sent at once
 

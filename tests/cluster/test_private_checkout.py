@@ -1,6 +1,6 @@
 """`make run-cluster` from a checkout in a folder that only root can enter (root's home, `mktemp -d`):
 PostgreSQL runs as Debian's postgres user and nginx's workers as nobody, and neither can reach into
-it; the cluster keeps what they need where they can (scripts/cluster.py, Cluster.shared)."""
+it; the cluster keeps what they need where they can (scripts/run/cluster.py, Cluster.shared)."""
 
 import os
 import shutil
@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 import requests
-from cluster import ROOT, Cluster, Ports
-from helpers import free_port
 
-from assistant import factbase
+from assistant.knowledge import factbase
+from scripts.run.cluster import ROOT, Cluster, Ports
+from tests.helpers import free_port
 
 START_TIMEOUT = 300
 
@@ -57,7 +57,8 @@ def test_the_cluster_runs_from_a_folder_only_root_can_enter(private_checkout):
     workdir = private_checkout / "var" / "cluster"
     command = [
         str(ROOT / ".venv" / "bin" / "python"),
-        str(private_checkout / "scripts" / "cluster.py"),
+        "-m",
+        "scripts.run.cluster",
         "--dir",
         str(workdir),
         "--front",

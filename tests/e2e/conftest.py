@@ -19,15 +19,16 @@ from typing import Dict, List, Optional, Tuple
 
 import pytest
 import requests
-import serve
-from helpers import ROOT, free_port
-from supervisor import Service, Supervisor, url_answers
+
+from scripts.run import serve
+from scripts.run.supervisor import Service, Supervisor, url_answers
+from tests.helpers import ROOT, free_port
 
 MODEL = ROOT / "models" / "assistant.tar.gz"
 
 
 class Servers:
-    """The servers as `make run` starts them (scripts/serve.py), on test ports, with their own stores
+    """The servers as `make run` starts them (scripts/run/serve.py), on test ports, with their own stores
     and a copy of the fact base; each can be stopped and started again."""
 
     def __init__(self, workdir: Path):
@@ -56,14 +57,14 @@ class Servers:
             "RASA_API_TOKEN": "",  # the API off, whatever the caller's environment says
             "LOCK_STORE_URL": "",  # and its own Redis
         }
-        # Started as make run starts them (scripts/serve.py), but never started again behind a test's
+        # Started as make run starts them (scripts/run/serve.py), but never started again behind a test's
         # back: nothing here watches them.
         self.supervisor = Supervisor(workdir, env=self.env, cwd=ROOT)
         self._services = {service.name: service for service in serve.services(self.env)}
         self.supervisor.start(self._services["redis"])
         self.start_actions()
         self.start_rasa()
-        # The widget's page, and the REST channel on its origin, as make run serves them (assistant/front.py).
+        # The widget's page, and the REST channel on its origin, as make run serves them (assistant/channel/front.py).
         self.supervisor.start(self._services["web"])
         self.front_webhook = f"{self.page_url}webhooks/rest/webhook"
 
@@ -194,8 +195,8 @@ def pytest_terminal_summary(terminalreporter):
 
 @pytest.fixture(scope="module")
 def make_run(tmp_path_factory):
-    """What `make run` runs (scripts/serve.py), on free ports with its own stores: its Rasa URL, its
-    process, its output, its tracker store and its front (the page's origin, assistant/front.py)."""
+    """What `make run` runs (scripts/run/serve.py), on free ports with its own stores: its Rasa URL, its
+    process, its output, its tracker store and its front (the page's origin, assistant/channel/front.py)."""
     workdir = tmp_path_factory.mktemp("make-run")
     rasa_port, web_port = free_port(), free_port()
     env = {
@@ -218,9 +219,7 @@ def make_run(tmp_path_factory):
     front = f"http://127.0.0.1:{web_port}"
     rasa_up, front_up = url_answers(f"{url}/"), url_answers(f"{front}/")  # the front starts after Rasa
     outer.start(
-        Service(
-            "make-run", [sys.executable, str(ROOT / "scripts" / "serve.py")], ready=lambda: rasa_up() and front_up()
-        )
+        Service("make-run", [sys.executable, "-m", "scripts.run.serve"], ready=lambda: rasa_up() and front_up())
     )
     try:
         yield url, outer.running["make-run"].process, outer.log_of("make-run"), workdir / "tracker.db", front

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Tuple
 
 import yaml
-from helpers import text_of
 
 from assistant.answering.question_words import SPECIFIC
 from assistant.answering.render import messages
-from assistant.facts import Fact, FactBase
+from assistant.knowledge.facts import Fact, FactBase
+from tests.helpers import text_of
 
 MAX_FACTS = 3
 LEADS = ("yes", "no", "no_longer")

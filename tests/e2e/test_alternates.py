@@ -2,11 +2,11 @@
 message, gets "my sources don't say": the sources answer each of them (issue 23)."""
 
 import pytest
-from helpers import text_of
-from judging import gap_kinds
 
-from assistant import factbase
-from assistant.facts import LANGUAGES
+from assistant.knowledge import factbase
+from assistant.knowledge.facts import LANGUAGES
+from tests.e2e.judging import gap_kinds
+from tests.helpers import text_of
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

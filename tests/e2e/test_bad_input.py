@@ -6,10 +6,10 @@ import json
 import time
 
 import pytest
-from helpers import fact, text_of
 
 from assistant.answering.render import say
-from assistant.inbound import MAX_MESSAGE_CHARS
+from assistant.channel.inbound import MAX_MESSAGE_CHARS
+from tests.helpers import fact, text_of
 
 STALL = 10  # seconds: anything slower is a stall (an answer takes well under one)
 

@@ -5,10 +5,10 @@ import time
 
 import pytest
 import yaml
-from helpers import text_of
 
-from assistant import factbase
 from assistant.answering.render import messages
+from assistant.knowledge import factbase
+from tests.helpers import text_of
 
 LIVE_WITHIN = 2  # seconds from the save to the answer that has the edit
 

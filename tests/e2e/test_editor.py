@@ -8,9 +8,11 @@ on the editor's pages."""
 import os
 
 import pytest
-from editor_browser import make_account
-from helpers import LOOPBACK, listening_sockets, socket_inodes
-from pages import (
+
+from assistant.answering.render import say
+from tests.editor_browser import make_account
+from tests.helpers import LOOPBACK, listening_sockets, socket_inodes
+from tests.pages import (
     HISTORY,
     PASSWORD,
     end_tallinn_agreement,
@@ -21,8 +23,6 @@ from pages import (
     wcag_violations,
     widget_tells_the_history,
 )
-
-from assistant.answering.render import say
 
 
 @pytest.fixture(scope="module")

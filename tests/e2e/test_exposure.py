@@ -4,7 +4,8 @@ import uuid
 
 import pytest
 import requests
-from helpers import LOOPBACK, listening_sockets
+
+from tests.helpers import LOOPBACK, listening_sockets
 
 API_ROUTES = ["/status", "/version", "/domain", "/conversations/someone/tracker"]
 

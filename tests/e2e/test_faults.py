@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 import requests
-from helpers import fact, text_of
-from steady_load import BACK_WITHIN, SteadyLoad, wait_for
-from supervisor import alive, descendants, server_pid
 
 from assistant.answering.render import say
+from scripts.run.supervisor import alive, descendants, server_pid
+from tests.helpers import fact, text_of
+from tests.steady_load import BACK_WITHIN, SteadyLoad, wait_for
 
 POLITE_WITHIN = 5  # seconds
 

@@ -1,9 +1,8 @@
 """judging.judge can tell good from wrong from unhelpful (no servers needed)."""
 
-from judging import judge
-
-from assistant import factbase
 from assistant.answering.render import messages
+from assistant.knowledge import factbase
+from tests.e2e.judging import judge
 
 WHERE_TO_LOOK = messages()["where_to_look"]["en"].format(
     website="https://www.hel.fi", feedback="https://palautteet.hel.fi"

@@ -16,7 +16,8 @@ from typing import Dict, List, Tuple
 
 import aiohttp
 import pytest
-from supervisor import descendants
+
+from scripts.run.supervisor import descendants
 
 CONVERSATIONS = 200
 SCRIPTS = [

@@ -5,9 +5,9 @@ The servers log at DEBUG level in these tests (conftest.py), the most they ever 
 import json
 
 import pytest
-from helpers import text_of
 
-from assistant import factbase
+from assistant.knowledge import factbase
+from tests.helpers import text_of
 
 PERSONAL = {
     "fi": (

@@ -16,10 +16,10 @@ figure measured when the weights were last fitted, less one turn, and above the 
 """
 
 import pytest
-from judging import conversations, converse
 
-from assistant import factbase
-from assistant.facts import LANGUAGES
+from assistant.knowledge import factbase
+from assistant.knowledge.facts import LANGUAGES
+from tests.e2e.judging import conversations, converse
 
 # Measured on 4 December 2026 with the weights fitted that day: good turns less one, as a model
 # trained on another processor may read a sentence otherwise (docs/evaluation.md); and the wrong ones.

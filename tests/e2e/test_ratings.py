@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from assistant import records
+from assistant.storage import records
 
 QUESTION = {"fi": "mitä echa tekee", "sv": "vad gör echa", "en": "what does echa do"}
 

@@ -5,11 +5,11 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import fact, text_of
-from supervisor import descendants
 
-from assistant import factbase
 from assistant.answering.render import messages
+from assistant.knowledge import factbase
+from scripts.run.supervisor import descendants
+from tests.helpers import fact, text_of
 
 CONVERSATIONS = {
     "fi": [
@@ -122,7 +122,7 @@ def test_an_acknowledgement_keeps_the_conversation_going(servers, sender, lang):
 
 def test_a_message_sent_again_with_its_id_is_answered_as_before_and_stored_once(servers, sender):
     """The widget sends a message again, with its id, after a 503; a Rasa worker killed in mid-turn may
-    have stored the turn before the front answered 503 (assistant/front.py)."""
+    have stored the turn before the front answered 503 (assistant/channel/front.py)."""
     ask = {"sender": sender, "message": "mikä on echa", "message_id": "m-1", "metadata": {"page_language": "fi"}}
     first = servers.post(json.dumps(ask).encode()).json()
     again = servers.post(json.dumps(ask).encode()).json()
@@ -136,7 +136,7 @@ def test_a_message_sent_again_with_its_id_is_answered_as_before_and_stored_once(
 def test_the_workers_share_the_components_data_and_each_warms_up_as_it_starts(servers):
     """A worker's first parse took 1.3-2.3 s, which a resident's first question used to pay; each one
     now parses a message per language as it starts, on data (about 380 MB) that Sanic's main process
-    loaded before forking them (assistant/rest_channel.py). The server answers as soon as one worker
+    loaded before forking them (assistant/channel/rest_channel.py). The server answers as soon as one worker
     listens, so the others are given a minute to say they are warm."""
     workers = int(servers._services["rasa"].env["SANIC_WORKERS"])
     deadline = time.monotonic() + 60
@@ -152,7 +152,7 @@ def test_the_workers_share_the_components_data_and_each_warms_up_as_it_starts(se
 
 
 def test_the_rasa_server_allocates_with_jemalloc(servers):
-    """With glibc's malloc the server took 1591 MB under load, with jemalloc 1387 (scripts/run-servers)."""
+    """With glibc's malloc the server took 1591 MB under load, with jemalloc 1387 (scripts/run/run-servers)."""
     processes = [servers.rasa.pid] + descendants(servers.rasa.pid)
     assert len(processes) >= 2  # the main process and its workers
     for pid in processes:

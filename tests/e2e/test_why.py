@@ -3,11 +3,11 @@ follow-up in, asked of the running servers without metadata and judged (judging.
 good."""
 
 import pytest
-from helpers import text_of
-from judging import converse
 
-from assistant import factbase
 from assistant.answering.render import messages
+from assistant.knowledge import factbase
+from tests.e2e.judging import converse
+from tests.helpers import text_of
 
 
 def asked(text, **expect):

@@ -1,7 +1,7 @@
 """The chat widget in a real browser: Debian's Chromium driven by Playwright, against the real servers.
 
 Every request the page makes to a host other than its own (which passes the REST channel on to the
-Rasa server, assistant/front.py) is recorded and blocked, and fails the test.
+Rasa server, assistant/channel/front.py) is recorded and blocked, and fails the test.
 """
 
 import json
@@ -9,10 +9,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from helpers import fact
-from pages import ask, bot_text, wcag_violations
 
-from assistant import factbase
+from assistant.knowledge import factbase
+from tests.helpers import fact
+from tests.pages import ask, bot_text, wcag_violations
 
 # Screenshots go here, not into docs/: `make test` leaves tracked files as they are.
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "results" / "screenshots"
@@ -23,7 +23,9 @@ ANSWER_TIMEOUT = 30_000  # ms
 def page(browser, servers):
     """A fresh browser profile on the widget's page; fails the test on any request to another host."""
     context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 800})
-    allowed = {urlsplit(servers.page_url).netloc}  # the REST channel is on the page's origin (assistant/front.py)
+    allowed = {
+        urlsplit(servers.page_url).netloc
+    }  # the REST channel is on the page's origin (assistant/channel/front.py)
     foreign = []
 
     def guard(route):
@@ -124,7 +126,7 @@ def test_server_down_shows_an_error_and_retry_needs_no_retyping(page, servers):
 
 
 def test_a_busy_server_is_waited_for_as_it_says_and_asked_once_more(page, servers):
-    """A 503 with Retry-After (assistant/admission.py): the resident is told, and the message goes again
+    """A 503 with Retry-After (assistant/channel/admission.py): the resident is told, and the message goes again
     after that wait, without retyping; the second answer is shown as any other."""
     page.select_option("#language", "fi")
     webhook = servers.front_webhook

@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from assistant import factbase
+from assistant.knowledge import factbase
 from editor import drafts
 from editor.roles import ensure_roles
 

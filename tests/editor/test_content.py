@@ -3,7 +3,7 @@ problems `make check-facts` finds placed on their record and field."""
 
 import copy
 
-from assistant import factbase, publications
+from assistant.knowledge import factbase, publications
 from editor import content
 
 
@@ -41,10 +41,11 @@ def test_a_source_text_outside_the_folder_is_refused(tmp_path):
 
 
 def test_every_problem_of_every_kind_of_broken_fact_base_has_its_words_in_fi_and_sv():
-    """The validator's messages, each of the kinds tests/test_factbase.py breaks the fact base in, are
+    """The validator's messages, each of the kinds tests/knowledge/test_factbase.py breaks the fact base in, are
     shown in the editor's language: none is left in English."""
     from django.utils import translation
-    from test_factbase import BROKEN
+
+    from tests.knowledge.test_factbase import BROKEN
 
     messages = set()
     for change, _expected in BROKEN.values():

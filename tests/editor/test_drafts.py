@@ -3,7 +3,7 @@ publisher other than the draft's authors, a note, a change, and a draft without 
 
 import pytest
 
-from assistant import factbase, publications
+from assistant.knowledge import factbase, publications
 from editor import drafts
 from editor.models import Fact, Publication
 from tests.editor.conftest import account

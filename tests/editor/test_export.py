@@ -7,13 +7,13 @@ import shutil
 
 import pytest
 from django.core.management import call_command
-from helpers import record
 
-from assistant import factbase, publications
+from assistant.knowledge import factbase, publications
 from editor import drafts
 from editor.export import export
 from editor.models import Fact
 from tests.editor.conftest import account
+from tests.helpers import record
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 that answers as the assistant's does and keeps what it was sent: each question goes to both sides
 with its own token, sender and the language chosen; the draft as it is when asked is kept under the
 draft's token; a draft with problems is not asked about; replies and questions show as text. That
-the assistant answers from the kept draft is tests/test_previews.py's; the two together in Chromium
+the assistant answers from the kept draft is tests/knowledge/test_previews.py's; the two together in Chromium
 under make run, tests/e2e/test_editor.py's."""
 
 import json
@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.test import Client
 
-from assistant import previews
+from assistant.knowledge import previews
 from editor import preview
 from editor.models import Fact, Preview
 from tests.editor.conftest import browser
@@ -134,7 +134,7 @@ def test_no_preview_without_login_nor_without_its_csrf_token(editor, channel):
 def test_previews_older_than_a_login_go(editor):
     from django.utils import timezone
 
-    from assistant import publications
+    from assistant.knowledge import publications
 
     preview.keep(editor, "o" * 43)
     Preview.objects.update(asked_at=timezone.now() - publications.EDITOR_SESSION)

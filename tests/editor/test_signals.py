@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from assistant import feedback, unanswered
+from assistant.storage import feedback, unanswered
 from editor import signals
 from editor.models import Fact, Topic
 from tests.editor.conftest import PASSWORD, browser

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assistant import factbase
+from assistant.knowledge import factbase
 from editor.export import export
 from editor.models import Publication
 

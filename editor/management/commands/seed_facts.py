@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from assistant import factbase
+from assistant.knowledge import factbase
 from editor import drafts
 from editor.roles import ensure_roles
 

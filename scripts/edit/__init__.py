@@ -1,0 +1,1 @@
+"""For those who keep the facts: `make check-facts` and `make report`."""
