@@ -11,7 +11,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 
 import yaml
 
-from assistant.knowledge import factbase
+from assistant.knowledge import SafeLoader, factbase
 from assistant.knowledge.facts import FactBase
 from scripts.run.supervisor import free_port  # noqa: F401 (for the test modules)
 
@@ -113,14 +113,21 @@ def record(data: Dict, section: str, record_id: str) -> Dict:
     return next(r for r in data[section] if r["id"] == record_id)
 
 
+def rewrite(path: Path, *changes: Callable[[Dict], None], source: Optional[Path] = None) -> None:
+    """Writes to `path` the fact base YAML of `source` (default: `path` itself), with the changes made to
+    its data (by libyaml where PyYAML has it, as the assistant reads it: the pure-Python one is slow)."""
+    data = yaml.load((source or path).read_text(encoding="utf-8"), Loader=SafeLoader)
+    for change in changes:
+        change(data)
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    path.write_text(yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
 def edited(folder: Path, *changes: Callable[[Dict], None]) -> FactBase:
     """A copy of the fact base in `folder`, with the changes made to its YAML, loaded."""
     shutil.copytree(factbase.DEFAULT_PATH.parent, folder / "facts", ignore=shutil.ignore_patterns(".*"))
     path = folder / "facts" / factbase.DEFAULT_PATH.name
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    for change in changes:
-        change(data)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    rewrite(path, *changes)
     return factbase.load(path)
 
 

@@ -19,7 +19,7 @@ from typing import Any, Callable, Dict, Generic, List, Optional, Tuple, TypeVar
 import yaml
 
 from assistant import ROOT
-from assistant.knowledge import publications
+from assistant.knowledge import SafeLoader, publications
 from assistant.knowledge.facts import (
     ENTITY_TYPES,
     LANGUAGES,
@@ -64,7 +64,7 @@ class FactBaseError(ValueError):
 # --- loading --------------------------------------------------------------------------------------
 
 
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(SafeLoader):
     """A YAML loader that remembers the line of every mapping and of each of its keys."""
 
 

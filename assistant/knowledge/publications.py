@@ -15,6 +15,7 @@ from typing import Any, Dict, Mapping, Optional, Tuple
 import yaml
 
 from assistant import ROOT
+from assistant.knowledge import SafeLoader
 
 TRACKER_STORE_ENV = "TRACKER_STORE_URL"
 DEFAULT_DATABASE = "sqlite:///" + str(ROOT / "var" / "tracker.db")  # endpoints.yml's, from the project's folder
@@ -102,7 +103,7 @@ def _parsed(row: Any) -> Tuple[Any, ...]:
 
 def read(path: Path) -> Tuple[Document, Texts]:
     """A fact base file and the source texts it names, as plain data (dates as ISO text)."""
-    document = _plain(yaml.safe_load(path.read_text(encoding="utf-8")))
+    document = _plain(yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader))
     texts = {}
     for source in document.get("sources", []):
         name = source.get("file")

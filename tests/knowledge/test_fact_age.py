@@ -6,7 +6,6 @@ import datetime
 import shutil
 
 import pytest
-import yaml
 
 from assistant.answering.render import Renderer, messages, say
 from assistant.answering.selection import Answer, Plan
@@ -14,6 +13,7 @@ from assistant.answering.state import State
 from assistant.knowledge import factbase
 from assistant.knowledge.factbase import FactBaseError
 from assistant.knowledge.facts import Freshness
+from tests.helpers import rewrite
 
 PAGE_DATE = datetime.date(2019, 12, 6)
 PAGE_DATE_SHOWN = {"fi": "6.12.2019", "sv": "6.12.2019", "en": "6 December 2019"}
@@ -76,9 +76,7 @@ def test_without_a_website_the_warning_still_gives_the_date(kb, lang):
 def test_a_wrong_setting_is_a_located_problem(tmp_path, freshness, field):
     shutil.copytree(factbase.DEFAULT_PATH.parent, tmp_path / "facts")
     path = tmp_path / "facts" / factbase.DEFAULT_PATH.name
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data["freshness"] = freshness
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    rewrite(path, lambda data: data.update(freshness=freshness))
     with pytest.raises(FactBaseError) as error:
         factbase.load(path)
     assert f": freshness: {field}: " in str(error.value)

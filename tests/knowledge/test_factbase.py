@@ -7,12 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 
 from assistant.knowledge import factbase
 from assistant.knowledge.factbase import FactBaseError
 from assistant.knowledge.facts import LANGUAGES
-from tests.helpers import record
+from tests.helpers import record, rewrite
 
 
 def page_sentences(path: Path):
@@ -91,10 +90,8 @@ def broken(tmp_path):
     """Writes a changed copy of the fact base (with its source page) and loads it."""
 
     def load_changed(change):
-        data = yaml.safe_load(factbase.DEFAULT_PATH.read_text(encoding="utf-8"))
-        change(data)
         path = tmp_path / "international_work.yml"
-        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        rewrite(path, change, source=factbase.DEFAULT_PATH)
         shutil.copytree(factbase.DEFAULT_PATH.parent / "sources", tmp_path / "sources")
         with pytest.raises(FactBaseError) as error:
             factbase.load(path)

@@ -8,12 +8,11 @@ import shutil
 import time
 
 import pytest
-import yaml
 
 from assistant.answering.state import State
 from assistant.knowledge import factbase
 from assistant.understanding import entity_matcher
-from tests.helpers import turn
+from tests.helpers import rewrite, turn
 
 
 @pytest.fixture
@@ -26,10 +25,8 @@ def save(tmp_path, monkeypatch):
     monkeypatch.setattr(entity_matcher, "_matchers", factbase.BuiltFrom(entity_matcher.EntityMatcher))
 
     def edit(change):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        change(data)
         before = path.stat().st_mtime_ns
-        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        rewrite(path, change)
         if path.stat().st_mtime_ns == before:  # a coarse clock: make the change visible
             os.utime(path, ns=(before + 1_000_000, before + 1_000_000))
 

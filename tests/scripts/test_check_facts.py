@@ -6,10 +6,8 @@ import shutil
 import subprocess
 import sys
 
-import yaml
-
 from assistant.knowledge import factbase, publications
-from tests.helpers import ROOT, published_row, record
+from tests.helpers import ROOT, published_row, record, rewrite
 
 LOCATED = re.compile(r"^(?P<file>/\S+\.yml):(?P<line>\d+): (?P<record>[^:]+): (?P<field>[^:]+): (?P<problem>.+)$")
 
@@ -48,13 +46,15 @@ def test_the_projects_fact_base_passes():
 def test_every_problem_is_reported_with_file_line_record_and_field(tmp_path):
     shutil.copytree(factbase.DEFAULT_PATH.parent, tmp_path / "facts")
     path = tmp_path / "facts" / factbase.DEFAULT_PATH.name
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    record(data, "facts", "echa_staff")["text"].pop("sv")  # a missing language
-    record(data, "facts", "main_partners")["about"].append("atlantis")  # an unknown reference
-    record(data, "entities", "berlin")["aliases"]["en"].append("Tallinn")  # one alias on two entities
-    del record(data, "facts", "eu_office")["source"]  # a fact without a source
-    del data["sources"][0]["date"]  # a source without a date
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+    def break_it(data):
+        record(data, "facts", "echa_staff")["text"].pop("sv")  # a missing language
+        record(data, "facts", "main_partners")["about"].append("atlantis")  # an unknown reference
+        record(data, "entities", "berlin")["aliases"]["en"].append("Tallinn")  # one alias on two entities
+        del record(data, "facts", "eu_office")["source"]  # a fact without a source
+        del data["sources"][0]["date"]  # a source without a date
+
+    rewrite(path, break_it)
 
     run = check(path)
     assert run.returncode == 1
