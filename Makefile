@@ -29,13 +29,16 @@ export TF_ENABLE_ONEDNN_OPTS := 0
 export TF_DETERMINISTIC_OPS := 1
 export TF_INTRA_OP_PARALLELISM_THREADS := 2
 export TF_INTER_OP_PARALLELISM_THREADS := 2
+# The long steps' durations, kept in results/durations.json for `make docs` (scripts/measure/timed.py);
+# the system's Python, as the virtualenv may not be there yet.
+TIMED := python3 -m scripts.measure.timed
 
-.PHONY: run run-cluster test lint setup editor-user export-facts train validate check-facts report prune docs test-conversations test-python test-cluster baseline eval eval-determinism bench fit-weights shell clean
+.PHONY: run run-cluster test test-unit test-e2e lint setup editor-user export-facts train validate check-facts report prune docs test-conversations test-cluster baseline eval eval-determinism bench fit-weights shell clean
 
 run: $(MODEL) $(REDIS) $(EDITOR_MESSAGES)
 	$(BIN)/python -m scripts.run.serve
 
-test: lint check-facts validate $(MODEL) test-conversations test-python test-cluster eval
+test: lint check-facts validate $(MODEL) test-conversations test-unit test-e2e test-cluster eval
 
 # ruff's lint and format checks (pyproject.toml); `$(BIN)/ruff format .` formats.
 lint: $(BIN)/.installed
@@ -46,8 +49,7 @@ setup: $(BIN)/.installed
 
 $(BIN)/.installed: requirements.txt scripts/run/make-venv | $(VOIKKO_FI)
 	rm -rf $(VENV)
-	scripts/run/make-venv $(PYTHON_VERSION) $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(TIMED) setup scripts/run/make-venv $(PYTHON_VERSION) $(VENV) requirements.txt
 	touch $@
 
 $(VOIKKO_FI):
@@ -64,7 +66,7 @@ $(MSGFMT):
 train: $(MODEL)
 
 $(MODEL): $(BIN)/.installed $(TRAINING_INPUTS)
-	$(BIN)/rasa train --force --fixed-model-name assistant --out $(dir $(MODEL))
+	$(TIMED) train $(BIN)/rasa train --force --fixed-model-name assistant --out $(dir $(MODEL))
 
 validate: $(BIN)/.installed
 	$(BIN)/rasa data validate --fail-on-warnings
@@ -92,10 +94,12 @@ editor-user: $(BIN)/.installed $(EDITOR_MESSAGES)
 export-facts: $(BIN)/.installed
 	DJANGO_SETTINGS_MODULE=editor.settings $(BIN)/python -m django export_facts
 
-# The widget's pictures in docs/ (README), taken anew: make test leaves tracked files alone.
+# What the last make test measured into docs/ and the README's generated blocks, and the widget's
+# pictures taken anew (scripts/measure/docs.py): make test leaves tracked files alone.
 docs: $(MODEL) $(CHROMIUM)
 	$(BIN)/pytest tests/e2e/test_widget.py -k screenshots
 	cp results/screenshots/widget-*.png docs/
+	$(BIN)/python -m scripts.measure.docs
 
 # Deletes conversations, unanswered questions and ratings older than RETENTION_DAYS (default 30).
 prune: $(BIN)/.installed
@@ -103,13 +107,18 @@ prune: $(BIN)/.installed
 
 # The conversation tests (tests/conversations/): NLU and dialogue together, any wrong prediction fails.
 test-conversations: $(MODEL)
-	$(BIN)/rasa test core --model $(MODEL) --stories tests/conversations \
+	$(TIMED) test-conversations $(BIN)/rasa test core --model $(MODEL) --stories tests/conversations \
 		--e2e --fail-on-prediction-errors --out results/conversations
 
-# Fact base, replies, actions, language, entity matching; then the servers over REST, with the
-# held-out score, and the chat widget in Chromium.
-test-python: $(MODEL) $(CHROMIUM) $(REDIS) $(EDITOR_MESSAGES)
-	$(BIN)/pytest --ignore=tests/cluster
+# The fast tests, which start no server: the fact base, understanding, answering, the channel's checks,
+# storage, the editor, the scripts (all of tests/ but e2e/ and cluster/).
+test-unit: $(BIN)/.installed $(EDITOR_MESSAGES)
+	$(TIMED) test-unit $(BIN)/pytest --ignore=tests/e2e --ignore=tests/cluster
+
+# The servers as make run starts them, over REST, with the judged sets; the widget and the editor in
+# Chromium.
+test-e2e: $(MODEL) $(CHROMIUM) $(REDIS) $(EDITOR_MESSAGES)
+	$(TIMED) test-e2e $(BIN)/pytest tests/e2e
 
 $(CHROMIUM):
 	apt-get update
@@ -128,7 +137,7 @@ run-cluster: $(MODEL) $(REDIS) $(CLUSTER_PROGRAMS) $(EDITOR_MESSAGES)
 # stopped under load, each process killed under steady load, a burst through nginx, the cluster from
 # a folder only root can enter (tests/cluster/, docs/deploy.md).
 test-cluster: $(MODEL) $(REDIS) $(CLUSTER_PROGRAMS) $(EDITOR_MESSAGES)
-	$(BIN)/pytest tests/cluster
+	$(TIMED) test-cluster $(BIN)/pytest tests/cluster
 
 $(CLUSTER_PROGRAMS) &:
 	apt-get update
@@ -149,19 +158,19 @@ baseline: $(BIN)/.installed
 # the gate (part of `make test`). `make eval EVAL_OUT=docs` updates docs/evaluation.md.
 EVAL_OUT := results/evaluation
 eval: $(MODEL) baseline
-	$(BIN)/python -m scripts.measure.evaluate --model $(MODEL) --baseline-model $(BASELINE_MODEL) --out $(EVAL_OUT)
+	$(TIMED) eval $(BIN)/python -m scripts.measure.evaluate --model $(MODEL) --baseline-model $(BASELINE_MODEL) --out $(EVAL_OUT)
 
 # Both models trained from scratch and scored under other thread and oneDNN settings; adds the figures
-# to EVAL_OUT/evaluation.md (scripts/measure/determinism.py). About 25 minutes (4 runs of 5-6 minutes here).
+# to EVAL_OUT/evaluation.md (scripts/measure/determinism.py): four trainings of each, the slowest target.
 eval-determinism: $(BIN)/.installed
 	$(BIN)/python -m scripts.measure.determinism --work results/determinism --report $(EVAL_OUT)
 
 # Speed and cost on this machine, beside Rasa's starter bot (built and trained once into var/bench/):
 # `make run`, the starter bot and the cluster on free ports, measured over loopback, then a training
-# from an empty cache; writes docs/benchmarks.md (scripts/measure/benchmark.py, scripts/measure/bench/). About 6 minutes,
-# more the first time.
+# from an empty cache; writes docs/benchmarks.md and docs/benchmarks.json (scripts/measure/benchmark.py,
+# scripts/measure/bench/). Longer the first time, when the starter bot is trained.
 bench: $(MODEL) $(REDIS) $(CLUSTER_PROGRAMS)
-	$(BIN)/python -m scripts.measure.benchmark
+	$(TIMED) bench $(BIN)/python -m scripts.measure.benchmark
 
 # The answer selection's weights fitted on the development sets, never the sealed blind set
 # (scripts/measure/fit_weights.py); FIT_ARGS=--write writes them to assistant/answering/weights.yml.

@@ -76,7 +76,7 @@ class LeanSQLTrackerStore(SQLTrackerStore):
             self.engine.dispose()
             self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
-        # Built once: SQLAlchemy walks each newly built statement to find it in its cache (5% of a turn).
+        # Built once: SQLAlchemy walks each newly built statement to find it in its cache, on every turn.
         events = self.table
         self._latest = self._latest_session([events.c.data]).order_by(events.c.id)
         self._all = sa.select(events.c.data).where(events.c.sender_id == SENDER).order_by(events.c.id)

@@ -22,7 +22,7 @@ from assistant.understanding import finnish
 DEFAULT_LANGUAGE = "en"  # no choice, no words to tell by, no conversation, no page language
 OTHER = "other"  # a message in a language the assistant does not speak (Estonian, German, ...)
 # Other languages residents may write in, told apart from fi, sv and en by Lingua's trigrams alone
-# (low accuracy mode: about 30 MB for all of them). Norwegian and Danish are left out: Swedish is too
+# (its low accuracy mode, whose models are a fraction of the high one's). Norwegian and Danish are left out: Swedish is too
 # near them to tell in a short message.
 OTHER_LANGUAGES = ("ESTONIAN", "GERMAN", "FRENCH", "SPANISH", "RUSSIAN", "ITALIAN", "DUTCH", "POLISH", "PORTUGUESE")
 OTHER_MIN_WORDS = 3
@@ -54,7 +54,7 @@ class Name:
 def _detector():
     from lingua import Language, LanguageDetectorBuilder
 
-    # All models at once: loaded lazily, the first few messages each waited about 120 ms for one.
+    # All models at once: loaded lazily, each of the first few messages would wait for one.
     return (
         LanguageDetectorBuilder.from_languages(Language.FINNISH, Language.SWEDISH, Language.ENGLISH)
         .with_preloaded_language_models()
@@ -103,7 +103,7 @@ def _is_other(text: str) -> bool:
 
 def load() -> None:
     """Load what detection reads, which it otherwise loads at its first message: Lingua's models and
-    wordfreq's word lists, about 290 MB."""
+    wordfreq's word lists, the largest part of the Rasa server's memory (docs/benchmarks.md)."""
     import wordfreq
 
     _detector()

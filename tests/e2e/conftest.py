@@ -7,6 +7,7 @@ not disturbed. Needs the trained model (make train).
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import shutil
@@ -166,6 +167,7 @@ def sender() -> str:
     return f"test-{uuid.uuid4().hex[:12]}"
 
 
+QUALITY_RESULTS = ROOT / "results" / "quality.json"
 QUALITY: Dict[Tuple[str, str], List[Tuple[str, str, bool]]] = {}
 
 
@@ -180,8 +182,12 @@ def pytest_terminal_summary(terminalreporter):
     if not QUALITY:
         return
     terminalreporter.section("judged sets: good, wrong, unhelpful (tests/e2e/judging.py)")
+    # Kept for `make docs` (scripts/measure/docs.py), merged with the sets not run this time.
+    counted = json.loads(QUALITY_RESULTS.read_text(encoding="utf-8")) if QUALITY_RESULTS.exists() else {}
+    today = datetime.date.today().isoformat()
     for (folder, lang), verdicts in sorted(QUALITY.items()):
         counts = {v: sum(1 for _, x, _ in verdicts if x == v) for v in ("good", "wrong", "unhelpful")}
+        counted.setdefault(folder, {})[lang] = {"turns": len(verdicts), **counts, "date": today}
         follow_ups = [x for _, x, follows in verdicts if follows]
         terminalreporter.write_line(
             f"{folder} {lang}: {len(verdicts)} turns: good {counts['good']} ({counts['good'] / len(verdicts):.0%}), "
@@ -191,6 +197,8 @@ def pytest_terminal_summary(terminalreporter):
         for text, verdict, _ in verdicts:
             if verdict != "good":
                 terminalreporter.write_line(f"    {verdict}: {text}")
+    QUALITY_RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    QUALITY_RESULTS.write_text(json.dumps(counted, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,8 @@
 """1,000 conversations at once, 3 turns each, against the Rasa server as `make run` starts it (two
 Sanic workers): no connection is reset, every turn gets 200 or 503 with Retry-After and a "busy"
 message in the resident's language, a refused turn is not stored and an answered one is stored once,
-and the server answers normally right after. Without the bound (assistant/channel/admission.py) and the longer
-listen backlog (scripts/run/run-servers), 460 of 3,000 such turns got a reset connection."""
+and the server answers normally right after. Without the bound (assistant/channel/admission.py) and the
+longer listen backlog (scripts/run/run-servers), some of such turns got a reset connection."""
 
 from __future__ import annotations
 

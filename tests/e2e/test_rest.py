@@ -134,8 +134,8 @@ def test_a_message_sent_again_with_its_id_is_answered_as_before_and_stored_once(
 
 
 def test_the_workers_share_the_components_data_and_each_warms_up_as_it_starts(servers):
-    """A worker's first parse took 1.3-2.3 s, which a resident's first question used to pay; each one
-    now parses a message per language as it starts, on data (about 380 MB) that Sanic's main process
+    """A worker's first parse builds the model's functions, which a resident's first question used to
+    pay for; each one now parses a message per language as it starts, on data that Sanic's main process
     loaded before forking them (assistant/channel/rest_channel.py). The server answers as soon as one worker
     listens, so the others are given a minute to say they are warm."""
     workers = int(servers._services["rasa"].env["SANIC_WORKERS"])
@@ -152,7 +152,7 @@ def test_the_workers_share_the_components_data_and_each_warms_up_as_it_starts(se
 
 
 def test_the_rasa_server_allocates_with_jemalloc(servers):
-    """With glibc's malloc the server took 1591 MB under load, with jemalloc 1387 (scripts/run/run-servers)."""
+    """With jemalloc the server takes less memory under load than with glibc's malloc (scripts/run/run-servers)."""
     processes = [servers.rasa.pid] + descendants(servers.rasa.pid)
     assert len(processes) >= 2  # the main process and its workers
     for pid in processes:

@@ -122,8 +122,8 @@ async def drive(
     began = time.monotonic()
     # Each turn on a new connection, as a resident's browser sends it: residents take longer than the
     # 5 s for which Sanic keeps an idle connection. Kept-alive connections would also pin each
-    # conversation to the Sanic worker that accepted it: in one run, three loads of 10 kept-alive
-    # conversations gave 28, 37 and 63 answers/s, and three with a connection per turn 42, 49 and 54.
+    # conversation to the Sanic worker that accepted it, and the speed would vary with how they fell
+    # (the figures are in the commit that chose this).
     connector = aiohttp.TCPConnector(limit=concurrency, force_close=True)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
         await asyncio.gather(*(conversation(session) for _ in range(concurrency)))

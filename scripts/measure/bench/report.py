@@ -3,6 +3,7 @@ missed target the measured parts it is made of. No figure here comes from anywhe
 
 from __future__ import annotations
 
+import datetime
 import os
 import time
 from dataclasses import dataclass
@@ -73,6 +74,23 @@ def _load_row(name: str, load: Load) -> List[str]:
         f"{load.p(95):.0f}",
         f"{load.p(99):.0f}",
     ]
+
+
+def targets(run: Run) -> Dict:
+    """The targets as measured, for `make docs` to write into the README: each measure with its limit."""
+    return {
+        "date": datetime.date.today().isoformat(),
+        "cpus": os.cpu_count(),
+        "targets": {
+            name: {
+                "measured": round(run.results[name], 3),
+                "limit": limit,
+                "kind": kind,
+                "met": met(name, run.results[name]),
+            }
+            for name, (limit, kind) in TARGETS.items()
+        },
+    }
 
 
 def markdown(run: Run) -> str:
