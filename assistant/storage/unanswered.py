@@ -27,6 +27,8 @@ LOG_ENV = "UNANSWERED_LOG"
 TOP_INTENTS = 3
 ALIKE = 0.6  # how much two questions' character trigrams must overlap (Dice) to be grouped
 
+# Letters and digits, unlike assistant.answering.words.WORD: a question's numbers (a year, a bus line)
+# are part of its wording here, where WORD reads terms.
 _WORD = re.compile(r"[^\W_]+")
 
 

@@ -97,6 +97,11 @@ def test_alike_questions_are_grouped_and_the_most_asked_come_first():
     assert {e["language"] for e in groups[1].entries} == {"en"}
 
 
+def test_a_questions_numbers_are_words_of_it_too():
+    groups = unanswered.group([entry("entä 1994?"), entry("entä 2019?"), entry("entä 1994")])
+    assert [len(g.entries) for g in groups] == [2, 1]
+
+
 def test_a_torn_line_is_skipped(unanswered_log):
     unanswered_log.write_text('{"time": "t", "kind": "fallback", "language": "fi", "text": "a"}\n{"time": "t", "te\n')
     assert [e["text"] for e in unanswered.read()] == ["a"]
