@@ -92,10 +92,11 @@ editor-user: $(BIN)/.installed $(EDITOR_MESSAGES)
 export-facts: $(BIN)/.installed
 	DJANGO_SETTINGS_MODULE=editor.settings $(BIN)/python -m django export_facts
 
-# The widget's pictures in docs/ (README), taken anew: make test leaves tracked files alone.
+# The widget's pictures in docs/ that the README shows, taken anew: make test leaves tracked files alone.
+README_SCREENSHOTS = widget-desktop-first.png widget-phone.png widget-desktop.png
 docs: $(MODEL) $(CHROMIUM)
 	$(BIN)/pytest tests/e2e/test_widget.py -k screenshots
-	cp results/screenshots/widget-*.png docs/
+	cp $(addprefix results/screenshots/,$(README_SCREENSHOTS)) docs/
 
 # Deletes conversations, unanswered questions and ratings older than RETENTION_DAYS (default 30).
 prune: $(BIN)/.installed
