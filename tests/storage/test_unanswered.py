@@ -5,11 +5,10 @@ from __future__ import annotations
 import asyncio
 import csv
 import datetime
-import subprocess
-import sys
 
 from actions.actions import ActionAnswer
 from assistant.storage import unanswered
+from tests.helpers import make_report
 
 QUESTION = {
     "fi": "Mikä on sää huomenna? Soita 040 123 4567",
@@ -111,13 +110,7 @@ def test_make_report_prints_the_groups_and_writes_a_csv(unanswered_log, tmp_path
     for text in ["Mikä on sää huomenna?", "mikä on sää huomenna", "Vad kostar bussbiljetten?"]:
         unanswered.record("out_of_scope", text, "fi", [{"name": "out_of_scope", "confidence": 0.7}])
     out = tmp_path / "report.csv"
-    run = subprocess.run(
-        [sys.executable, "-m", "scripts.edit.report", "--csv", str(out)],
-        capture_output=True,
-        text=True,
-        cwd=unanswered.DEFAULT_PATH.parent.parent,
-        timeout=60,
-    )
+    run = make_report("--csv", str(out))
     assert run.returncode == 0, run.stderr
     assert "2  Mikä on sää huomenna?" in run.stdout and "1  Vad kostar bussbiljetten?" in run.stdout
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
@@ -129,11 +122,5 @@ def test_make_report_prints_the_groups_and_writes_a_csv(unanswered_log, tmp_path
 
 
 def test_make_report_with_nothing_kept_says_so(tmp_path):
-    run = subprocess.run(
-        [sys.executable, "-m", "scripts.edit.report", "--csv", str(tmp_path / "r.csv")],
-        capture_output=True,
-        text=True,
-        cwd=unanswered.DEFAULT_PATH.parent.parent,
-        timeout=60,
-    )
+    run = make_report("--csv", str(tmp_path / "r.csv"))
     assert run.returncode == 0 and "No unanswered questions" in run.stdout
