@@ -95,10 +95,11 @@ export-facts: $(BIN)/.installed
 	DJANGO_SETTINGS_MODULE=editor.settings $(BIN)/python -m django export_facts
 
 # What the last make test measured into docs/ and the README's generated blocks, and the widget's
-# pictures taken anew (scripts/measure/docs.py): make test leaves tracked files alone.
+# pictures the pages show taken anew (scripts/measure/docs.py): make test leaves tracked files alone.
+DOCS_SCREENSHOTS = widget-desktop-first.png widget-phone.png widget-desktop.png
 docs: $(MODEL) $(CHROMIUM)
 	$(BIN)/pytest tests/e2e/test_widget.py -k screenshots
-	cp results/screenshots/widget-*.png docs/
+	cp $(addprefix results/screenshots/,$(DOCS_SCREENSHOTS)) docs/
 	$(BIN)/python -m scripts.measure.docs
 
 # Deletes conversations, unanswered questions and ratings older than RETENTION_DAYS (default 30).

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -42,7 +42,7 @@ class ActionAnswer(Action):
             message = previews.understood_with(message, kb)
         answered = turn.answer(kb, message, state)
         if answered.reply.unanswered and preview is None:  # an editor's preview is no resident's question
-            _keep_unanswered(tracker, answered.reply.unanswered, answered.lang)
+            _keep_unanswered(message, tracker.sender_id, answered.reply.unanswered, answered.lang)
         slots = answered.state.to_slots()
         return _send(dispatcher, answered.reply, answered.lang, [SlotSet(name, value) for name, value in slots.items()])
 
@@ -60,19 +60,11 @@ def _send(dispatcher: CollectingDispatcher, reply: Reply, lang: str, events: Lis
     return events
 
 
-def _keep_unanswered(tracker: Tracker, kind: str, lang: str) -> None:
-    question_text = _question_text(tracker)
-    if not question_text:
+def _keep_unanswered(message: Dict, sender: str, kind: str, lang: str) -> None:
+    text = turn.own_words(message)
+    if not text:
         return
     try:
-        unanswered.record(
-            kind, question_text, lang, tracker.latest_message.get("intent_ranking", []), sender=tracker.sender_id
-        )
+        unanswered.record(kind, text, lang, message.get("intent_ranking", []), sender=sender)
     except OSError as error:  # the resident's reply matters more than the report
         logger.warning("unanswered question not kept: %s", error)
-
-
-def _question_text(tracker: Tracker) -> Optional[str]:
-    """The resident's own words; none for a button's payload."""
-    text = (tracker.latest_message or {}).get("text") or ""
-    return None if text.startswith("/") else text

@@ -47,14 +47,23 @@ def _date(value) -> object:
 
 
 class RecordForm(forms.ModelForm):
-    """A record's form: `record()` builds the record from the form, `PLACES` maps the validator's
-    field names to the form's."""
+    """A record's form: `initial_values()` gives the form's fields from the record, `record()` the record
+    from the form's fields, `PLACES` maps the validator's field names to the form's."""
 
     note = forms.CharField(label=_("Note: what changed and why"), widget=forms.Textarea(attrs={"rows": 2}))
     PLACES: Dict[str, str] = {}
 
     class Meta:
         fields = ["record_id"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, value in self.initial_values(self.instance.data or {}).items():
+            self.initial.setdefault(name, value)  # a value the form is given (from a link, in the admin) wins
+
+    def initial_values(self, data: dict) -> Dict[str, object]:
+        """The form's fields as the record `data` (without its id) has them."""
+        raise NotImplementedError
 
     def record(self) -> dict:
         """The record's fields but its id, as the YAML has them, from the form's."""
@@ -197,11 +206,9 @@ class SourceForm(RecordForm):
     class Meta(RecordForm.Meta):
         model = Source
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        data = self.instance.data or {}
+    def initial_values(self, data: dict) -> Dict[str, object]:
         urls = data.get("url", "")
-        initial = {
+        initial: Dict[str, object] = {
             "kind": data.get("kind", ""),
             "url": urls if isinstance(urls, str) else "",
             "date": str(data.get("date", "")),
@@ -212,8 +219,7 @@ class SourceForm(RecordForm):
             initial[f"publisher_{lang}"] = (data.get("publisher") or {}).get(lang, "")
             initial[f"title_{lang}"] = (data.get("title") or {}).get(lang, "")
             initial[f"url_{lang}"] = urls.get(lang, "") if isinstance(urls, dict) else ""
-        for name, value in initial.items():
-            self.initial.setdefault(name, value)
+        return initial
 
     def new_text_name(self) -> Optional[str]:
         return f"sources/{self.cleaned_data['record_id']}.txt" if self.cleaned_data.get("text", "").strip() else None
@@ -286,13 +292,12 @@ class EntityForm(RecordForm):
     class Meta(RecordForm.Meta):
         model = Entity
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        data = self.instance.data or {}
-        self.initial.setdefault("type", data.get("type"))
+    def initial_values(self, data: dict) -> Dict[str, object]:
+        initial: Dict[str, object] = {"type": data.get("type")}
         for lang in LANGUAGES:
-            self.initial.setdefault(f"names_{lang}", (data.get("names") or {}).get(lang, ""))
-            self.initial.setdefault(f"aliases_{lang}", "\n".join((data.get("aliases") or {}).get(lang, [])))
+            initial[f"names_{lang}"] = (data.get("names") or {}).get(lang, "")
+            initial[f"aliases_{lang}"] = "\n".join((data.get("aliases") or {}).get(lang, []))
+        return initial
 
     def record(self) -> dict:
         c = self.cleaned_data
@@ -349,18 +354,15 @@ class TopicForm(RecordForm):
     class Meta(RecordForm.Meta):
         model = Topic
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        data = self.instance.data or {}
-        initial = {
+    def initial_values(self, data: dict) -> Dict[str, object]:
+        initial: Dict[str, object] = {
             "subject": data.get("subject"),
             "by_subject": data.get("by_subject", False),
             "related": ", ".join(data.get("related", [])),
         }
         for lang in LANGUAGES:
             initial[f"question_{lang}"] = (data.get("question") or {}).get(lang, "")
-        for name, value in initial.items():
-            self.initial.setdefault(name, value)
+        return initial
 
     def record(self) -> dict:
         c = self.cleaned_data
@@ -448,9 +450,16 @@ class FactForm(RecordForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        data = self.instance.data or {}
+        if self.added_question:
+            language, question = self.added_question
+            questions = _lines(self.initial[f"questions_{language}"] or "")
+            if question not in questions:
+                questions.append(question)
+            self.initial[f"questions_{language}"] = "\n".join(questions)
+
+    def initial_values(self, data: dict) -> Dict[str, object]:
         ended = data.get("ended") or {}
-        initial = {
+        initial: Dict[str, object] = {
             "topic": data.get("topic"),
             "about": ", ".join(data.get("about", [])),
             "source": data.get("source"),
@@ -464,14 +473,7 @@ class FactForm(RecordForm):
             initial[f"text_{lang}"] = (data.get("text") or {}).get(lang, "")
             initial[f"questions_{lang}"] = "\n".join((data.get("questions") or {}).get(lang, []))
             initial[f"history_{lang}"] = (ended.get("history") or {}).get(lang, "")
-        for name, value in initial.items():
-            self.initial.setdefault(name, value)
-        if self.added_question:
-            language, question = self.added_question
-            questions = _lines(self.initial[f"questions_{language}"] or "")
-            if question not in questions:
-                questions.append(question)
-            self.initial[f"questions_{language}"] = "\n".join(questions)
+        return initial
 
     def record(self) -> dict:
         c = self.cleaned_data

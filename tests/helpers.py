@@ -1,10 +1,13 @@
 """What the test modules share: the project's folder, a fact's text, what a resident reads of the
 replies, a free port (scripts/run/supervisor.py's), a record of the fact base's YAML, an edited copy of
-the fact base, and a turn of a conversation answered as the action answers it, without Rasa running."""
+the fact base, a turn of a conversation answered as the action answers it, without Rasa running, and
+`make report` run on the test's logs."""
 
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Tuple
@@ -160,3 +163,10 @@ def turn(kb: FactBase, text: str, state, intent: Optional[str] = None, lang: Opt
     }
     answered = answering.answer(kb, data, state)
     return replace(answered.plan, state=answered.state), answered.reply
+
+
+def make_report(*args: str) -> subprocess.CompletedProcess:
+    """`make report` (scripts/edit/report.py) with these arguments, on the logs the test's environment
+    names ($UNANSWERED_LOG, $FEEDBACK_LOG)."""
+    command = [sys.executable, "-m", "scripts.edit.report", *args]
+    return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=60)

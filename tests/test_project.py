@@ -1,4 +1,5 @@
-"""The parts agree: domain, rules, fact base, training data and held-out questions."""
+"""The parts agree: domain, rules, fact base, training data and held-out questions; the pictures in docs/ and
+the pages that show them."""
 
 import re
 from pathlib import Path
@@ -207,3 +208,22 @@ def test_no_alternate_question_copies_a_test_sentence_of_the_development_sets(kb
         tests |= {normalise(text) for _, text in split_examples(path)}
     assert len(tests) > 1500
     assert sorted(alternate_questions(kb) & tests) == []
+
+
+def shown_pictures():
+    """The pictures in docs/ that the README and the docs/ pages show."""
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    return {
+        name
+        for page in pages
+        for name in re.findall(r"!\[[^\]]*\]\((?:docs/)?([\w.-]+\.png)\)", page.read_text("utf-8"))
+    }
+
+
+def test_every_picture_in_docs_is_shown_by_a_page_and_every_one_shown_is_there():
+    assert sorted(p.name for p in (ROOT / "docs").glob("*.png")) == sorted(shown_pictures())
+
+
+def test_make_docs_copies_into_docs_only_pictures_a_page_shows():
+    copied = re.search(r"^DOCS_SCREENSHOTS = (.+)$", (ROOT / "Makefile").read_text("utf-8"), re.MULTILINE)
+    assert copied and set(copied[1].split()) <= shown_pictures()

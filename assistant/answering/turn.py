@@ -43,14 +43,20 @@ def answer(kb: FactBase, message: Dict, state: State, today: Optional[datetime.d
     if message.get("language") == OTHER:  # a language the assistant does not speak: say which it does, in English
         plan = selection.Plan(state, say="languages")
         return Turn(plan, Renderer(kb, "en", today).render(plan), "en", state)
-    text = message.get("text") or ""
-    text = "" if text.startswith("/") else text  # a button's payload: its intent and entities
+    text = own_words(message)
     questions = question.read(text, names(message, text, kb), kb.city)
     understood = selection.Understood(
         tuple((i["name"], float(i.get("confidence", 0.0))) for i in message.get("intent_ranking") or [])
     )
     plan = selection.plan(kb, questions, understood, state)
     return Turn(plan, Renderer(kb, lang, today).render(plan), lang, replace(plan.state, lang=lang))
+
+
+def own_words(message: Dict) -> str:
+    """What the resident wrote; nothing for a button's payload ("/ask_about{...}"), which asks by its
+    intent and entities alone."""
+    text = message.get("text") or ""
+    return "" if text.startswith("/") else text
 
 
 def names(message: Dict, text: str, kb: FactBase) -> List[question.Named]:

@@ -41,7 +41,7 @@ _DATE_OR_HOURS = re.compile(r"[0-3]?\d([-. ])[01]?\d\1(?:19|20)\d\d|[0-2]\d[.:]?
 # "soitin 040 123 4567 16 kertaa" it would find none: stretches of a row are tried one by one instead,
 # from each word that can start a number written in Finland (+, 0 and 00, or the country code 358).
 _NUMBER_ROW = re.compile(r"(?<![^\W\d])[+(]?\d[^\s,;]*(?:\s+[+(]?\d[^\s,;]*)*")
-_WORD = re.compile(r"\S+")
+_WORD = re.compile(r"\S+")  # a row's words are what stands between spaces: "+358", "(0)40", "123"
 _NUMBER_START = re.compile(r"[+(0]|358")
 _NUMBER_WORDS, _NUMBER_CHARS = 6, 24  # the most a number is written in: "+358 (0)40 123 45 67"
 # At most this many calls of the matcher a text: a list of 75 numbers takes some 230, and a text of

@@ -142,7 +142,7 @@ class ResidentRestInput(RestInput):
             try:
                 sender = inbound.read_sender(request.body or b"", request.headers.get("content-type", ""))
             except Rejected as rejected:
-                return response.json({"error": rejected.code, "message": rejected.message}, status=rejected.status)
+                return _error(rejected.status, rejected.code, rejected.message)
             agent = request.app.ctx.agent
             async with agent.lock_store.lock(sender):  # the conversation's own lock: not in mid-turn
                 try:
@@ -157,12 +157,8 @@ class ResidentRestInput(RestInput):
                 erased.ratings,
             )
             if not erased.anything:
-                return response.json(
-                    {
-                        "error": "unknown_conversation",
-                        "message": "No conversation with this id is stored: nothing was erased.",
-                    },
-                    status=404,
+                return _error(
+                    404, "unknown_conversation", "No conversation with this id is stored: nothing was erased."
                 )
             return response.json(
                 {"erased": True, "events": erased.events, "unanswered": erased.unanswered, "ratings": erased.ratings}
@@ -177,7 +173,7 @@ class ResidentRestInput(RestInput):
                     request.body or b"", request.headers.get("content-type", "")
                 )
             except Rejected as rejected:
-                return response.json({"error": rejected.code, "message": rejected.message}, status=rejected.status)
+                return _error(rejected.status, rejected.code, rejected.message)
             agent = request.app.ctx.agent
             async with agent.lock_store.lock(sender):  # one rating of an answer, however fast the clicks
                 try:
@@ -189,7 +185,7 @@ class ResidentRestInput(RestInput):
                 try:
                     feedback.record(factbase.current(), sender, answer_id, feedback.answer_of(said, answer_id), helpful)
                 except feedback.NotRateable as refused:
-                    return response.json({"error": refused.code, "message": refused.message}, status=refused.status)
+                    return _error(refused.status, refused.code, refused.message)
             return response.json({"rated": True})
 
         @webhook.route("/webhook", methods=["POST"])
@@ -198,7 +194,7 @@ class ResidentRestInput(RestInput):
                 turn = inbound.read(request.body or b"", request.headers.get("content-type", ""))
             except Rejected as rejected:  # the request's content is not logged: it may hold personal data
                 logger.info("request refused: %s (HTTP %s)", rejected.code, rejected.status)
-                return response.json({"error": rejected.code, "message": rejected.message}, status=rejected.status)
+                return _error(rejected.status, rejected.code, rejected.message)
             if turn.too_long:
                 return response.json([_text(turn, say("too_long", _language(turn), limit=inbound.MAX_MESSAGE_CHARS))])
             if admission.full:
@@ -219,9 +215,10 @@ class ResidentRestInput(RestInput):
     def _try_again(self, code: str, message: str, lang: str) -> HTTPResponse:
         """503: nothing of the request was done, and it may be sent again as it is after Retry-After.
         A page on another origin than this server's may read that header only if told so."""
-        return response.json(
-            {"error": code, "message": say(message, lang)},
-            status=503,
+        return _error(
+            503,
+            code,
+            say(message, lang),
             headers={"Retry-After": str(self.retry_after), "Access-Control-Expose-Headers": "Retry-After"},
         )
 
@@ -258,6 +255,11 @@ async def _converse(on_new_message: Callable[[UserMessage], Awaitable[Any]], tur
         logger.exception("message from %s not handled", turn.sender)
     # Every action of this assistant sends a reply: none means the action server failed or timed out.
     return collector.messages or [_text(turn, say("no_answer", _language(turn)))]
+
+
+def _error(status: int, code: str, message: str, headers: Optional[Dict[str, str]] = None) -> HTTPResponse:
+    """A request not done, as every route says it: a code a client can act on, and words for a person."""
+    return response.json({"error": code, "message": message}, status=status, headers=headers)
 
 
 def _language(turn: Inbound) -> str:

@@ -7,7 +7,6 @@ rated, and once. `make report` sums them per topic and per fact, the least helpf
 
 from __future__ import annotations
 
-import csv
 import datetime
 import os
 from collections import defaultdict
@@ -20,6 +19,7 @@ from assistant.storage import records
 
 DEFAULT_PATH = ROOT / "var" / "feedback.jsonl"
 LOG_ENV = "FEEDBACK_LOG"
+# The report's CSV (make report): a topic or a fact a row, as helpfulness() gives it.
 COLUMNS = ("kind", "id", "ratings", "helpful", "not_helpful", "share_helpful")
 
 
@@ -96,11 +96,3 @@ def helpfulness(entries: Sequence[Dict]) -> List[Dict]:
         for (kind, id_), (yes, no) in counts.items()
     ]
     return sorted(rows, key=lambda r: (r["share_helpful"], -r["ratings"], r["kind"] != "topic", r["id"]))
-
-
-def write_csv(rows: Sequence[Dict], file: Path) -> None:
-    file.parent.mkdir(parents=True, exist_ok=True)
-    with file.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.DictWriter(out, fieldnames=COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)

@@ -4,11 +4,12 @@ retention can find them while the log itself names no conversation."""
 
 from __future__ import annotations
 
+import csv
 import datetime
 import hashlib
 import json
 from pathlib import Path
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, Iterable, List, Optional, Sequence
 
 
 def conversation_digest(sender: str) -> str:
@@ -72,3 +73,12 @@ def time_of(entry: Dict) -> Optional[datetime.datetime]:
     except (ValueError, KeyError, TypeError):
         return None
     return when if when.tzinfo else when.replace(tzinfo=datetime.timezone.utc)
+
+
+def write_csv(file: Path, columns: Sequence[str], rows: Iterable[Dict]) -> None:
+    """A report of a log (`make report`) as a CSV with a header, for the editors' spreadsheets."""
+    file.parent.mkdir(parents=True, exist_ok=True)
+    with file.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)

@@ -10,7 +10,6 @@ questions and writes a CSV that editors can turn into training examples or new f
 
 from __future__ import annotations
 
-import csv
 import datetime
 import os
 import re
@@ -28,6 +27,8 @@ LOG_ENV = "UNANSWERED_LOG"
 TOP_INTENTS = 3
 ALIKE = 0.6  # how much two questions' character trigrams must overlap (Dice) to be grouped
 
+# Letters and digits, unlike assistant.answering.words.WORD: a question's numbers (a year, a bus line)
+# are part of its wording here, where WORD reads terms.
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -127,6 +128,7 @@ def group(entries: Iterable[Dict]) -> List[Group]:
     return sorted(groups, key=lambda g: (-len(g.entries), g.text))
 
 
+# The report's CSV (make report): a group a row, as Group.row gives it.
 COLUMNS = (
     "count",
     "question",
@@ -138,11 +140,3 @@ COLUMNS = (
     "last_asked",
     "other_wordings",
 )
-
-
-def write_csv(groups: Sequence[Group], file: Path) -> None:
-    file.parent.mkdir(parents=True, exist_ok=True)
-    with file.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.DictWriter(out, fieldnames=COLUMNS)
-        writer.writeheader()
-        writer.writerows(g.row() for g in groups)

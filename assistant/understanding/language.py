@@ -37,6 +37,8 @@ MIN_VOTES = 2  # one word alone is left to Lingua
 
 _ACRONYM_OR_NUMBER = re.compile(r"\b(?:[A-ZÅÄÖ]{2,}|\d+)\b")
 _LETTER = re.compile(r"[^\W\d_]")
+# Runs of letters, unlike assistant.answering.words.WORD: each part of a word with a hyphen or an
+# apostrophe ("e-post", "it's") is looked up, and votes, on its own.
 _WORD = re.compile(r"[^\W\d_]+")
 
 

@@ -23,6 +23,8 @@ from assistant.understanding.entity_matcher import SUFFIXES, Match
 MIN_POPULATION = 1_000_000
 MIN_NAME_LENGTH = 4
 _LATIN_NAME = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ' .-]{3,}")
+# assistant.answering.words.WORD with a colon: a Finnish case ending after one is part of the name's
+# last word ("Rio de Janeiro:ssa"), not a word of its own that MAX_WORDS would count.
 _WORD = re.compile(r"[^\W\d_][\w'’:-]*")
 _SUFFIX = re.compile(SUFFIXES)
 MAX_WORDS = 3  # "Rio de Janeiro"

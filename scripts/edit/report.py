@@ -15,7 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from assistant.storage import feedback, unanswered
+from assistant.storage import feedback, records, unanswered
 
 DEFAULT_CSV = unanswered.DEFAULT_PATH.parent / "unanswered-report.csv"
 DEFAULT_FEEDBACK_CSV = feedback.DEFAULT_PATH.parent / "feedback-report.csv"
@@ -43,10 +43,10 @@ def report_unanswered(csv_file: Path, top: int) -> None:
         print(f"No unanswered questions in {unanswered.path()}.")
         return
     groups = unanswered.group(entries)
-    unanswered.write_csv(groups, csv_file)
+    rows = [group.row() for group in groups]
+    records.write_csv(csv_file, unanswered.COLUMNS, rows)
     print(f"{len(entries)} unanswered questions in {len(groups)} groups ({unanswered.path()}); the most asked:")
-    for group in groups[:top]:
-        row = group.row()
+    for row in rows[:top]:
         print(
             f"{row['count']:>5}  {row['question']}  [{row['languages']}; {row['kinds']}; best intent "
             f"{row['best_intent']} {row['mean_confidence']}]"
@@ -60,7 +60,7 @@ def report_helpfulness(csv_file: Path, top: int) -> None:
         print(f"No ratings of answers in {feedback.path()}.")
         return
     rows = feedback.helpfulness(ratings)
-    feedback.write_csv(rows, csv_file)
+    records.write_csv(csv_file, feedback.COLUMNS, rows)
     print(f"{len(ratings)} ratings of answers ({feedback.path()}); the least helpful topics and facts:")
     for row in rows[:top]:
         print(

@@ -29,11 +29,11 @@ from typing import Dict, List, Tuple
 import yaml
 
 from assistant import ROOT
+from assistant.knowledge.facts import LANGUAGES
 from scripts.measure.bench import load, memory, profile, publishing, report, servers
 from scripts.measure.bench.load import ROUNDS, Load, Progress, Question
 
 DOCS = ROOT / "docs"
-LANGUAGES = ("fi", "sv", "en")
 LATENCY_TURNS = 150  # of each kind, at one conversation at a time
 CONCURRENCY = {1: 100, 10: 500, 50: 1000}  # concurrent conversations: answer turns sent
 SIDE_BY_SIDE = 500  # answer turns at 10 conversations, for the starter bot and the cluster

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Dict, List, Optional, Set, Tuple
 
 from assistant import ROOT
+from assistant.knowledge.facts import LANGUAGES
 
-LANGUAGES = ("fi", "sv", "en")
 TARGET = 0.95
 SIGNIFICANCE = 0.05
 BASELINES = ("rasa default", "tf-idf 1-nn")

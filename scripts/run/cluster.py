@@ -35,7 +35,7 @@ import yaml
 
 from assistant import ROOT
 from assistant.channel.front import PAGE_POLICY
-from scripts.run.supervisor import Service, Supervisor, redis_service, run_until_signalled, url_answers
+from scripts.run.supervisor import Service, Supervisor, free_port, redis_service, run_until_signalled, url_answers
 
 RUN_SERVERS = ROOT / "scripts" / "run" / "run-servers"
 PACKAGES = "postgresql redis-server nginx"
@@ -51,6 +51,18 @@ class Ports:
     postgres: int = 5432
     redis: int = 6379
     editor: int = 8001
+
+    @classmethod
+    def free(cls, rasa_servers: int = 2) -> "Ports":
+        """Ports that nothing listens on now, for a cluster beside another (the tests', the benchmark's)."""
+        return cls(
+            front=free_port(),
+            rasa=[free_port() for _ in range(rasa_servers)],
+            actions=free_port(),
+            postgres=free_port(),
+            redis=free_port(),
+            editor=free_port(),
+        )
 
 
 class Cluster:

@@ -14,7 +14,6 @@ import pytest
 import requests
 
 from scripts.run.cluster import Cluster, Ports
-from tests.helpers import free_port
 
 
 class RunningCluster(Cluster):
@@ -38,14 +37,7 @@ class RunningCluster(Cluster):
 
 @pytest.fixture(scope="session")
 def cluster(tmp_path_factory):
-    ports = Ports(
-        front=free_port(),
-        rasa=[free_port(), free_port()],
-        actions=free_port(),
-        postgres=free_port(),
-        redis=free_port(),
-        editor=free_port(),
-    )
+    ports = Ports.free()
     workdir = tmp_path_factory.mktemp("cluster")  # open to root only: the cluster must cope (Cluster.shared)
     running = RunningCluster(
         workdir,

@@ -15,7 +15,6 @@ import requests
 
 from assistant.knowledge import factbase
 from scripts.run.cluster import ROOT, Cluster, Ports
-from tests.helpers import free_port
 
 START_TIMEOUT = 300
 
@@ -46,14 +45,7 @@ def test_the_cluster_runs_from_a_folder_only_root_can_enter(private_checkout):
     if os.geteuid() != 0:
         pytest.skip("only root can make a folder that PostgreSQL's own user cannot enter")
     assert subprocess.run(["runuser", "-u", "postgres", "--", "test", "-x", str(private_checkout)]).returncode != 0
-    ports = Ports(
-        front=free_port(),
-        rasa=[free_port()],
-        actions=free_port(),
-        postgres=free_port(),
-        redis=free_port(),
-        editor=free_port(),
-    )
+    ports = Ports.free(rasa_servers=1)
     workdir = private_checkout / "var" / "cluster"
     command = [
         str(ROOT / ".venv" / "bin" / "python"),

@@ -26,6 +26,21 @@ def test_every_record_is_shown_and_saved_back_unchanged(seeded, form_class, mode
         assert form.record() == record.data, record.record_id
 
 
+@pytest.mark.parametrize(
+    "form_class, model, name",
+    [
+        (SourceForm, Source, "publisher"),
+        (EntityForm, Entity, "names"),
+        (TopicForm, Topic, "question"),
+        (FactForm, Fact, "text"),
+    ],
+)
+def test_a_value_the_form_is_given_wins_over_the_records_and_the_rest_are_the_records(seeded, form_class, model, name):
+    record = model.objects.first()
+    form = form_class(instance=record, initial={f"{name}_sv": "given"})
+    assert form.initial[f"{name}_sv"] == "given" and form.initial[f"{name}_fi"] == record.data[name]["fi"]
+
+
 def test_a_source_with_one_address_for_each_language(editor):
     source = Source.objects.get(record_id="war_in_ukraine_2022")
     changes = {"url_sv": "https://example.org/sv", "date": "2022-03", "sureness": "month"}

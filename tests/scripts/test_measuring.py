@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from assistant.knowledge.facts import LANGUAGES
 from scripts.measure import baseline, benchmark, evaluate
 from scripts.measure.bench import memory, profile, report
 from scripts.measure.bench.load import Burst, Load, Outcome, percentile
@@ -53,7 +54,7 @@ def test_component_times_come_from_the_training_log():
 
 def test_the_benchmark_sends_questions_and_greetings_in_every_language():
     for found in (benchmark.answer_questions(), benchmark.greetings()):
-        assert {lang for lang, _ in found} == set(benchmark.LANGUAGES)
+        assert {lang for lang, _ in found} == set(LANGUAGES)
         assert all(text for _, text in found)
 
 
@@ -245,7 +246,7 @@ def result(f1, verdicts, digest="d"):
         b: {"project_only": 0, "baseline_only": 0, "p": 0.5 if v == "on par" else 0.01, "verdict": v}
         for b, v in zip(evaluate.BASELINES, verdicts)
     }
-    languages = {lang: {"examples": 252, "systems": systems, "comparisons": comparisons} for lang in evaluate.LANGUAGES}
+    languages = {lang: {"examples": 252, "systems": systems, "comparisons": comparisons} for lang in LANGUAGES}
     return {
         "settings": {name: "0" for name in evaluate.SETTINGS},
         "languages": languages,
@@ -282,10 +283,10 @@ def test_the_report_gives_each_verdict_with_its_p_value_and_the_other_settings(t
 
 def test_other_settings_show_how_far_the_predictions_moved():
     reference, moved = result(0.98, ["on par", "better"], digest="a"), result(0.98, ["on par", "better"], digest="b")
-    for lang in evaluate.LANGUAGES:
+    for lang in LANGUAGES:
         reference["languages"][lang]["systems"]["project"]["predictions"] = [["greet", 0.9], ["deny", 0.5]]
     moved["languages"] = json.loads(json.dumps(reference["languages"]))
-    for lang in evaluate.LANGUAGES:
+    for lang in LANGUAGES:
         moved["languages"][lang]["systems"]["project"]["digest"] = "b"
     moved["languages"]["sv"]["systems"]["project"]["predictions"] = [["greet", 0.9000003], ["thank", 0.5]]
     assert evaluate.drift(reference, reference, "project") == "identical"

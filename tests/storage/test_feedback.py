@@ -3,14 +3,13 @@ with no text; erased with the conversation; summed per topic and fact by `make r
 
 import csv
 import json
-import subprocess
-import sys
 
 import pytest
 from rasa.core.tracker_store import InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
 
-from assistant.storage import erasure, feedback, records, unanswered
+from assistant.storage import erasure, feedback, records
+from tests.helpers import make_report
 
 ANSWER = "0123456789abcdef0123456789abcdef"
 SAID = [
@@ -83,13 +82,7 @@ def test_make_report_adds_helpfulness_to_its_printout_and_a_csv(kb, tmp_path):
         answer = said[0]["custom"]["answer"]
         feedback.record(kb, "s", answer, feedback.answer_of(said, answer), helpful)
     out = tmp_path / "feedback.csv"
-    run = subprocess.run(
-        [sys.executable, "-m", "scripts.edit.report", "--csv", str(tmp_path / "u.csv"), "--feedback-csv", str(out)],
-        capture_output=True,
-        text=True,
-        cwd=unanswered.DEFAULT_PATH.parent.parent,
-        timeout=60,
-    )
+    run = make_report("--csv", str(tmp_path / "u.csv"), "--feedback-csv", str(out))
     assert run.returncode == 0, run.stderr
     assert "3 ratings of answers" in run.stdout and "33%  topic networks  (1 helpful, 2 not)" in run.stdout
     rows = list(csv.DictReader(out.open(encoding="utf-8")))

@@ -5,11 +5,10 @@ from __future__ import annotations
 import asyncio
 import csv
 import datetime
-import subprocess
-import sys
 
 from actions.actions import ActionAnswer
 from assistant.storage import unanswered
+from tests.helpers import make_report
 
 QUESTION = {
     "fi": "Mikä on sää huomenna? Soita 040 123 4567",
@@ -97,6 +96,11 @@ def test_alike_questions_are_grouped_and_the_most_asked_come_first():
     assert {e["language"] for e in groups[1].entries} == {"en"}
 
 
+def test_a_questions_numbers_are_words_of_it_too():
+    groups = unanswered.group([entry("entä 1994?"), entry("entä 2019?"), entry("entä 1994")])
+    assert [len(g.entries) for g in groups] == [2, 1]
+
+
 def test_a_torn_line_is_skipped(unanswered_log):
     unanswered_log.write_text('{"time": "t", "kind": "fallback", "language": "fi", "text": "a"}\n{"time": "t", "te\n')
     assert [e["text"] for e in unanswered.read()] == ["a"]
@@ -106,13 +110,7 @@ def test_make_report_prints_the_groups_and_writes_a_csv(unanswered_log, tmp_path
     for text in ["Mikä on sää huomenna?", "mikä on sää huomenna", "Vad kostar bussbiljetten?"]:
         unanswered.record("out_of_scope", text, "fi", [{"name": "out_of_scope", "confidence": 0.7}])
     out = tmp_path / "report.csv"
-    run = subprocess.run(
-        [sys.executable, "-m", "scripts.edit.report", "--csv", str(out)],
-        capture_output=True,
-        text=True,
-        cwd=unanswered.DEFAULT_PATH.parent.parent,
-        timeout=60,
-    )
+    run = make_report("--csv", str(out))
     assert run.returncode == 0, run.stderr
     assert "2  Mikä on sää huomenna?" in run.stdout and "1  Vad kostar bussbiljetten?" in run.stdout
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
@@ -124,11 +122,5 @@ def test_make_report_prints_the_groups_and_writes_a_csv(unanswered_log, tmp_path
 
 
 def test_make_report_with_nothing_kept_says_so(tmp_path):
-    run = subprocess.run(
-        [sys.executable, "-m", "scripts.edit.report", "--csv", str(tmp_path / "r.csv")],
-        capture_output=True,
-        text=True,
-        cwd=unanswered.DEFAULT_PATH.parent.parent,
-        timeout=60,
-    )
+    run = make_report("--csv", str(tmp_path / "r.csv"))
     assert run.returncode == 0 and "No unanswered questions" in run.stdout

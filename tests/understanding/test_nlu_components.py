@@ -43,6 +43,10 @@ def test_cities_of_the_world_in_their_base_form(text, value):
     assert [(t, v) for t, v, _ in entities(text)] == [("city", value)]
 
 
+def test_a_case_ending_after_a_colon_is_part_of_a_citys_name_of_three_words():
+    assert entities("onko kukaan käynyt Rio de Janeiro:ssa") == [("city", "Rio de Janeiro", "Rio de Janeiro:ssa")]
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -151,14 +151,7 @@ def cluster(workdir: Path, question: Question) -> Running:
     """Two Rasa servers behind nginx, on PostgreSQL and Redis, as `make run-cluster` starts them."""
     running = Cluster(
         workdir / "cluster",
-        Ports(
-            front=free_port(),
-            rasa=[free_port(), free_port()],
-            actions=free_port(),
-            postgres=free_port(),
-            redis=free_port(),
-            editor=free_port(),
-        ),
+        Ports.free(),
         env={
             **os.environ,
             "UNANSWERED_LOG": str(workdir / "cluster-unanswered.jsonl"),
