@@ -22,8 +22,8 @@ from assistant.understanding import finnish
 DEFAULT_LANGUAGE = "en"  # no choice, no words to tell by, no conversation, no page language
 OTHER = "other"  # a message in a language the assistant does not speak (Estonian, German, ...)
 # Other languages residents may write in, told apart from fi, sv and en by Lingua's trigrams alone
-# (its low accuracy mode, whose models are a fraction of the high one's). Norwegian and Danish are left out: Swedish is too
-# near them to tell in a short message.
+# (its low accuracy mode, whose models are a fraction of the high one's). Norwegian and Danish are
+# left out: Swedish is too near them to tell in a short message.
 OTHER_LANGUAGES = ("ESTONIAN", "GERMAN", "FRENCH", "SPANISH", "RUSSIAN", "ITALIAN", "DUTCH", "POLISH", "PORTUGUESE")
 OTHER_MIN_WORDS = 3
 OTHER_CONFIDENCE = 0.9
