@@ -44,8 +44,8 @@ _NUMBER_ROW = re.compile(r"(?<![^\W\d])[+(]?\d[^\s,;]*(?:\s+[+(]?\d[^\s,;]*)*")
 _WORD = re.compile(r"\S+")  # a row's words are what stands between spaces: "+358", "(0)40", "123"
 _NUMBER_START = re.compile(r"[+(0]|358")
 _NUMBER_WORDS, _NUMBER_CHARS = 6, 24  # the most a number is written in: "+358 (0)40 123 45 67"
-# At most this many calls of the matcher a text: a list of 75 numbers takes some 230, and a text of
-# nothing but digits stays under 50 ms.
+# At most this many calls of the matcher a text: enough for a long list of phone numbers, and a text
+# of nothing but digits cannot keep a worker busy.
 _TRIES = 300
 
 

@@ -60,8 +60,8 @@ DEFAULT_TURNS_AT_ONCE = 4
 DEFAULT_TURNS_WAITING = 150
 DEFAULT_RETRY_AFTER = 2  # seconds a refused client waits before it sends its message again
 # Parsed by each Sanic worker as it starts, one per language: a worker's first parse builds the
-# model's TensorFlow functions (and then also loaded the components' data), which took 1.3-2.3 s of a
-# resident's first question; the next take 10 ms.
+# model's TensorFlow functions (and then also loaded the components' data), which a resident's first
+# question would otherwise wait for, many times as long as any later parse.
 WARM_UP_MESSAGES = ("mikä on ECHA?", "vad gör EU-byrån?", "which cities are partners?")
 
 
