@@ -1,5 +1,5 @@
-"""The editor's tests: a database seeded from the fact base for each test (pytest-django), an editor and
-a publisher, and their browsers logged in."""
+"""The editor's tests: a database seeded from the fact base, as each test begins (pytest-django), an
+editor and a publisher, and their browsers logged in."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -10,6 +10,7 @@ from editor import drafts
 from editor.roles import ensure_roles
 
 PASSWORD = "kaksitoista merkkiä ainakin"
+ACCOUNTS = {"eeva": "editor", "pekka": "publisher"}
 
 
 @pytest.fixture(autouse=True)
@@ -21,10 +22,21 @@ def in_english():
         yield
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, its roles made, seeded from the fact base and given an editor and a publisher
+    once (a password's hash is slow on purpose): each test runs in a transaction that is rolled back, so
+    each begins from the seed."""
+    with django_db_blocker.unblock():
+        ensure_roles()
+        drafts.seed(factbase.DEFAULT_PATH)
+        for name, role in ACCOUNTS.items():
+            account(name, role)
+
+
 @pytest.fixture
 def seeded(db):
-    ensure_roles()
-    drafts.seed(factbase.DEFAULT_PATH)
+    """The database as seeded from the fact base, with the editor's roles."""
 
 
 def account(name: str, role: str):
@@ -37,12 +49,12 @@ def account(name: str, role: str):
 
 @pytest.fixture
 def editor(seeded):
-    return account("eeva", "editor")
+    return get_user_model().objects.get(username="eeva")
 
 
 @pytest.fixture
 def publisher(seeded):
-    return account("pekka", "publisher")
+    return get_user_model().objects.get(username="pekka")
 
 
 def browser(user) -> Client:

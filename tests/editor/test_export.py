@@ -12,7 +12,6 @@ from assistant.knowledge import factbase, publications
 from editor import drafts
 from editor.export import export
 from editor.models import Fact
-from tests.editor.conftest import account
 from tests.helpers import record
 
 
@@ -68,11 +67,11 @@ def test_a_new_source_and_its_text_are_written(copy):
     assert publications.read(copy) == (document, texts)
 
 
-def test_make_export_facts_writes_the_newest_publication(seeded, copy):
+def test_make_export_facts_writes_the_newest_publication(editor, publisher, copy):
     fact = Fact.objects.get(record_id="echa_staff")
     fact.data["text"]["en"] = "ECHA employs about 600 experts, published."
-    fact._history_user = account("eeva", "editor")
+    fact._history_user = editor
     fact.save()
-    drafts.publish(account("pekka", "publisher"), "wording")
+    drafts.publish(publisher, "wording")
     call_command("export_facts", file=copy)
     assert factbase.load(copy).facts["echa_staff"].text["en"] == "ECHA employs about 600 experts, published."
