@@ -178,6 +178,7 @@ bench: $(MODEL) $(REDIS) $(CLUSTER_PROGRAMS)
 fit-weights: $(MODEL)
 	$(BIN)/python -m scripts.measure.fit_weights $(FIT_ARGS)
 
-# `rasa shell` with the action server, for developers.
+# `rasa shell` with the action server, for developers: Rasa's prompt first, and each answer's sources as
+# plain text under it (scripts/run/shell).
 shell: $(MODEL)
 	scripts/run/shell

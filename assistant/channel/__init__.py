@@ -1,2 +1,2 @@
 """The way in and out: the REST channel and its checks of what comes in, the web page's server, the Rasa
-server as it is run, and the check of what the action server sends back."""
+server and the developers' shell as they are run, and the check of what the action server sends back."""

@@ -5,7 +5,8 @@ dies is not replaced, so the server goes on at part of its capacity and nothing 
 outlives a main process killed with SIGKILL, holding the port so that no new server can start. This
 runs Rasa's command line with Sanic's `serve_multiple` replaced by `keep_workers`, which starts a new
 worker for each one that exits, with a line on standard error, and has each worker killed by the
-kernel when the main process dies (PR_SET_PDEATHSIG). Everything else is Sanic's own.
+kernel when the main process dies (PR_SET_PDEATHSIG). Everything else is Sanic's own; the warnings
+shown are the project's own (rasa_command.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import sys
 import time
 from dataclasses import dataclass
 from typing import List
+
+from assistant.channel import rasa_command
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 CHECK_EVERY = 0.5  # seconds between looks at the workers
@@ -121,10 +124,7 @@ def main() -> int:
     import sanic.app
 
     sanic.app.serve_multiple = keep_workers  # what Sanic.run calls for more than one worker
-    from rasa.__main__ import main as rasa_main
-
-    sys.argv[0] = "rasa"
-    return rasa_main()
+    return rasa_command.main()
 
 
 if __name__ == "__main__":
