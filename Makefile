@@ -112,9 +112,9 @@ test-conversations: $(MODEL)
 		--e2e --fail-on-prediction-errors --out results/conversations
 
 # The fast tests, which start no server: the fact base, understanding, answering, the channel's checks,
-# storage, the editor, the scripts (all of tests/ but e2e/ and cluster/).
+# storage, the editor, the scripts (all of tests/ but e2e/ and cluster/), a process for each processor.
 test-unit: $(BIN)/.installed $(EDITOR_MESSAGES)
-	$(TIMED) test-unit $(BIN)/pytest --ignore=tests/e2e --ignore=tests/cluster
+	$(TIMED) test-unit $(BIN)/pytest -n auto --ignore=tests/e2e --ignore=tests/cluster
 
 # The servers as make run starts them, over REST, with the judged sets; the widget and the editor in
 # Chromium.
