@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import os
 import secrets
-from pathlib import Path
 
+from assistant import ROOT
 from assistant.knowledge import publications
 
-ROOT = Path(__file__).resolve().parent.parent
 RUN_DIR = ROOT / os.environ.get("RUN_DIR", "var")
 
 

@@ -11,11 +11,11 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from assistant import ROOT
 from assistant.knowledge import factbase
 from assistant.knowledge.facts import LANGUAGES, FactBase
 from tests.helpers import record
 
-ROOT = Path(__file__).resolve().parent.parent
 # The browser the widget's and the editor's tests drive (tests/e2e/, tests/cluster/): Debian's Chromium.
 CHROMIUM = Path("/usr/bin/chromium")
 

@@ -14,11 +14,10 @@ from typing import Callable, Dict, List, Optional, Tuple
 
 import yaml
 
+from assistant import ROOT
 from assistant.knowledge import SafeLoader, factbase
 from assistant.knowledge.facts import FactBase
 from scripts.run.supervisor import free_port  # noqa: F401 (for the test modules)
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def published_row(database: Path, document: Dict, texts: Dict) -> None:

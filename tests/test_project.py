@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from assistant import ROOT
 from assistant.answering.selection import KIND_INTENTS
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def training_examples():
