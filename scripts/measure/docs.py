@@ -21,6 +21,8 @@ from typing import Callable, Dict, List, Optional
 
 from assistant import ROOT
 from assistant.knowledge.facts import LANGUAGES
+from scripts.measure.evaluate import TARGET
+from scripts.measure.markdown import table
 
 DOCS = ROOT / "docs"
 README = ROOT / "README.md"
@@ -45,11 +47,6 @@ TARGETS = {
 }
 # What takes the most room on disk, measured when `make docs` runs.
 SPACE = (".venv", "models")
-
-
-def _table(header: List[str], rows: List[List[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows]) + "\n"
 
 
 def _read(name: str) -> Optional[Dict]:
@@ -79,7 +76,7 @@ def _durations(steps: Dict[str, tuple]) -> str:
     ]
     if not rows:
         return "Not measured yet: `make test`, then `make docs`.\n"
-    return _table(["command", "what it does", "took", "measured"], rows)
+    return table(["command", "what it does", "took", "measured"], rows)
 
 
 def first_run_block() -> str:
@@ -107,7 +104,7 @@ def quality_block() -> str:
     if evaluation:
         by_lang = evaluation["languages"]
         f1 = " / ".join(f"{by_lang[g]['systems']['project']['macro_f1']:.3f}" for g in LANGUAGES)
-        rows.append(["[intent macro-F1](docs/evaluation.md), " + " / ".join(LANGUAGES), f1, "≥ 0.95 each"])
+        rows.append(["[intent macro-F1](docs/evaluation.md), " + " / ".join(LANGUAGES), f1, f"≥ {TARGET} each"])
         verdicts = " / ".join(by_lang[g]["comparisons"]["rasa default"]["verdict"] for g in LANGUAGES)
         rows.append(["against Rasa's default pipeline", verdicts, "not worse"])
     quality = _read("quality.json")
@@ -132,7 +129,7 @@ def quality_block() -> str:
             )
     if not rows:
         return "Not measured yet: `make test`, `make bench`, then `make docs`.\n"
-    return _table(["measure", "measured", "target"], rows)
+    return table(["measure", "measured", "target"], rows)
 
 
 BLOCKS: Dict[str, Callable[[], str]] = {
@@ -151,7 +148,7 @@ def quality_page(quality: Dict) -> str:
     return (
         "# Answer quality\n\nWritten by `make docs` from the judged sets' counts of the last `make test`\n"
         "(tests/e2e/test_quality.py; what each set is and how a turn is judged: [testing.md](testing.md)).\n\n"
-        + _table(["set", "language", "turns", "good", "unhelpful", "wrong", "measured"], rows)
+        + table(["set", "language", "turns", "good", "unhelpful", "wrong", "measured"], rows)
     )
 
 

@@ -16,6 +16,7 @@ from assistant import ROOT
 from scripts.measure.bench.load import BURST_SCRIPT, ROUNDS, TURNS_PER_CONVERSATION, Burst, Load, percentile
 from scripts.measure.bench.memory import SAMPLE_EVERY
 from scripts.measure.bench.profile import ACTION_CALL, PARTS, RESULT_CHECK, TRACKER_LOAD, TRACKER_SAVE, WHOLE_TURN
+from scripts.measure.markdown import table
 
 # name: (limit, "max" or "min"); the first two from issue 16, the others from issue 4
 TARGETS = {
@@ -55,12 +56,6 @@ class Run:
     burst: Burst  # many conversations at once
 
 
-def _table(header: List[str], rows: List[List[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines) + "\n"
-
-
 def _load_row(name: str, load: Load) -> List[str]:
     if not load.latencies.get("answer"):
         return [name, str(load.concurrency), "0", str(load.errors), "–", "–", "–", "–"]
@@ -95,7 +90,7 @@ def targets(run: Run) -> Dict:
 
 def markdown(run: Run) -> str:
     r = run.results
-    targets = _table(
+    targets = table(
         ["measure", "measured", "target", ""],
         [
             [
@@ -107,7 +102,7 @@ def markdown(run: Run) -> str:
             for name, (limit, kind) in TARGETS.items()
         ],
     )
-    side_by_side = _table(
+    side_by_side = table(
         ["server", "conversations", "answers", "errors", "answers/s", "p50", "p95", "p99"],
         [
             _load_row("this assistant (make run)", run.alongside),
@@ -115,7 +110,7 @@ def markdown(run: Run) -> str:
             _load_row("this assistant, cluster of 2 behind nginx", run.cluster),
         ],
     )
-    turns = _table(
+    turns = table(
         ["turn", "turns", "p50", "p95", "p99"],
         [
             [
@@ -129,14 +124,14 @@ def markdown(run: Run) -> str:
             if run.latency.latencies.get(kind)
         ],
     )
-    loads = _table(
+    loads = table(
         ["conversations", "answers", "errors", "answers/s", "p50", "p95", "p99"],
         [_load_row("", load)[1:] for load in run.loads],
     )
     parts = [n for n in PARTS if n in run.profile]
     nodes = sorted((n for n in run.profile if n not in PARTS), key=lambda n: -run.profile[n])
-    profile = _table(["part", "ms per turn"], [[name, f"{run.profile[name]:.1f}"] for name in parts + nodes])
-    training = _table(["component", "s"], [[name, f"{seconds:.0f}"] for name, seconds in run.training])
+    profile = table(["part", "ms per turn"], [[name, f"{run.profile[name]:.1f}"] for name in parts + nodes])
+    training = table(["component", "s"], [[name, f"{seconds:.0f}"] for name, seconds in run.training])
     return f"""# Benchmarks
 
 Written by `make bench` on {time.strftime("%Y-%m-%d")} on this machine ({os.cpu_count()} cores), over loopback,
@@ -187,7 +182,7 @@ def _burst(run: Run) -> str:
     workers = max(len(run.rasa_processes) - 1, 1)
     turns, answered, refused = run.burst.turns(), run.burst.turns(200), run.burst.turns(503)
     seconds = sorted(t.seconds for t in answered)
-    table = _table(
+    counts = table(
         ["turns", "answered", "refused (503)", "neither", "answered p50", "p99", "refused p99"],
         [
             [
@@ -206,7 +201,7 @@ def _burst(run: Run) -> str:
         f"sends a refused turn no more. The bound (credentials.yml): each of the {workers} Sanic workers "
         f"takes {channel['turns_at_once']} turns into the dialogue at once and lets "
         f"{channel['turns_waiting']} wait; past that, 503 with Retry-After {channel['retry_after']} s. "
-        f"Latency in ms; the burst took {run.burst.elapsed:.0f} s.\n\n{table}"
+        f"Latency in ms; the burst took {run.burst.elapsed:.0f} s.\n\n{counts}"
     )
 
 
