@@ -386,21 +386,6 @@ class FactForm(RecordForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("the source's own words the fact rests on, as they are in its text"),
     )
-    text_fi = forms.CharField(label=in_language(_("Text"), "fi"), widget=forms.Textarea(attrs={"rows": 3}))
-    text_sv = forms.CharField(label=in_language(_("Text"), "sv"), widget=forms.Textarea(attrs={"rows": 3}))
-    text_en = forms.CharField(label=in_language(_("Text"), "en"), widget=forms.Textarea(attrs={"rows": 3}))
-    questions_fi = forms.CharField(
-        label=in_language(_("Alternate questions"), "fi"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("one a line: questions residents ask that this fact answers"),
-    )
-    questions_sv = forms.CharField(
-        label=in_language(_("Alternate questions"), "sv"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    questions_en = forms.CharField(
-        label=in_language(_("Alternate questions"), "en"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
     ended_date = forms.CharField(
         label=_("Ended on"),
         required=False,
@@ -411,18 +396,6 @@ class FactForm(RecordForm):
         Source.objects.all(), to_field_name="record_id", required=False, label=_("The source that says it ended")
     )
     ended_quote = forms.CharField(label=_("Its words"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    history_fi = forms.CharField(
-        label=in_language(_("History"), "fi"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("the fact retold in the past tense, with when it changed"),
-    )
-    history_sv = forms.CharField(
-        label=in_language(_("History"), "sv"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    history_en = forms.CharField(
-        label=in_language(_("History"), "en"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
 
     PLACES = {
         "topic": "topic",
@@ -500,6 +473,25 @@ class FactForm(RecordForm):
                 del ended["sureness"]
             record["ended"] = ended
         return record
+
+
+_per_language(FactForm, "text", _("Text"), lines=True)
+_per_language(
+    FactForm,
+    "questions",
+    _("Alternate questions"),
+    required=False,
+    lines=True,
+    help_text=_("one a line: questions residents ask that this fact answers"),
+)
+_per_language(
+    FactForm,
+    "history",
+    _("History"),
+    required=False,
+    lines=True,
+    help_text=_("the fact retold in the past tense, with when it changed"),
+)
 
 
 class PreviewForm(forms.Form):
